@@ -1,0 +1,128 @@
+//! Newline-delimited input from files or standard input, line by line, with
+//! every bad line reported and the good lines around it kept.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What became of one line, when it did not go well.
+pub enum Outcome {
+    /// The line is not what the command takes; the reason is printed with
+    /// the line's place.
+    Invalid(String),
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+/// How a whole run went.
+#[derive(Default)]
+pub struct Summary {
+    invalid_lines: u64,
+    io_failed: bool,
+}
+
+impl Summary {
+    /// 0 when all went well, 1 when some line was invalid, 2 on IO errors.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.io_failed {
+            ExitCode::from(2)
+        } else if self.invalid_lines > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Runs `each` on every non-blank line of `files` (standard input when the
+/// list is empty or for `-`), giving it the line's text and standard output.
+/// A line that `each` finds invalid, or that is not UTF-8, is reported on
+/// standard error as `FILE:LINE: reason`; a file that cannot be read is
+/// reported and skipped. A closed standard output ends the run quietly.
+pub fn each_line(
+    files: &[PathBuf],
+    mut each: impl FnMut(&str, &mut dyn Write) -> Result<(), Outcome>,
+) -> Summary {
+    let stdin_only = [PathBuf::from("-")];
+    let files = if files.is_empty() {
+        &stdin_only[..]
+    } else {
+        files
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut summary = Summary::default();
+    let mut buffer = Vec::with_capacity(4096);
+
+    for path in files {
+        let (name, mut reader) = match open(path) {
+            Ok(opened) => opened,
+            Err(error) => {
+                eprintln!("barg: {}: {error}", path.display());
+                summary.io_failed = true;
+                continue;
+            }
+        };
+        let mut number = 0u64;
+        loop {
+            buffer.clear();
+            match reader.read_until(b'\n', &mut buffer) {
+                Ok(0) => break,
+                Ok(_) => number += 1,
+                Err(error) => {
+                    eprintln!("barg: {name}:{}: {error}", number + 1);
+                    summary.io_failed = true;
+                    break;
+                }
+            }
+            let line = trim_line_end(&buffer);
+            let result = match std::str::from_utf8(line) {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => each(text, &mut out),
+                Err(error) => Err(Outcome::Invalid(format!(
+                    "not valid UTF-8: invalid byte at column {}",
+                    error.valid_up_to() + 1
+                ))),
+            };
+            match result {
+                Ok(()) => {}
+                Err(Outcome::Invalid(reason)) => {
+                    summary.invalid_lines += 1;
+                    eprintln!("{name}:{number}: {reason}");
+                }
+                Err(Outcome::Io(error)) => return closed_output(error, summary),
+            }
+        }
+    }
+    if let Err(error) = out.flush() {
+        return closed_output(error, summary);
+    }
+    summary
+}
+
+fn open(path: &Path) -> io::Result<(String, Box<dyn BufRead>)> {
+    if path.as_os_str() == "-" {
+        return Ok(("<stdin>".to_owned(), Box::new(io::stdin().lock())));
+    }
+    let file = File::open(path)?;
+    Ok((
+        path.display().to_string(),
+        Box::new(BufReader::with_capacity(64 * 1024, file)),
+    ))
+}
+
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A reader that closed our output (`barg ... | head`) is no error; any other
+/// write failure is.
+fn closed_output(error: io::Error, mut summary: Summary) -> Summary {
+    if error.kind() != io::ErrorKind::BrokenPipe {
+        eprintln!("barg: writing output: {error}");
+        summary.io_failed = true;
+    }
+    summary
+}

@@ -1,0 +1,310 @@
+//! The seed's three formats: verbose and simple text lines, and JSON.
+//!
+//! Whatever an event holds, it comes out as exactly one physical line: the
+//! text formats escape line breaks and every other control character, and
+//! the JSON format escapes the two Unicode line separators that JSON itself
+//! allows raw. For printable text the text formats are byte for byte what
+//! CPython's `logging.Formatter` prints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+
+use crate::event::Event;
+use crate::timestamp::utc;
+
+/// A line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `[LEVEL] YYYY-MM-DD HH:MM:SS LOGGER | MESSAGE`, the seed's production format.
+    Simple,
+    /// `[LEVEL] YYYY-MM-DD HH:MM:SS LOGGER MODULE.FUNCTION:LINE | MESSAGE`,
+    /// the seed's development format.
+    Verbose,
+    /// One JSON object per line, as in `analytics.log`.
+    Json,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Simple, Format::Verbose, Format::Json];
+
+    /// The format's name in configuration and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Simple => "simple",
+            Format::Verbose => "verbose",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format name that is not simple, verbose or json.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {0:?}: expected simple, verbose or json")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
+    }
+}
+
+/// What the text formats write for a missing module, function or line.
+pub const MISSING: &str = "-";
+
+/// Writes events in one format and time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Formatter {
+    format: Format,
+    zone: FixedOffset,
+}
+
+impl Formatter {
+    /// A formatter writing times in UTC.
+    pub fn new(format: Format) -> Formatter {
+        Formatter {
+            format,
+            zone: utc(),
+        }
+    }
+
+    /// The same formatter writing times at `zone`'s offset.
+    pub fn in_zone(self, zone: FixedOffset) -> Formatter {
+        Formatter { zone, ..self }
+    }
+
+    /// The format it writes.
+    pub fn format_kind(&self) -> Format {
+        self.format
+    }
+
+    /// The event as one line, without the line break.
+    pub fn format(&self, event: &Event) -> String {
+        let mut out = Vec::with_capacity(128 + event.message.len());
+        self.write(event, &mut out);
+        // Every byte written comes from a `str` or is ASCII.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// Appends the event as one line to `out`, without the line break.
+    pub fn write(&self, event: &Event, out: &mut Vec<u8>) {
+        match self.format {
+            Format::Simple => self.write_text(event, false, out),
+            Format::Verbose => self.write_text(event, true, out),
+            Format::Json => self.write_json(event, out),
+        }
+    }
+
+    fn write_text(&self, event: &Event, verbose: bool, out: &mut Vec<u8>) {
+        out.push(b'[');
+        out.extend_from_slice(event.level.name().as_bytes());
+        out.extend_from_slice(b"] ");
+        event.timestamp.write_seconds(self.zone, out);
+        out.push(b' ');
+        // Logger names are plain ASCII by construction: nothing to escape.
+        out.extend_from_slice(event.logger.as_str().as_bytes());
+        if verbose {
+            out.push(b' ');
+            escape_into(event.module.as_deref().unwrap_or(MISSING), out);
+            out.push(b'.');
+            escape_into(event.function.as_deref().unwrap_or(MISSING), out);
+            out.push(b':');
+            match event.line {
+                Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
+                None => out.extend_from_slice(MISSING.as_bytes()),
+            }
+        }
+        out.extend_from_slice(b" | ");
+        escape_into(&event.message, out);
+    }
+
+    fn write_json(&self, event: &Event, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.extend_from_slice(b"{\"timestamp\":\"");
+        event.timestamp.write_rfc3339(self.zone, out);
+        out.extend_from_slice(b"\",\"level\":\"");
+        out.extend_from_slice(event.level.name().as_bytes());
+        out.extend_from_slice(b"\",\"logger\":\"");
+        out.extend_from_slice(event.logger.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"message\":");
+        json_into(&event.message, out);
+        if let Some(module) = &event.module {
+            out.extend_from_slice(b",\"module\":");
+            json_into(module, out);
+        }
+        if let Some(function) = &event.function {
+            out.extend_from_slice(b",\"function\":");
+            json_into(function, out);
+        }
+        if let Some(line) = event.line {
+            out.extend_from_slice(b",\"line\":");
+            out.extend_from_slice(line.to_string().as_bytes());
+        }
+        if !event.context.is_empty() {
+            out.extend_from_slice(b",\"context\":");
+            json_into(&event.context, out);
+        }
+        out.extend_from_slice(b",\"extra_data\":");
+        json_into(&event.extra_data, out);
+        out.push(b'}');
+        escape_line_separators(out, start);
+    }
+}
+
+/// True for the characters that the text formats write as escapes: C0
+/// controls, DEL, C1 controls, the Unicode line and paragraph separators, and
+/// the bidirectional controls that can make a line read other than it is.
+/// Python counts none of them printable, so escaping them keeps parity with
+/// CPython for every printable message.
+pub fn needs_escape(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{2028}' | '\u{2029}'
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Appends `text` with every character that [`needs_escape`] written
+/// visibly: `\n`, `\r`, `\t`, `\xHH` up to U+00FF, `\uHHHH` above.
+pub fn escape_into(text: &str, out: &mut Vec<u8>) {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    let mut clean_from = 0;
+    for (at, c) in text.char_indices() {
+        if !needs_escape(c) {
+            continue;
+        }
+        out.extend_from_slice(&text.as_bytes()[clean_from..at]);
+        clean_from = at + c.len_utf8();
+        match c {
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\u{0}'..='\u{ff}' => out.extend_from_slice(format!("\\x{:02x}", c as u32).as_bytes()),
+            _ => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+        }
+    }
+    out.extend_from_slice(&text.as_bytes()[clean_from..]);
+}
+
+/// The text with [`escape_into`] applied.
+pub fn escape(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    escape_into(text, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends `value` as compact JSON. Writing to a `Vec` cannot fail, and the
+/// event's parts are strings, numbers and JSON values, which always
+/// serialize; should that ever change, `null` keeps the line valid JSON.
+fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
+    let mark = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(mark);
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// serde_json escapes the C0 controls but writes DEL, the C1 controls and
+/// U+2028/U+2029 raw, as JSON allows. Line-based readers take NEL (U+0085)
+/// and U+2028/U+2029 for line breaks (Python's `splitlines`, JavaScript), and
+/// terminals obey C1 controls, so they are escaped too. They can only stand
+/// inside strings, where `\u0085` means the same character.
+fn escape_line_separators(out: &mut Vec<u8>, start: usize) {
+    if !(start..out.len()).any(|i| raw_separator_width(&out[i..]) > 0) {
+        return;
+    }
+    let tail = out.split_off(start);
+    let mut i = 0;
+    while i < tail.len() {
+        match raw_separator_width(&tail[i..]) {
+            0 => {
+                out.push(tail[i]);
+                i += 1;
+            }
+            width => {
+                let c = std::str::from_utf8(&tail[i..i + width])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .map_or(0, u32::from);
+                out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
+                i += width;
+            }
+        }
+    }
+}
+
+/// The UTF-8 length of the character at the start of `bytes` when it is one
+/// that [`escape_line_separators`] escapes, else 0.
+fn raw_separator_width(bytes: &[u8]) -> usize {
+    match bytes {
+        [0x7f, ..] => 1,
+        [0xc2, 0x80..=0x9f, ..] => 2,
+        [0xe2, 0x80, 0xa8 | 0xa9, ..] => 3,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_visible() {
+        let cases = [
+            ("plain ASCII", "plain ASCII"),
+            ("two\nlines", "two\\nlines"),
+            ("cr\rlf\r\n", "cr\\rlf\\r\\n"),
+            ("tab\there", "tab\\there"),
+            ("\u{1b}[31mred\u{1b}[0m", "\\x1b[31mred\\x1b[0m"),
+            ("nul\0del\u{7f}", "nul\\x00del\\x7f"),
+            ("c1 \u{85} \u{9b}", "c1 \\x85 \\x9b"),
+            ("ls\u{2028}ps\u{2029}", "ls\\u2028ps\\u2029"),
+            ("bidi \u{202e}evil\u{202c}", "bidi \\u202eevil\\u202c"),
+            ("داستان ۱۲۳ 🌳", "داستان ۱۲۳ 🌳"),
+            ("back\\slash", "back\\slash"),
+            ("nbsp\u{a0}é", "nbsp\u{a0}é"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(escape(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn json_line_separators_are_escaped() {
+        let mut out = b"prefix".to_vec();
+        let mut json =
+            serde_json::to_vec("a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}").unwrap();
+        out.append(&mut json);
+        escape_line_separators(&mut out, 6);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "prefix\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u009bf\u{a0}\""
+        );
+    }
+
+    #[test]
+    fn format_names() {
+        for format in Format::ALL {
+            assert_eq!(format.name().parse(), Ok(format));
+        }
+        assert!("Simple".parse::<Format>().is_err());
+    }
+}

@@ -1,0 +1,553 @@
+//! Event kinds: what an event is follows from its logger, and each kind has a
+//! constructor that mirrors one of the seed's logging helpers.
+//!
+//! The constructors are pure: they take the time as an argument and return
+//! events. Each kind's payload struct is also the shape of its `extra_data`,
+//! so the constructor and the validator share one definition.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::event::{Event, ExtraData, UserId};
+use crate::level::Level;
+use crate::logger::LoggerName;
+use crate::timestamp::Timestamp;
+
+/// What an event is, decided by its logger (see [`KIND_LOGGERS`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A plain log record from an application logger.
+    Log,
+    /// A user-behaviour analytics event ([`Analytics`]).
+    Analytics,
+    /// An audit-trail entry ([`UserAction`]).
+    Audit,
+    /// A security event ([`SecurityEvent`]).
+    Security,
+    /// The timing of an operation ([`Operation`]).
+    Operation,
+    /// The seed's slow request warning ([`SlowRequest`]).
+    SlowRequest,
+    /// Database statistics for one request ([`DbStats`]).
+    DbStats,
+    /// An HTTP request and its response ([`HttpRequest`]).
+    HttpRequest,
+    /// An API error ([`ApiError`]).
+    ApiError,
+}
+
+/// Which loggers make which kinds. An event belongs to the kind of the
+/// longest entry its logger is within, so `django.security.csrf` is a
+/// security event and `performance.db` is not an operation timing.
+#[rustfmt::skip]
+pub const KIND_LOGGERS: &[(&str, Kind)] = &[
+    ("analytics",            Kind::Analytics),
+    ("audit",                Kind::Audit),
+    ("security",             Kind::Security),
+    ("django.security",      Kind::Security),
+    ("performance",          Kind::Operation),
+    ("performance.requests", Kind::SlowRequest),
+    ("performance.db",       Kind::DbStats),
+    ("django.request",       Kind::HttpRequest),
+    ("api",                  Kind::ApiError),
+];
+
+impl Kind {
+    /// The kind of events from `logger`.
+    pub fn of(logger: &LoggerName) -> Kind {
+        KIND_LOGGERS
+            .iter()
+            .filter(|(name, _)| logger.is_within(name))
+            .max_by_key(|(name, _)| name.len())
+            .map_or(Kind::Log, |&(_, kind)| kind)
+    }
+
+    /// The logger that this kind's constructor uses; `None` for plain records.
+    pub fn logger(self) -> Option<&'static str> {
+        KIND_LOGGERS
+            .iter()
+            .find(|&&(_, kind)| kind == self)
+            .map(|&(name, _)| name)
+    }
+}
+
+/// Limits past which the seed's monitoring speaks up. The defaults are the
+/// seed's.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// A request slower than this, in milliseconds, is a slow request.
+    pub slow_request_ms: f64,
+    /// More queries than this in one request is high database usage.
+    pub db_query_count: u64,
+    /// More total query time than this, in milliseconds, is high usage.
+    pub db_total_time_ms: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            slow_request_ms: 1000.0,
+            db_query_count: 50,
+            db_total_time_ms: 500.0,
+        }
+    }
+}
+
+/// The seed's `log_analytics_event`: logger `analytics`, level INFO, message
+/// `Analytics: {category}.{name}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analytics {
+    /// What happened, such as `story_started`.
+    pub event_name: String,
+    /// The area, such as `stories`.
+    pub event_category: String,
+    /// Who did it, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    /// Anything else worth counting.
+    pub properties: ExtraData,
+}
+
+impl Analytics {
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let message = format!("Analytics: {}.{}", self.event_category, self.event_name);
+        kind_event(Kind::Analytics, at, Level::Info, message, &self)
+    }
+}
+
+/// The seed's `log_user_action`: an audit-trail entry, logger `audit`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UserAction {
+    /// What the user did, such as `story_completed`.
+    pub action: String,
+    /// Who did it.
+    pub user_id: UserId,
+    /// Their email, which the audit trail keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+    /// What it was done to; merged after the fields above.
+    #[serde(flatten)]
+    pub extra_data: ExtraData,
+}
+
+impl UserAction {
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let message = format!("User action: {}", self.action);
+        kind_event(Kind::Audit, at, Level::Info, message, &self)
+    }
+}
+
+/// How bad a security event is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Logged at INFO.
+    Low,
+    /// Logged at WARNING.
+    Medium,
+    /// Logged at ERROR.
+    High,
+    /// Logged at CRITICAL.
+    Critical,
+}
+
+impl Severity {
+    /// The level a security event of this severity is logged at.
+    pub fn level(self) -> Level {
+        match self {
+            Severity::Low => Level::Info,
+            Severity::Medium => Level::Warning,
+            Severity::High => Level::Error,
+            Severity::Critical => Level::Critical,
+        }
+    }
+}
+
+/// The seed's `log_security_event`: logger `security`, level from severity,
+/// the description as the message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SecurityEvent {
+    /// What kind of incident, such as `auth_failure`.
+    pub event_type: String,
+    /// How bad it is; decides the level.
+    pub severity: Severity,
+    /// The message.
+    #[serde(skip)]
+    pub description: String,
+    /// Where it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Anything else; merged after the fields above.
+    #[serde(flatten)]
+    pub extra_data: ExtraData,
+}
+
+impl SecurityEvent {
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let level = self.severity.level();
+        let message = self.description.clone();
+        kind_event(Kind::Security, at, level, message, &self)
+    }
+}
+
+/// What the seed's `log_performance` decorator and `log_operation` context
+/// manager record when an operation ends: logger `performance`, INFO when it
+/// succeeded, ERROR when it failed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Operation {
+    /// The operation, such as `pdf_generation`.
+    pub operation: String,
+    /// How long it took.
+    pub duration_ms: f64,
+    /// Whether it succeeded.
+    pub success: bool,
+    /// The exception's type when it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    /// The exception's message when it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// What the operation worked on; merged after the fields above.
+    #[serde(flatten)]
+    pub extra_data: ExtraData,
+}
+
+impl Operation {
+    /// A successful operation.
+    pub fn succeeded(operation: &str, duration_ms: f64, extra_data: ExtraData) -> Operation {
+        Operation {
+            operation: operation.to_owned(),
+            duration_ms,
+            success: true,
+            error_type: None,
+            error: None,
+            extra_data,
+        }
+    }
+
+    /// A failed operation and the error that ended it.
+    pub fn failed(
+        operation: &str,
+        duration_ms: f64,
+        error_type: &str,
+        error: &str,
+        extra_data: ExtraData,
+    ) -> Operation {
+        Operation {
+            success: false,
+            error_type: Some(error_type.to_owned()),
+            error: Some(error.to_owned()),
+            ..Operation::succeeded(operation, duration_ms, extra_data)
+        }
+    }
+
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let (level, message) = if self.success {
+            (
+                Level::Info,
+                format!(
+                    "Operation completed: {} in {:.2}ms",
+                    self.operation, self.duration_ms
+                ),
+            )
+        } else {
+            (
+                Level::Error,
+                format!(
+                    "Operation failed: {} after {:.2}ms: {}",
+                    self.operation,
+                    self.duration_ms,
+                    self.error.as_deref().unwrap_or("unknown error")
+                ),
+            )
+        };
+        kind_event(Kind::Operation, at, level, message, &self)
+    }
+}
+
+/// The seed's `log_api_error`: logger `api`, level ERROR.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ApiError {
+    /// The exception's type, such as `ValidationError`.
+    pub error_type: String,
+    /// The exception's message.
+    pub error_message: String,
+    /// The request path.
+    pub path: String,
+    /// The request method.
+    pub method: String,
+    /// The user, when authenticated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    /// The request body, which the sanitizer cleans before it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_data: Option<Value>,
+}
+
+impl ApiError {
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let message = format!(
+            "API error: {} {}: {}: {}",
+            self.method, self.path, self.error_type, self.error_message
+        );
+        kind_event(Kind::ApiError, at, Level::Error, message, &self)
+    }
+}
+
+/// What the seed's `RequestLoggingMiddleware` records for each request:
+/// logger `django.request`, INFO below 400, WARNING for 4xx, ERROR for 5xx.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HttpRequest {
+    /// The method, such as `POST`.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The query string, without the `?`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The response status, 100 to 599.
+    pub status: u16,
+    /// How long the response took.
+    pub duration_ms: f64,
+    /// The user, when authenticated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<UserId>,
+    /// The client's address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// The client's `User-Agent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// The events one request produces: the request itself and, when it was
+/// slow, the seed's warning for the performance log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestEvents {
+    /// The `django.request` event.
+    pub request: Event,
+    /// The `performance.requests` warning, when the request was slow.
+    pub slow: Option<Event>,
+}
+
+impl RequestEvents {
+    /// Both events, the request first.
+    pub fn into_vec(self) -> Vec<Event> {
+        std::iter::once(self.request).chain(self.slow).collect()
+    }
+}
+
+impl HttpRequest {
+    /// The level that the response status calls for.
+    pub fn level(&self) -> Level {
+        match self.status {
+            500.. => Level::Error,
+            400..=499 => Level::Warning,
+            _ => Level::Info,
+        }
+    }
+
+    /// The request event and, past `thresholds.slow_request_ms`, the slow
+    /// request warning, both stamped `at`.
+    pub fn into_events(self, at: Timestamp, thresholds: &Thresholds) -> RequestEvents {
+        let slow = (self.duration_ms > thresholds.slow_request_ms).then(|| {
+            SlowRequest {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                status: self.status,
+                duration_ms: self.duration_ms,
+                threshold_ms: thresholds.slow_request_ms,
+            }
+            .into_event(at)
+        });
+        let message = format!(
+            "{} {} {} ({:.2}ms)",
+            self.method, self.path, self.status, self.duration_ms
+        );
+        let request = kind_event(Kind::HttpRequest, at, self.level(), message, &self);
+        RequestEvents { request, slow }
+    }
+}
+
+/// The seed's `Slow request detected: POST /path took 1523.45ms` warning:
+/// logger `performance.requests`, level WARNING.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlowRequest {
+    /// The method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// The response status.
+    pub status: u16,
+    /// How long it took.
+    pub duration_ms: f64,
+    /// The limit it passed.
+    pub threshold_ms: f64,
+}
+
+impl SlowRequest {
+    /// The event, stamped `at`.
+    pub fn into_event(self, at: Timestamp) -> Event {
+        let message = format!(
+            "Slow request detected: {} {} took {:.2}ms",
+            self.method, self.path, self.duration_ms
+        );
+        kind_event(Kind::SlowRequest, at, Level::Warning, message, &self)
+    }
+}
+
+/// One query among a request's slowest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlowQuery {
+    /// The SQL text.
+    pub sql: String,
+    /// How long it took.
+    pub time_ms: f64,
+}
+
+/// What the seed's `DatabaseQueryLoggingMiddleware` records for a request:
+/// logger `performance.db`, WARNING when flagged, else DEBUG.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DbStats {
+    /// The request path, when the stats belong to a request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// How many queries ran.
+    pub query_count: u64,
+    /// Their total time.
+    pub total_time_ms: f64,
+    /// The slowest queries, slowest first.
+    pub slowest_queries: Vec<SlowQuery>,
+    /// Set by [`DbStats::into_event`]: whether a threshold was passed.
+    pub flagged: bool,
+}
+
+impl DbStats {
+    /// How many of the slowest queries an event keeps.
+    pub const SLOWEST_KEPT: usize = 5;
+
+    /// Statistics over `queries`, each a SQL text and its time.
+    pub fn from_queries(path: Option<&str>, queries: &[(&str, f64)]) -> DbStats {
+        let mut slowest: Vec<SlowQuery> = queries
+            .iter()
+            .map(|&(sql, time_ms)| SlowQuery {
+                sql: sql.to_owned(),
+                time_ms,
+            })
+            .collect();
+        slowest.sort_by(|a, b| b.time_ms.total_cmp(&a.time_ms));
+        slowest.truncate(Self::SLOWEST_KEPT);
+        DbStats {
+            path: path.map(str::to_owned),
+            query_count: queries.len() as u64,
+            total_time_ms: queries.iter().map(|&(_, t)| t).sum(),
+            slowest_queries: slowest,
+            flagged: false,
+        }
+    }
+
+    /// The event, stamped `at`, flagged past either threshold.
+    pub fn into_event(mut self, at: Timestamp, thresholds: &Thresholds) -> Event {
+        self.flagged = self.query_count > thresholds.db_query_count
+            || self.total_time_ms > thresholds.db_total_time_ms;
+        let place = self
+            .path
+            .as_deref()
+            .map(|p| format!(" on {p}"))
+            .unwrap_or_default();
+        let (level, what) = if self.flagged {
+            (Level::Warning, "High database usage")
+        } else {
+            (Level::Debug, "Database usage")
+        };
+        let message = format!(
+            "{what}{place}: {} queries in {:.2}ms",
+            self.query_count, self.total_time_ms
+        );
+        kind_event(Kind::DbStats, at, level, message, &self)
+    }
+}
+
+/// The seed's plain `logger.info(message, extra={"extra_data": ...})`.
+pub fn log_record(
+    at: Timestamp,
+    level: Level,
+    logger: LoggerName,
+    message: impl Into<String>,
+    extra_data: ExtraData,
+) -> Event {
+    Event::new(at, level, logger, message).with_extra_data(extra_data)
+}
+
+/// An event of `kind` on its own logger, with `payload` as its `extra_data`.
+fn kind_event(
+    kind: Kind,
+    at: Timestamp,
+    level: Level,
+    message: String,
+    payload: &impl Serialize,
+) -> Event {
+    // Every kind with a constructor has a logger in `KIND_LOGGERS`, and every
+    // name there is valid: the `kind_loggers_are_valid` test holds it true.
+    let logger = LoggerName::trusted(kind.logger().unwrap_or("barg"));
+    Event::new(at, level, logger, message).with_extra_data(payload_object(payload))
+}
+
+/// A payload struct as a JSON object. The payload types hold only strings,
+/// numbers, booleans and JSON values, which always serialize to an object.
+fn payload_object(payload: &impl Serialize) -> ExtraData {
+    match serde_json::to_value(payload) {
+        Ok(Value::Object(map)) => map,
+        _ => ExtraData::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_loggers_are_valid() {
+        for &(name, kind) in KIND_LOGGERS {
+            let logger = LoggerName::new(name).expect(name);
+            assert_eq!(Kind::of(&logger), kind, "{name}");
+            assert!(kind.logger().is_some());
+        }
+        assert_eq!(Kind::Log.logger(), None);
+    }
+
+    #[test]
+    fn kind_follows_the_logger() {
+        let cases = [
+            ("analytics", Kind::Analytics),
+            ("audit", Kind::Audit),
+            ("security", Kind::Security),
+            ("django.security", Kind::Security),
+            ("django.security.csrf", Kind::Security),
+            ("performance", Kind::Operation),
+            ("performance.pdf", Kind::Operation),
+            ("performance.requests", Kind::SlowRequest),
+            ("performance.db", Kind::DbStats),
+            ("django.request", Kind::HttpRequest),
+            ("api", Kind::ApiError),
+            ("django", Kind::Log),
+            ("stories.generation", Kind::Log),
+            ("analyticsx", Kind::Log),
+            ("shop.security", Kind::Log),
+        ];
+        for (logger, kind) in cases {
+            assert_eq!(
+                Kind::of(&LoggerName::new(logger).unwrap()),
+                kind,
+                "{logger}"
+            );
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The `barg` command: exit codes, error reports and the good lines kept.
+
+use crate::util::{barg, barg_env, stderr, stdout};
+
+const GOOD: &str =
+    r#"{"timestamp":"2025-12-26T10:30:45Z","level":"INFO","logger":"stories","message":"one"}"#;
+const GOOD_2: &str = r#"{"timestamp":"2025-12-26T10:30:46Z","level":"error","logger":"shop.payments","message":"two"}"#;
+
+#[test]
+fn format_prints_each_event() {
+    let output = barg(&["format"], &format!("{GOOD}\n{GOOD_2}\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "[INFO] 2025-12-26 10:30:45 stories | one\n[ERROR] 2025-12-26 10:30:46 shop.payments | two\n"
+    );
+}
+
+#[test]
+fn format_reports_bad_lines_and_keeps_the_rest() {
+    let input = format!(
+        "{GOOD}\nnot json\n\n{{\"level\":\"LOUD\",\"logger\":\"a\",\"message\":\"m\"}}\n{GOOD_2}\n"
+    );
+    let output = barg(&["format", "--format", "verbose"], &input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("<stdin>:2: expected ident (column 2)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("<stdin>:4: unknown level \"LOUD\""),
+        "{errors}"
+    );
+    assert_eq!(errors.lines().count(), 2, "{errors}");
+}
+
+#[test]
+fn format_reports_invalid_utf8_with_its_line() {
+    let mut input = format!("{GOOD}\n").into_bytes();
+    input.extend_from_slice(b"{\"level\":\"INFO\",\"logger\":\"a\",\"message\":\"\xff\"}\n");
+    input.extend_from_slice(format!("{GOOD_2}\n").as_bytes());
+    let path = std::env::temp_dir().join(format!("barg-utf8-{}.ndjson", std::process::id()));
+    std::fs::write(&path, input).unwrap();
+    let output = barg(&["format", path.to_str().unwrap()], "");
+    std::fs::remove_file(&path).ok();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output).lines().count(), 2);
+    assert!(
+        stderr(&output).contains(":2: not valid UTF-8: invalid byte at column 41"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error_and_other_files_still_run() {
+    let output = barg(
+        &["format", "no/such/file.ndjson", "examples/events.ndjson"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no/such/file.ndjson"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).lines().count() > 300);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["format", "--format", "xml"][..],
+        &["nonsense"],
+        &["format", "--zone", "Mars"],
+    ] {
+        let output = barg(args, "");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).is_empty());
+    }
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        &["--help"][..],
+        &["format", "--help"],
+        &["route", "--help"],
+        &["help", "format"],
+    ] {
+        let output = barg(args, "");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&output).contains("Usage: barg"), "{args:?}");
+    }
+}
+
+#[test]
+fn format_zone_option() {
+    let output = barg(&["format", "--zone", "+03:30"], &format!("{GOOD}\n"));
+    assert_eq!(
+        stdout(&output),
+        "[INFO] 2025-12-26 14:00:45 stories | one\n"
+    );
+}
+
+#[test]
+fn route_uses_the_environment_threshold() {
+    let debug =
+        r#"{"timestamp":"2025-12-26T10:30:45Z","level":"DEBUG","logger":"stories","message":"d"}"#;
+    let analytics =
+        r#"{"timestamp":"2025-12-26T10:30:45Z","level":"INFO","logger":"analytics","message":"a"}"#;
+    let input = format!("{debug}\n{analytics}\n{GOOD_2}\n");
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (&[], "-\nanalytics.log\nderakht.log errors.log\n"),
+        (
+            &[("DEBUG", "1")],
+            "derakht.log\nanalytics.log\nderakht.log errors.log\n",
+        ),
+        (
+            &[("DJANGO_LOG_LEVEL", "error"), ("DEBUG", "1")],
+            "-\n-\nderakht.log errors.log\n",
+        ),
+        (
+            &[("DJANGO_LOG_LEVEL", "error"), ("BARG_LOG_LEVEL", "debug")],
+            "derakht.log\nanalytics.log\nderakht.log errors.log\n",
+        ),
+    ];
+    for (env, expected) in cases {
+        let output = barg_env(&["route"], &input, env);
+        assert_eq!(stdout(&output), expected, "{env:?}");
+    }
+    let output = barg_env(&["route"], &input, &[("BARG_LOG_LEVEL", "loud")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("BARG_LOG_LEVEL"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn closed_output_is_not_an_error() {
+    // `barg format big | head -1` must not complain when head exits.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_barg"))
+        .args([
+            "format",
+            "examples/events.ndjson",
+            "examples/events.ndjson",
+            "examples/events.ndjson",
+        ])
+        .current_dir(crate::util::root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}

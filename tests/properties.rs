@@ -1,0 +1,152 @@
+//! Invariants over generated events.
+
+use barg::format::needs_escape;
+use barg::{Context, Event, ExtraData, Format, Formatter, Level, LoggerName, Timestamp, UserId};
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::util::received;
+
+/// Text of every kind: controls, separators, bidi marks, Persian digits and
+/// plain ASCII all turn up often.
+pub fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => any::<String>(),
+        2 => "[ -~]{0,40}",
+        2 => proptest::collection::vec(
+            prop_oneof![
+                Just('\n'), Just('\r'), Just('\t'), Just('\u{1b}'), Just('\u{0}'), Just('\u{7f}'),
+                Just('\u{85}'), Just('\u{9b}'), Just('\u{2028}'), Just('\u{2029}'), Just('\u{202e}'),
+                Just('\\'), Just('%'), Just('"'), Just('|'), Just('۴'), Just('د'), Just('🌳'),
+                Just('a'), Just(' '),
+            ],
+            0..30,
+        )
+        .prop_map(|chars| chars.into_iter().collect()),
+    ]
+}
+
+pub fn any_logger() -> impl Strategy<Value = LoggerName> {
+    "[A-Za-z0-9_-]{1,8}(\\.[A-Za-z0-9_-]{1,8}){0,3}"
+        .prop_map(|name| LoggerName::new(name).expect("the pattern makes valid names"))
+}
+
+pub fn any_timestamp() -> impl Strategy<Value = Timestamp> {
+    // 1900-01-01 to 2199-12-31, to the microsecond.
+    (-2_208_988_800_000_000i64..7_258_118_400_000_000i64)
+        .prop_map(|micros| Timestamp::from_unix_micros(micros).expect("in range"))
+}
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        any_text().prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            proptest::collection::vec((any_text(), inner), 0..6)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+        ]
+    })
+}
+
+fn any_user_id() -> impl Strategy<Value = UserId> {
+    prop_oneof![
+        any::<i64>().prop_map(UserId::Number),
+        any_text().prop_map(UserId::Text)
+    ]
+}
+
+pub fn any_event() -> impl Strategy<Value = Event> {
+    (
+        any_timestamp(),
+        proptest::sample::select(Level::ALL.to_vec()),
+        any_logger(),
+        any_text(),
+        proptest::option::of(any_text()),
+        proptest::option::of(any_text()),
+        proptest::option::of(any::<u32>()),
+        (
+            proptest::option::of(any_user_id()),
+            proptest::option::of(any_text()),
+            proptest::option::of(any_text()),
+        ),
+        proptest::collection::vec((any_text(), any_json()), 0..5),
+    )
+        .prop_map(
+            |(
+                timestamp,
+                level,
+                logger,
+                message,
+                module,
+                function,
+                line,
+                (user_id, request_id, client_ip),
+                extra,
+            )| {
+                Event {
+                    timestamp,
+                    level,
+                    logger,
+                    message,
+                    module,
+                    function,
+                    line,
+                    context: Context {
+                        user_id,
+                        request_id,
+                        client_ip,
+                    },
+                    extra_data: extra.into_iter().collect::<ExtraData>(),
+                }
+            },
+        )
+}
+
+/// Every character that some reader takes as a line break.
+fn breaks_a_line(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_event_is_one_line(event in any_event()) {
+        for format in Format::ALL {
+            let line = Formatter::new(format).format(&event);
+            prop_assert!(!line.chars().any(breaks_a_line), "{format}: {line:?}");
+            if format != Format::Json {
+                prop_assert!(!line.chars().any(needs_escape), "{format}: {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_reads_back_as_the_same_event(event in any_event()) {
+        let line = Formatter::new(Format::Json).format(&event);
+        let back = Event::from_json(&line, received());
+        prop_assert!(back.is_ok(), "{line}: {:?}", back.err());
+        prop_assert_eq!(back.ok(), Some(event));
+    }
+
+    #[test]
+    fn serde_serialization_is_the_json_format(event in any_event()) {
+        let via_serde = serde_json::to_string(&event).expect("serializes");
+        let line = Formatter::new(Format::Json).format(&event);
+        // The JSON format also escapes the separators that serde_json leaves raw.
+        let back: Value = serde_json::from_str(&line).expect("json");
+        let serde_back: Value = serde_json::from_str(&via_serde).expect("json");
+        prop_assert_eq!(back, serde_back);
+    }
+}

@@ -1,0 +1,119 @@
+//! CPython parity: for printable text, the text formats are byte for byte
+//! what CPython's `logging.Formatter` prints, on thousands of generated
+//! records, not only on strings written by hand.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use barg::{Event, Format, Formatter};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{Value, json};
+
+use crate::properties::any_event;
+use crate::util::root;
+
+const RECORDS: usize = 4000;
+
+/// Runs the reference script over `records`, one JSON object back per record.
+fn cpython(records: &[Value]) -> Vec<Value> {
+    let mut child = Command::new("python3")
+        .arg(root().join("tests/python/reference_format.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs: it is the reference implementation");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("python3 finishes");
+    feeder.join().expect("fed").expect("written");
+    assert!(output.status.success(), "reference script failed");
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("json"))
+        .collect()
+}
+
+/// Generated events with every source field present: Python always has one.
+fn generated() -> Vec<Event> {
+    let mut runner = TestRunner::new(Config {
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20251226),
+        ..Config::default()
+    });
+    let strategy = any_event().prop_map(|mut event| {
+        event.module.get_or_insert_with(|| "views".to_owned());
+        event
+            .function
+            .get_or_insert_with(|| "start_story".to_owned());
+        event.line.get_or_insert(122);
+        event
+    });
+    (0..RECORDS)
+        .map(|_| strategy.new_tree(&mut runner).expect("a value").current())
+        .collect()
+}
+
+#[test]
+fn text_formats_match_cpython() {
+    let events = generated();
+    let records: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "seconds": e.timestamp.unix_micros().div_euclid(1_000_000),
+                "level": e.level.number(),
+                "logger": e.logger.as_str(),
+                "message": e.message,
+                "module": e.module,
+                "function": e.function,
+                "line": e.line,
+            })
+        })
+        .collect();
+    let reference = cpython(&records);
+    assert_eq!(reference.len(), events.len());
+
+    let simple = Formatter::new(Format::Simple);
+    let verbose = Formatter::new(Format::Verbose);
+    let mut compared = 0;
+    for (event, python) in events.iter().zip(&reference) {
+        if python["printable"] != true {
+            continue;
+        }
+        compared += 1;
+        assert_eq!(
+            simple.format(event),
+            python["simple"].as_str().expect("str"),
+            "{event:?}"
+        );
+        assert_eq!(
+            verbose.format(event),
+            python["verbose"].as_str().expect("str"),
+            "{event:?}"
+        );
+    }
+    // The generator must keep producing mostly comparable records, or the
+    // test would pass while checking little.
+    assert!(
+        compared * 3 > RECORDS,
+        "only {compared} of {RECORDS} records were printable"
+    );
+}
+
+#[test]
+fn escapes_are_the_only_difference_from_cpython() {
+    // For non-printable text, barg's line is CPython's line with each
+    // non-printable character that barg escapes replaced by its escape.
+    let events = generated();
+    let simple = Formatter::new(Format::Simple);
+    let mut checked = 0;
+    for event in &events {
+        let line = simple.format(event);
+        let head_len = line.find(" | ").expect("separator") + 3;
+        assert_eq!(&line[head_len..], barg::format::escape(&event.message));
+        checked += 1;
+    }
+    assert_eq!(checked, RECORDS);
+}

@@ -1,0 +1,9 @@
+//! Integration tests, compiled into one binary.
+
+mod util;
+
+mod cli;
+mod examples;
+mod format;
+mod properties;
+mod python;
