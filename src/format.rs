@@ -9,11 +9,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
-use crate::timestamp::utc;
+use crate::timestamp::Offset;
 
 /// A line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,7 +70,7 @@ pub const MISSING: &str = "-";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Formatter {
     format: Format,
-    zone: FixedOffset,
+    zone: Offset,
 }
 
 impl Formatter {
@@ -79,12 +78,12 @@ impl Formatter {
     pub fn new(format: Format) -> Formatter {
         Formatter {
             format,
-            zone: utc(),
+            zone: Offset::UTC,
         }
     }
 
     /// The same formatter writing times at `zone`'s offset.
-    pub fn in_zone(self, zone: FixedOffset) -> Formatter {
+    pub fn in_zone(self, zone: Offset) -> Formatter {
         Formatter { zone, ..self }
     }
 

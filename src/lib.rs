@@ -8,6 +8,8 @@ pub mod level;
 pub mod logger;
 pub mod route;
 pub mod timestamp;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use event::{Context, Event, EventError, ExtraData, UserId};
 pub use format::{Format, Formatter};
@@ -16,6 +18,6 @@ pub use kind::{
     Severity, SlowQuery, SlowRequest, Thresholds, UserAction, log_record,
 };
 pub use level::{Level, UnknownLevel};
-pub use logger::{LoggerName, LoggerNameError};
+pub use logger::{Logger, LoggerName, LoggerNameError};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
 pub use timestamp::Timestamp;

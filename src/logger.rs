@@ -4,6 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::event::{Context, Event, ExtraData};
+use crate::kind::Operation;
+use crate::level::Level;
+use crate::timestamp::Timestamp;
+
 /// A logger name such as `shop.payments`: one or more non-empty segments of
 /// ASCII letters, digits, `_` and `-`, joined by single dots.
 ///
@@ -138,6 +143,51 @@ impl<'de> Deserialize<'de> for LoggerName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let name = String::deserialize(deserializer)?;
         LoggerName::new(name).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A logger bound to a name and a request context, which it stamps on every
+/// event it makes, as the seed's `get_logger(__name__)` together with its
+/// `UserContextMiddleware`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logger {
+    name: LoggerName,
+    context: Context,
+}
+
+impl Logger {
+    /// A logger named `name` with the given context.
+    pub fn new(name: LoggerName, context: Context) -> Logger {
+        Logger { name, context }
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &LoggerName {
+        &self.name
+    }
+
+    /// The context it stamps.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// A plain record from this logger.
+    pub fn event(
+        &self,
+        at: Timestamp,
+        level: Level,
+        message: impl Into<String>,
+        extra_data: ExtraData,
+    ) -> Event {
+        Event::new(at, level, self.name.clone(), message)
+            .with_context(self.context.clone())
+            .with_extra_data(extra_data)
+    }
+
+    /// The timing of an operation that ran under this logger: an event of the
+    /// `performance` logger that carries this logger's context.
+    pub fn operation(&self, at: Timestamp, operation: Operation) -> Event {
+        operation.into_event(at).with_context(self.context.clone())
     }
 }
 

@@ -1,35 +1,14 @@
 //! The format vectors under `tests/vectors/format/`: an event in, each
 //! format's line out, or the error that the line is not an event.
 
-use barg::timestamp::parse_offset;
-use barg::{Event, Format, Formatter};
-use serde_json::{Value, json};
-
-use crate::util::{blessing, input_line, received, vectors, write_vector};
-
-/// What one vector produces: the three lines, or the error.
-fn run(doc: &Value) -> Value {
-    let zone = doc["zone"].as_str().map_or_else(barg::timestamp::utc, |z| {
-        parse_offset(z).expect("vector zone is valid")
-    });
-    match Event::from_json(&input_line(doc), received()) {
-        Ok(event) => {
-            let mut lines = serde_json::Map::new();
-            for format in Format::ALL {
-                let line = Formatter::new(format).in_zone(zone).format(&event);
-                lines.insert(format.name().to_owned(), Value::String(line));
-            }
-            Value::Object(lines)
-        }
-        Err(error) => json!({ "error": error.to_string() }),
-    }
-}
+use crate::common::format_case;
+use crate::util::{blessing, vectors, write_vector};
 
 #[test]
 fn format_vectors() {
     let mut failures = Vec::new();
     for mut vector in vectors("format") {
-        let got = run(&vector.doc);
+        let got = format_case(&vector.doc);
         if blessing() {
             vector.doc["expect"] = got;
             write_vector(&vector.path, &vector.doc);

@@ -122,6 +122,31 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
+    fn calendar_agrees_with_chrono(
+        micros in -62_167_219_200_000_000i64..253_402_300_800_000_000i64,
+        offset_minutes in -1439i32..1440,
+    ) {
+        use chrono::{DateTime, FixedOffset, SecondsFormat};
+        let ours = Timestamp::from_unix_micros(micros).expect("in range");
+        let theirs = DateTime::from_timestamp_micros(micros).expect("in range");
+        prop_assert_eq!(ours.to_string(), theirs.to_rfc3339_opts(SecondsFormat::Micros, true));
+
+        // Reading any offset gives back the instant.
+        let zone = FixedOffset::east_opt(offset_minutes * 60).expect("in range");
+        let written = theirs.with_timezone(&zone).to_rfc3339_opts(SecondsFormat::Micros, false);
+        if !written.starts_with('-') && !written.starts_with("+") {
+            prop_assert_eq!(Timestamp::parse(&written).map(|t| t.unix_micros()), Ok(micros), "{}", written);
+        }
+        // And writing at an offset is what chrono writes.
+        let mut local = Vec::new();
+        ours.write_rfc3339(barg::timestamp::Offset::from_seconds(offset_minutes * 60).expect("in range"), &mut local);
+        let expected = if offset_minutes == 0 { theirs.to_rfc3339_opts(SecondsFormat::Micros, true) } else { written };
+        if !expected.starts_with('-') && !expected.starts_with('+') {
+            prop_assert_eq!(String::from_utf8(local).expect("utf-8"), expected);
+        }
+    }
+
+    #[test]
     fn every_event_is_one_line(event in any_event()) {
         for format in Format::ALL {
             let line = Formatter::new(format).format(&event);

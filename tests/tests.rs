@@ -1,5 +1,8 @@
-//! Integration tests, compiled into one binary.
+//! Integration tests, compiled into one binary. The wasm tests are
+//! `tests/wasm.rs`; both share `tests/common/`.
+#![cfg(not(target_arch = "wasm32"))]
 
+mod common;
 mod util;
 
 mod cli;

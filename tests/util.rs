@@ -4,13 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use barg::Timestamp;
 use serde_json::Value;
 
-/// The time of receipt that vectors assume for events without a timestamp.
-pub fn received() -> Timestamp {
-    Timestamp::parse("2025-12-26T00:00:00Z").expect("valid")
-}
+pub use crate::common::received;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -48,15 +44,6 @@ pub fn vectors(group: &str) -> Vec<Vector> {
             Vector { name, path, doc }
         })
         .collect()
-}
-
-/// The vector's `input` as the line a producer would send: a string is taken
-/// as it is, anything else is written as compact JSON.
-pub fn input_line(doc: &Value) -> String {
-    match &doc["input"] {
-        Value::String(raw) => raw.clone(),
-        other => serde_json::to_string(other).expect("json"),
-    }
 }
 
 /// With `BARG_BLESS=1`, tests write what they see into their vectors instead

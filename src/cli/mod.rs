@@ -34,7 +34,7 @@ enum Command {
         format: Format,
         /// The time zone of printed times, as an offset: Z, +03:30, -05:00.
         #[arg(long, default_value = "Z", value_parser = barg::timestamp::parse_offset)]
-        zone: chrono::FixedOffset,
+        zone: barg::timestamp::Offset,
         /// NDJSON files to read; standard input when none.
         files: Vec<PathBuf>,
     },

@@ -1,0 +1,412 @@
+//! The JavaScript face of the core, for the npm package. Each export turns
+//! its input into text, calls the core, and turns the result back into a JS
+//! value; every error goes through [`into_error`].
+//!
+//! Events cross the boundary as JSON text (`JSON.stringify` and
+//! `JSON.parse` are the engine's own, fast, and cost no wasm size), and are
+//! read by exactly the functions the native binary uses.
+
+use std::fmt::Display;
+
+use js_sys::{Array, JSON};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wasm_bindgen::prelude::*;
+
+use crate::event::{Context, Event, ExtraData};
+use crate::format::{Format, Formatter};
+use crate::kind::{Kind, Operation};
+use crate::level::Level;
+use crate::logger::{Logger as CoreLogger, LoggerName};
+use crate::route::RouteTable;
+use crate::timestamp::{Timestamp, parse_offset};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("../ts/barg.d.ts");
+
+// The TypeScript types of the JS values the exports take, so that the
+// declarations say precisely what each argument is.
+#[wasm_bindgen]
+extern "C" {
+    /// An event as an object or as JSON text.
+    #[wasm_bindgen(typescript_type = "EventInput | string")]
+    pub type EventArg;
+    /// Many events: an array, a JSON array, or NDJSON text.
+    #[wasm_bindgen(typescript_type = "Array<EventInput | string> | string")]
+    pub type BatchArg;
+    /// Options of `format`.
+    #[wasm_bindgen(typescript_type = "FormatOptions")]
+    pub type FormatOptionsArg;
+    /// Options of `route`.
+    #[wasm_bindgen(typescript_type = "RouteOptions")]
+    pub type RouteOptionsArg;
+    /// A request context.
+    #[wasm_bindgen(typescript_type = "Context")]
+    pub type ContextArg;
+    /// Structured data for `extra_data`.
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type ExtraDataArg;
+}
+
+/// A readable JS `Error` from any error of the core.
+fn into_error(error: impl Display) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+/// The time now, from the JS clock.
+fn now() -> Timestamp {
+    let micros = (js_sys::Date::now() * 1000.0) as i64;
+    // The JS clock is within the years 0000 to 9999 on any real machine.
+    Timestamp::from_unix_micros(micros).unwrap_or(Timestamp::EPOCH)
+}
+
+/// A JS value as JSON text: a string is taken as JSON already, anything else
+/// goes through `JSON.stringify`.
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    JSON::stringify(value)
+        .map_err(|e| {
+            into_error(format!(
+                "{what} cannot be written as JSON: {}",
+                js_message(&e)
+            ))
+        })?
+        .as_string()
+        .ok_or_else(|| into_error(format!("{what} is not a JSON value")))
+}
+
+fn js_message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// Parses JSON text that the core wrote into a JS value.
+fn js_value(json: &str) -> Result<JsValue, JsError> {
+    JSON::parse(json).map_err(|e| into_error(js_message(&e)))
+}
+
+fn event_value(event: &Event) -> Result<JsValue, JsError> {
+    js_value(&Formatter::new(Format::Json).format(event))
+}
+
+fn read_event(input: &JsValue) -> Result<Event, JsError> {
+    Event::from_json(&json_text(input, "the event")?, now()).map_err(into_error)
+}
+
+/// The items of a batch: a JS array, a JSON array in a string, or NDJSON.
+fn batch_items(inputs: &JsValue) -> Result<Vec<String>, JsError> {
+    if let Some(array) = inputs.dyn_ref::<Array>() {
+        return array
+            .iter()
+            .map(|item| json_text(&item, "an event"))
+            .collect();
+    }
+    let text = inputs
+        .as_string()
+        .ok_or_else(|| into_error("a batch is an array, a JSON array or NDJSON text"))?;
+    if text.trim_start().starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(&text).map_err(into_error)?;
+        Ok(items.into_iter().map(|raw| raw.get().to_owned()).collect())
+    } else {
+        Ok(text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+}
+
+/// Reads options given as a JS object (or nothing).
+fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
+    match value {
+        Some(value) if !value.is_undefined() && !value.is_null() => {
+            serde_json::from_str(&json_text(value, "the options")?)
+                .map_err(|e| into_error(format!("options: {e}")))
+        }
+        _ => Ok(T::default()),
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormatOptions {
+    zone: Option<String>,
+}
+
+fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsError> {
+    let format: Format = format.parse().map_err(into_error)?;
+    let options: FormatOptions = self::options(options)?;
+    let mut formatter = Formatter::new(format);
+    if let Some(zone) = options.zone {
+        formatter = formatter.in_zone(parse_offset(&zone).map_err(into_error)?);
+    }
+    Ok(formatter)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RouteOptions {
+    level: Option<Level>,
+}
+
+fn route_table(options: Option<&JsValue>) -> Result<RouteTable, JsError> {
+    let options: RouteOptions = self::options(options)?;
+    Ok(RouteTable::seed(options.level.unwrap_or(Level::Info)))
+}
+
+fn route_value(table: &RouteTable, event: &Event) -> JsValue {
+    table
+        .route_paths(event)
+        .into_iter()
+        .map(JsValue::from_str)
+        .collect::<Array>()
+        .into()
+}
+
+/// Reads an event, checks it, and returns it normalised: canonical level,
+/// UTC timestamp, the time now when it had none.
+#[wasm_bindgen(js_name = parseEvent, unchecked_return_type = "Event")]
+pub fn parse_event(input: &EventArg) -> Result<JsValue, JsError> {
+    event_value(&read_event(input)?)
+}
+
+/// The event as one line in the given format.
+#[wasm_bindgen]
+pub fn format(
+    input: &EventArg,
+    #[wasm_bindgen(unchecked_param_type = "Format")] format: &str,
+    options: Option<FormatOptionsArg>,
+) -> Result<String, JsError> {
+    let formatter = formatter(format, options.as_deref())?;
+    Ok(formatter.format(&read_event(input)?))
+}
+
+/// Each event as one line, or, for an item that is not an event, the error.
+#[wasm_bindgen(js_name = formatBatch, unchecked_return_type = "Array<string | { error: string }>")]
+pub fn format_batch(
+    inputs: &BatchArg,
+    #[wasm_bindgen(unchecked_param_type = "Format")] format: &str,
+    options: Option<FormatOptionsArg>,
+) -> Result<Array, JsError> {
+    let formatter = formatter(format, options.as_deref())?;
+    let received = now();
+    let mut line = Vec::new();
+    Ok(batch_items(inputs)?
+        .iter()
+        .map(|text| match Event::from_json(text, received) {
+            Ok(event) => {
+                line.clear();
+                formatter.write(&event, &mut line);
+                JsValue::from_str(&String::from_utf8_lossy(&line))
+            }
+            Err(error) => error_item(&error),
+        })
+        .collect())
+}
+
+fn error_item(error: &impl Display) -> JsValue {
+    let object = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&object, &"error".into(), &error.to_string().into());
+    object.into()
+}
+
+/// The seed's log files that the writer would append the event to.
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub fn route(input: &EventArg, options: Option<RouteOptionsArg>) -> Result<JsValue, JsError> {
+    Ok(route_value(
+        &route_table(options.as_deref())?,
+        &read_event(input)?,
+    ))
+}
+
+/// The files for each event, or, for an item that is not an event, the error.
+#[wasm_bindgen(js_name = routeBatch, unchecked_return_type = "Array<string[] | { error: string }>")]
+pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Result<Array, JsError> {
+    let table = route_table(options.as_deref())?;
+    let received = now();
+    Ok(batch_items(inputs)?
+        .iter()
+        .map(|text| match Event::from_json(text, received) {
+            Ok(event) => route_value(&table, &event),
+            Err(error) => error_item(&error),
+        })
+        .collect())
+}
+
+/// The kind of events from a logger.
+#[wasm_bindgen(js_name = kindOf, unchecked_return_type = "Kind")]
+pub fn kind_of(logger: &str) -> Result<String, JsError> {
+    let name = LoggerName::new(logger).map_err(into_error)?;
+    let kind = serde_json::to_value(Kind::of(&name)).map_err(into_error)?;
+    Ok(kind.as_str().unwrap_or_default().to_owned())
+}
+
+/// A logger bound to a name and a request context, stamped on every event.
+#[wasm_bindgen]
+pub struct Logger {
+    core: CoreLogger,
+}
+
+#[wasm_bindgen]
+impl Logger {
+    /// A logger named `name` (dotted, such as `shop.payments`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(name: &str, context: Option<ContextArg>) -> Result<Logger, JsError> {
+        let name = LoggerName::new(name).map_err(into_error)?;
+        let context: Context = options(context.as_deref())?;
+        Ok(Logger {
+            core: CoreLogger::new(name, context),
+        })
+    }
+
+    /// The logger's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.core.name().to_string()
+    }
+
+    /// An event at `level`, stamped now.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn log(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Level")] level: &str,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        let level = Level::parse(level).map_err(into_error)?;
+        let extra: ExtraData = options(extra_data.as_deref())?;
+        event_value(&self.core.event(now(), level, message, extra))
+    }
+
+    /// A DEBUG event.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn debug(
+        &self,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        self.log("DEBUG", message, extra_data)
+    }
+
+    /// An INFO event.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn info(
+        &self,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        self.log("INFO", message, extra_data)
+    }
+
+    /// A WARNING event.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn warning(
+        &self,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        self.log("WARNING", message, extra_data)
+    }
+
+    /// An ERROR event.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn error(
+        &self,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        self.log("ERROR", message, extra_data)
+    }
+
+    /// A CRITICAL event.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn critical(
+        &self,
+        message: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        self.log("CRITICAL", message, extra_data)
+    }
+
+    /// Starts timing an operation; `finish()` or `fail(error)` makes its event.
+    #[wasm_bindgen(js_name = startOperation)]
+    pub fn start_operation(
+        &self,
+        operation: &str,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<OperationTimer, JsError> {
+        Ok(OperationTimer {
+            logger: self.core.clone(),
+            operation: operation.to_owned(),
+            extra: options(extra_data.as_deref())?,
+            started_ms: js_sys::Date::now(),
+            done: false,
+        })
+    }
+}
+
+/// A running operation, from [`Logger::start_operation`].
+#[wasm_bindgen]
+pub struct OperationTimer {
+    logger: CoreLogger,
+    operation: String,
+    extra: ExtraData,
+    started_ms: f64,
+    done: bool,
+}
+
+#[wasm_bindgen]
+impl OperationTimer {
+    /// Ends the operation as a success: an INFO event of the `performance`
+    /// logger with its duration.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let duration = self.stop()?;
+        let operation = Operation::succeeded(&self.operation, duration, self.extra.clone());
+        event_value(&self.logger.operation(now(), operation))
+    }
+
+    /// Ends the operation as a failure with `error` (an `Error` or any value):
+    /// an ERROR event with the error's name and message.
+    #[wasm_bindgen(unchecked_return_type = "Event")]
+    pub fn fail(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] error: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let duration = self.stop()?;
+        let (error_type, message) = match error.dyn_ref::<js_sys::Error>() {
+            Some(e) => (String::from(e.name()), String::from(e.message())),
+            None => (
+                "Error".to_owned(),
+                error
+                    .as_string()
+                    .unwrap_or_else(|| json_text(&error, "the error").unwrap_or_default()),
+            ),
+        };
+        let operation = Operation::failed(
+            &self.operation,
+            duration,
+            &error_type,
+            &message,
+            self.extra.clone(),
+        );
+        event_value(&self.logger.operation(now(), operation))
+    }
+
+    fn stop(&mut self) -> Result<f64, JsError> {
+        if std::mem::replace(&mut self.done, true) {
+            return Err(into_error(format!(
+                "operation {:?} has already ended",
+                self.operation
+            )));
+        }
+        let elapsed = js_sys::Date::now() - self.started_ms;
+        Ok((elapsed.max(0.0) * 100.0).round() / 100.0)
+    }
+}
