@@ -32,7 +32,7 @@ pub enum Item {
     Ack(oneshot::Sender<()>),
     /// Reopen every file (SIGHUP).
     Reopen,
-    /// Write what is left and stop.
+    /// Close the queue, write what is in it and stop.
     Stop,
 }
 
@@ -112,7 +112,8 @@ impl Writer {
         })
     }
 
-    /// Drains the queue until [`Item::Stop`] or until every sender is gone.
+    /// Drains the queue until [`Item::Stop`] (and what was queued before the
+    /// queue closed) or until every sender is gone.
     /// `runtime` provides the timer for waiting with a timeout.
     pub fn run(mut self, mut queue: mpsc::Receiver<Item>, runtime: tokio::runtime::Handle) {
         loop {
@@ -159,7 +160,9 @@ impl Writer {
                     }
                     diag::info("reopened the log files");
                 }
-                Item::Stop => break,
+                // No more items are taken; those already queued still are,
+                // so whatever a source was told was queued gets written.
+                Item::Stop => queue.close(),
             }
         }
         self.finish();
