@@ -187,7 +187,7 @@ fn all_lines(dir: &Path, base: &str) -> Vec<String> {
             (index, bytes)
         })
         .collect();
-    rotated.sort_by(|a, b| b.0.cmp(&a.0));
+    rotated.sort_by_key(|r| std::cmp::Reverse(r.0));
     rotated
         .into_iter()
         .flat_map(|(_, bytes)| {
@@ -493,7 +493,7 @@ fn gzip_compresses_rotated_files_and_keeps_every_line() {
         })
         .collect();
     assert!(backups.len() > 3);
-    backups.sort_by(|a, b| b.0.cmp(&a.0));
+    backups.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut all: String = backups.into_iter().map(|(_, text)| text).collect();
     all.push_str(&std::fs::read_to_string(logs.join("x.log")).expect("x.log"));
     assert_eq!(all, stdout(&barg(&["format"], &input)));
