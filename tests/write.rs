@@ -597,7 +597,13 @@ fn start_errors_are_clear_and_exit_2() {
     let bad_key = tmp.path().join("bad.toml");
     std::fs::write(&bad_key, "dir = \"logs\"\nfsynk = \"always\"\n").expect("config");
     let missing = tmp.path().join("missing");
-    let cases: [(Vec<&str>, &str); 5] = [
+    let logs = log_dir(tmp.path());
+    let socket = format!("unix:{}", missing.join("in.sock").display());
+    let cases: [(Vec<&str>, &str); 6] = [
+        (
+            vec!["--dir", logs.to_str().expect("utf-8"), "--listen", &socket],
+            "cannot listen on unix:",
+        ),
         (
             vec!["--dir", missing.to_str().expect("utf-8")],
             "does not exist",

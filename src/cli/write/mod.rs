@@ -159,7 +159,12 @@ pub fn run(args: WriteArgs) -> ExitCode {
         metrics: metrics.clone(),
         stopping: stopping.clone(),
     });
+    let stop_queue = ingest.queue.clone();
     let served = runtime.block_on(serve(&config, ingest));
+    // After a stop `serve` has sent this already; after a failed start it
+    // has not, and the writer must still end.
+    let _ = runtime.block_on(stop_queue.send(Item::Stop));
+    drop(stop_queue);
     if writer_thread.join().is_err() {
         diag::error("the writer thread failed");
     }
