@@ -15,9 +15,9 @@ mod http;
 mod metrics;
 mod pipeline;
 mod rotating;
+mod stdin;
 mod writer;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -314,12 +314,13 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
     };
     let (stdin_done_tx, mut stdin_done) = mpsc::channel::<()>(1);
     let reads_stdin = config.listen.is_empty() && http.is_none();
+    let progress = Arc::new(stdin::Progress::default());
     if reads_stdin {
-        let ingest = ingest.clone();
+        let (ingest, progress) = (ingest.clone(), progress.clone());
         std::thread::Builder::new()
             .name("barg-stdin".into())
             .spawn(move || {
-                read_stdin(&ingest);
+                stdin::read(&ingest, &progress);
                 let _ = stdin_done_tx.blocking_send(());
             })
             .map_err(|e| format!("cannot start the stdin reader: {e}"))?;
@@ -347,7 +348,12 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
         }
     }
     // Stop accepting: listeners and connections end, HTTP finishes the
-    // requests it has (their events are queued and will be written).
+    // requests it has (their events are queued and will be written), and
+    // what was read from standard input is queued.
+    if reads_stdin {
+        let stopping = ingest.stopping.clone();
+        let _ = tokio::task::spawn_blocking(move || progress.settle(&stopping)).await;
+    }
     ingest.stopping.store(true, Relaxed);
     let _ = stop.send(true);
     for task in tasks {
@@ -359,38 +365,6 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
     // Everything queued before Stop is written before the writer ends.
     let _ = ingest.queue.send(Item::Stop).await;
     Ok(())
-}
-
-/// Reads standard input to its end, admitting every line.
-fn read_stdin(ingest: &Ingest) {
-    let mut lines = Lines::new(ingest.admission.max_line_bytes);
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut stdin = std::io::stdin().lock();
-    let mut items = Vec::with_capacity(1024);
-    loop {
-        let read = match stdin.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(error) => {
-                diag::error(&format!("reading standard input: {error}"));
-                break;
-            }
-        };
-        if ingest.stopping.load(Relaxed) {
-            return;
-        }
-        let received = Timestamp::now();
-        lines.push(&buffer[..read], |frame| {
-            items.push(ingest.admit(frame, received, "stdin"))
-        });
-        if ingest.send_blocking(std::mem::take(&mut items)).is_err() {
-            return;
-        }
-    }
-    let received = Timestamp::now();
-    lines.finish(|frame| items.push(ingest.admit(frame, received, "stdin")));
-    let _ = ingest.send_blocking(items);
 }
 
 /// Binds a stream listener and spawns its accept loop.
