@@ -196,7 +196,7 @@ impl Lines {
     /// Blank lines are skipped.
     pub fn push(&mut self, mut chunk: &[u8], mut each: impl FnMut(Frame<'_>)) {
         while !chunk.is_empty() {
-            let newline = chunk.iter().position(|&b| b == b'\n');
+            let newline = memchr::memchr(b'\n', chunk);
             let (piece, rest, ends) = match newline {
                 Some(at) => (&chunk[..at], &chunk[at + 1..], true),
                 None => (chunk, &[][..], false),

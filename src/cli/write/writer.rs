@@ -36,8 +36,9 @@ pub enum Item {
     Stop,
 }
 
-/// Events per batch that a stream source sends at most.
-pub const BATCH: usize = 64;
+/// Events per batch that a source sends at most: big enough that the
+/// hand-over costs little per event, small enough to keep memory low.
+pub const BATCH: usize = 256;
 
 /// Attempts at the last flush before buffered lines are given up.
 const FINAL_ATTEMPTS: u32 = 5;
