@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(label, command, stdin_path, cwd):
-    """Runs `command` with stdin from the file; gives seconds and peak RSS in KB."""
+    """Runs `command` with stdin from the file; gives wall seconds, CPU
+    seconds (user and system) and peak RSS in KB."""
     with open(stdin_path, "rb") as stdin:
         start = time.perf_counter()
         done = subprocess.run(
@@ -39,7 +40,8 @@ def run(label, command, stdin_path, cwd):
     if done.returncode != 0:
         sys.exit(f"{label} failed:\n{report}")
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report).group(1))
-    return seconds, rss
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", report).group(1)) for kind in ("User", "System"))
+    return seconds, cpu, rss
 
 
 def main():
@@ -58,6 +60,7 @@ def main():
                 out.write(examples[i % len(examples)])
         size = source.stat().st_size
 
+        load = os.getloadavg()[0]
         results = []
         for label, make_command in [
             ("cat (floor)", lambda d: ["sh", "-c", f"cat > {d}/copy.ndjson"]),
@@ -69,21 +72,29 @@ def main():
             env_free = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "BARG_LOG_LEVEL", "DJANGO_LOG_LEVEL")}
             os.environ.clear()
             os.environ.update(env_free)
-            seconds, rss = run(label, make_command(directory), source, tmp)
+            seconds, cpu, rss = run(label, make_command(directory), source, tmp)
             written = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
-            results.append((label, seconds, rss, written))
+            results.append((label, seconds, cpu, rss, written))
             shutil.rmtree(directory)
 
     print(f"{events} events, {size / 1e6:.1f} MB of NDJSON")
-    print(f"| {'':<15} | {'seconds':>8} | {'events/s':>11} | {'MB/s in':>8} | {'peak RSS':>9} | {'written':>8} |")
-    print(f"|{'-' * 17}|{'-' * 10}|{'-' * 13}|{'-' * 10}|{'-' * 11}|{'-' * 10}|")
-    for label, seconds, rss, written in results:
+    print(f"load average before the runs: {load:.1f} on {os.cpu_count()} cores")
+    print(
+        f"| {'':<15} | {'seconds':>8} | {'events/s':>11} | {'MB/s in':>8} "
+        f"| {'CPU s':>6} | {'µs CPU/event':>12} | {'peak RSS':>9} | {'written':>8} |"
+    )
+    print(f"|{'-' * 17}|{'-' * 10}|{'-' * 13}|{'-' * 10}|{'-' * 8}|{'-' * 14}|{'-' * 11}|{'-' * 10}|")
+    for label, seconds, cpu, rss, written in results:
         print(
             f"| {label:<15} | {seconds:8.2f} | {events / seconds:11,.0f} | {size / 1e6 / seconds:8.1f} "
-            f"| {rss / 1024:6.1f} MB | {written / 1e6:5.1f} MB |"
+            f"| {cpu:6.2f} | {cpu / events * 1e6:12.2f} | {rss / 1024:6.1f} MB | {written / 1e6:5.1f} MB |"
         )
-    by = {label: seconds for label, seconds, _, _ in results}
-    print(f"barg write: {by['python logging'] / by['barg write']:.1f}x CPython's events/s")
+    wall = {label: seconds for label, seconds, _, _, _ in results}
+    cpu = {label: c for label, _, c, _, _ in results}
+    print(
+        f"barg write: {wall['python logging'] / wall['barg write']:.1f}x CPython's events/s, "
+        f"{cpu['python logging'] / cpu['barg write']:.1f}x less CPU per event"
+    )
 
 
 if __name__ == "__main__":
