@@ -1099,7 +1099,7 @@ fn many_http_clients_during_rotation_land_each_event_once() {
     let tmp = temp_dir();
     let (writer, logs, addr) = start_http(
         tmp.path(),
-        "queue = 64\n[http]\nmax_connections = 64",
+        "queue = 64\nfsync = \"always\"\n[http]\nmax_connections = 64",
         MAX as u64,
     );
     let clients: Vec<_> = (0..CLIENTS)
@@ -1134,4 +1134,40 @@ fn many_http_clients_during_rotation_land_each_event_once() {
     assert!(status.success(), "{said}");
     check_every_event_once(&logs, CLIENTS, REQUESTS * BATCH, MAX);
     assert!(files(&logs, "x.log.").len() > 5, "rotation happened");
+}
+
+#[test]
+fn tcp_clients_on_loopback_are_heard() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        "tcp:127.0.0.1:0",
+    ]);
+    let addr = writer.wait_for("listening on tcp:").trim().to_owned();
+    let senders: Vec<_> = (0..4)
+        .map(|client| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+                for i in 0..50 {
+                    let line = event("INFO", "app", &padded(client, i)) + "\n";
+                    stream.write_all(line.as_bytes()).expect("sent");
+                }
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.join().expect("client");
+    }
+    wait_until("every line", || all_lines(&logs, "x.log").len() >= 200);
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    check_every_event_once(&logs, 4, 50, 1_000_000);
 }
