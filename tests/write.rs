@@ -1171,3 +1171,42 @@ fn tcp_clients_on_loopback_are_heard() {
     assert!(status.success(), "{said}");
     check_every_event_once(&logs, 4, 50, 1_000_000);
 }
+
+#[test]
+fn http_bounds_connections_and_closes_idle_ones() {
+    // One place, and a long idle timeout: a silent client keeps the place.
+    let tmp = temp_dir();
+    let (writer, _logs, addr) = start_http(tmp.path(), "[http]\nmax_connections = 1", 1_000_000);
+    let silent = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut waiting = std::net::TcpStream::connect(&addr).expect("queued by the kernel");
+    waiting
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("sent");
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let early = waiting.read_to_end(&mut answer);
+    assert!(
+        early.is_err() && answer.is_empty(),
+        "answered while the place was taken"
+    );
+    drop(silent);
+    waiting.set_read_timeout(None).expect("no timeout");
+    waiting
+        .read_to_end(&mut answer)
+        .expect("answered once the place is free");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+
+    // A short idle timeout: the writer closes a silent client.
+    let tmp = temp_dir();
+    let (writer, _logs, addr) = start_http(tmp.path(), "[http]\ntimeout_ms = 200", 1_000_000);
+    let mut silent = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut rest = Vec::new();
+    silent.read_to_end(&mut rest).expect("closed by the writer");
+    assert!(rest.is_empty());
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+}

@@ -26,9 +26,10 @@ pub mod defaults {
     pub const KEEP_DAYS: u32 = 7;
     /// The largest HTTP body, in bytes.
     pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
-    /// Milliseconds a client has to send a whole body.
+    /// Milliseconds a client has to send a whole body; a connection idle
+    /// this long is closed.
     pub const TIMEOUT_MS: u64 = 10_000;
-    /// Requests served at once; more get 503.
+    /// Connections served at once; more wait to be accepted.
     pub const MAX_CONNECTIONS: usize = 256;
     /// The size of `rejected.log` before it rotates.
     pub const REJECTED_MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -86,9 +87,10 @@ pub struct Http {
     pub cors: Vec<String>,
     /// The largest body, in bytes; larger gets 413.
     pub max_body_bytes: usize,
-    /// Milliseconds a client has to send its whole body; slower gets 408.
+    /// Milliseconds a client has to send its whole body (slower gets 408);
+    /// a connection with no byte moving for this long is closed.
     pub timeout_ms: u64,
-    /// Requests served at once; more get 503.
+    /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
 }
 

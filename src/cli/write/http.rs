@@ -7,20 +7,26 @@
 //! `{"index":0,"status":"accepted"}` or
 //! `{"index":1,"status":"rejected","violations":[{"pointer":..,"code":..,"message":..}]}`.
 
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use barg::Timestamp;
 use serde_json::json;
-use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use tokio::time::{Instant, Sleep};
 
 use super::config::Http;
 use super::pipeline::{Admitted, Frame, Lines};
@@ -47,7 +53,6 @@ struct Service {
     cors: Vec<String>,
     max_body_bytes: usize,
     timeout: Duration,
-    requests: Arc<Semaphore>,
 }
 
 /// Binds `addr` and serves until `stopped` turns true; the task ends when
@@ -71,13 +76,16 @@ pub async fn start(
         cors: config.cors.clone(),
         max_body_bytes: config.max_body_bytes,
         timeout: Duration::from_millis(config.timeout_ms),
-        requests: Arc::new(Semaphore::new(config.max_connections)),
     });
+    let listener = BoundedListener {
+        inner: listener,
+        permits: Arc::new(Semaphore::new(config.max_connections)),
+        idle: Duration::from_millis(config.timeout_ms),
+    };
     let app = Router::new()
         .route("/v1/events", post(events).options(preflight))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .layer(middleware::from_fn_with_state(service.clone(), bounded))
         .with_state(service);
     diag::info(&format!("listening on http://{bound}"));
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -88,18 +96,6 @@ pub async fn start(
             diag::error(&format!("HTTP server: {error}"));
         }
     }))
-}
-
-/// At most `max_connections` requests at once; more are told to come back.
-async fn bounded(State(service): State<Arc<Service>>, request: Request, next: Next) -> Response {
-    match service.requests.clone().try_acquire_owned() {
-        Ok(_permit) => next.run(request).await,
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many requests at once\n",
-        )
-            .into_response(),
-    }
 }
 
 async fn healthz() -> &'static str {
@@ -300,4 +296,111 @@ fn too_large(limit: usize) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE,
         &format!("the body is over the limit of {limit} bytes"),
     )
+}
+
+/// Accepts at most `permits` connections at once: past that, new ones wait
+/// in the kernel's backlog until one closes.
+struct BoundedListener {
+    inner: TcpListener,
+    permits: Arc<Semaphore>,
+    idle: Duration,
+}
+
+impl axum::serve::Listener for BoundedListener {
+    type Io = Connection;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Connection, SocketAddr) {
+        loop {
+            let Ok(permit) = self.permits.clone().acquire_owned().await else {
+                // The semaphore is never closed; should it be, accept nothing.
+                return std::future::pending().await;
+            };
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    let connection = Connection {
+                        stream,
+                        _permit: permit,
+                        idle: self.idle,
+                        deadline: Box::pin(tokio::time::sleep(self.idle)),
+                    };
+                    return (connection, addr);
+                }
+                Err(error) => {
+                    diag::error(&format!("accepting an HTTP client: {error}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// An accepted connection: holds its permit, and is closed when no byte
+/// moves either way for `idle` (a slow or silent client).
+struct Connection {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    idle: Duration,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl Connection {
+    /// Passes on a poll's result, restarting the idle clock on progress and
+    /// failing the connection once the clock runs out.
+    fn watch<T>(
+        &mut self,
+        polled: Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
+        match polled {
+            Poll::Ready(result) => {
+                let next = Instant::now() + self.idle;
+                self.deadline.as_mut().reset(next);
+                Poll::Ready(result)
+            }
+            Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client was idle too long",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        this.watch(polled, cx)
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.watch(polled, cx)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
 }
