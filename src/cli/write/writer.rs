@@ -59,6 +59,8 @@ pub struct Writer {
     failing: bool,
     /// Set when a stop is asked for: retries become bounded.
     stopping: Arc<AtomicBool>,
+    /// Set when bounded retries failed while stopping.
+    gave_up: bool,
 }
 
 /// The name of the writer's own file of rejected inputs.
@@ -110,6 +112,7 @@ impl Writer {
             lines: Default::default(),
             failing: false,
             stopping,
+            gave_up: false,
         })
     }
 
@@ -235,7 +238,11 @@ impl Writer {
         let mut attempts = 0;
         while !self.flush_all() {
             attempts += 1;
-            if (queue.is_closed() || self.stopping.load(Relaxed)) && attempts >= FINAL_ATTEMPTS {
+            let ending = queue.is_closed() || self.stopping.load(Relaxed);
+            // Once given up while stopping, one attempt per batch: the rest
+            // of the queue is not held up by pauses.
+            if ending && (self.gave_up || attempts >= FINAL_ATTEMPTS) {
+                self.gave_up = true;
                 return;
             }
             std::thread::sleep(pause);
