@@ -241,6 +241,21 @@ impl Listen {
     }
 }
 
+/// The parser's message with the line it is about, which names the key:
+/// `line 4 (max_bytes = -5): invalid value: integer `-5`, expected u64`.
+fn parse_message(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end();
+    match error.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let number = text[..start].matches('\n').count() + 1;
+            let line = text.lines().nth(number - 1).unwrap_or("").trim();
+            format!("line {number} ({line}): {message}")
+        }
+        None => message.to_owned(),
+    }
+}
+
 impl Config {
     /// The configuration with nothing but defaults and the seed's files.
     fn seed() -> Config {
@@ -264,7 +279,7 @@ impl Config {
     pub fn from_toml(text: &str, origin: &Path) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: origin.to_owned(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            message: parse_message(text, &e),
         })?;
         if config.files.is_empty() {
             config.files = RouteTable::seed(Level::Info).files;
@@ -442,6 +457,8 @@ mod tests {
         let cases = [
             ("colour = 1", "colour"),
             ("queue = 0", "queue"),
+            ("queue = -1", "queue"),
+            ("level = \"LOUD\"", "level"),
             ("fsync = \"sometimes\"", "sometimes"),
             ("[http]\nlisten = \"0.0.0.0:80\"", "http.listen"),
             ("[http]\ncors = [\"app.example\"]", "http.cors[0]"),
