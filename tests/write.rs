@@ -1210,3 +1210,47 @@ fn http_bounds_connections_and_closes_idle_ones() {
     writer.signal("TERM");
     assert!(writer.finish().0.success());
 }
+
+#[test]
+fn stream_clients_past_max_clients_wait_their_turn() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "max_clients = 1");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &format!("unix:{}", socket.display()),
+    ]);
+    writer.wait_for("listening on unix:");
+    let mut first = UnixStream::connect(&socket).expect("connect");
+    first
+        .write_all((event("INFO", "app", "first") + "\n").as_bytes())
+        .expect("sent");
+    wait_until("the first line", || all_lines(&logs, "x.log").len() == 1);
+    // The only place is taken: the second client is not read...
+    let mut second = UnixStream::connect(&socket).expect("queued by the kernel");
+    second
+        .write_all((event("INFO", "app", "second") + "\n").as_bytes())
+        .expect("sent");
+    first
+        .write_all((event("INFO", "app", "first again") + "\n").as_bytes())
+        .expect("sent");
+    wait_until("the first client's second line", || {
+        all_lines(&logs, "x.log").len() == 2
+    });
+    let lines = all_lines(&logs, "x.log");
+    assert!(lines[1].ends_with("| first again"), "{lines:?}");
+    // ...until the first leaves.
+    drop(first);
+    wait_until("the second client's line", || {
+        all_lines(&logs, "x.log").len() == 3
+    });
+    assert!(all_lines(&logs, "x.log")[2].ends_with("| second"));
+    drop(second);
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+}

@@ -24,6 +24,8 @@ pub mod defaults {
     pub const MAX_LINE_BYTES: usize = 1024 * 1024;
     /// Dated files kept with `rotate = "daily"`.
     pub const KEEP_DAYS: u32 = 7;
+    /// Stream clients (Unix and TCP) served at once.
+    pub const MAX_CLIENTS: usize = 1024;
     /// The largest HTTP body, in bytes.
     pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
     /// Milliseconds a client has to send a whole body; a connection idle
@@ -141,6 +143,9 @@ pub struct Config {
     /// Stream listeners: `unix:/path/to.sock`, `tcp:127.0.0.1:PORT`.
     #[serde(default)]
     pub listen: Vec<String>,
+    /// Stream clients served at once; more wait to be accepted.
+    #[serde(default = "default_max_clients")]
+    pub max_clients: usize,
     /// The HTTP ingest.
     #[serde(default)]
     pub http: Http,
@@ -163,6 +168,9 @@ fn default_max_line() -> usize {
 }
 fn default_keep_days() -> u32 {
     defaults::KEEP_DAYS
+}
+fn default_max_clients() -> usize {
+    defaults::MAX_CLIENTS
 }
 
 /// Why the configuration cannot be used.
@@ -270,6 +278,7 @@ impl Config {
             keep_days: defaults::KEEP_DAYS,
             gzip: false,
             listen: Vec::new(),
+            max_clients: defaults::MAX_CLIENTS,
             http: Http::default(),
             files: RouteTable::seed(Level::Info).files,
         }
@@ -361,6 +370,7 @@ impl Config {
             "max_line_bytes: must be at least 64",
         );
         check(self.keep_days > 0, "keep_days: must be at least 1");
+        check(self.max_clients > 0, "max_clients: must be at least 1");
         check(
             self.http.max_body_bytes > 0,
             "http.max_body_bytes: must be at least 1",

@@ -304,9 +304,11 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| format!("signals: {e}"))?;
 
     let mut tasks = Vec::new();
+    let clients = Arc::new(tokio::sync::Semaphore::new(config.max_clients));
     for listen in &config.listen {
         let listen = Listen::parse(listen)?;
-        tasks.push(listen_streams(listen, ingest.clone(), stopped.clone()).await?);
+        let task = listen_streams(listen, ingest.clone(), clients.clone(), stopped.clone());
+        tasks.push(task.await?);
     }
     let http = match &config.http.listen {
         Some(addr) => Some(http::start(addr, &config.http, ingest.clone(), stopped.clone()).await?),
@@ -371,6 +373,7 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
 async fn listen_streams(
     listen: Listen,
     ingest: Arc<Ingest>,
+    clients: Arc<tokio::sync::Semaphore>,
     stopped: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     match listen {
@@ -393,6 +396,7 @@ async fn listen_streams(
                 },
                 "unix",
                 ingest,
+                clients,
                 stopped,
             )))
         }
@@ -410,6 +414,7 @@ async fn listen_streams(
                 },
                 "tcp",
                 ingest,
+                clients,
                 stopped,
             )))
         }
@@ -420,6 +425,7 @@ async fn accept_loop<S, F, Fut>(
     mut accept: F,
     source: &'static str,
     ingest: Arc<Ingest>,
+    clients: Arc<tokio::sync::Semaphore>,
     mut stopped: watch::Receiver<bool>,
 ) where
     S: AsyncRead + Unpin + Send + 'static,
@@ -429,11 +435,19 @@ async fn accept_loop<S, F, Fut>(
     let mut connections = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
-            accepted = accept() => match accepted {
-                Ok(stream) => {
-                    connections.spawn(read_stream(stream, source, ingest.clone(), stopped.clone()));
+            // Past `max_clients`, new clients wait in the kernel's backlog.
+            accepted = async {
+                let permit = clients.clone().acquire_owned().await;
+                (permit, accept().await)
+            } => match accepted {
+                (permit, Ok(stream)) => {
+                    let reading = read_stream(stream, source, ingest.clone(), stopped.clone());
+                    connections.spawn(async move {
+                        reading.await;
+                        drop(permit);
+                    });
                 }
-                Err(error) => {
+                (_, Err(error)) => {
                     diag::error(&format!("accepting a {source} client: {error}"));
                     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                 }
