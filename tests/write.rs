@@ -817,8 +817,11 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
         logs.to_str().expect("utf-8"),
         "--listen",
         &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
         "--stats",
     ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
     writer.wait_for("listening on unix:");
     let clients: Vec<_> = (0..CLIENTS)
         .map(|client| {
@@ -839,7 +842,7 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
         client.join().expect("client");
     }
     wait_until("every line", || {
-        all_lines(&logs, "x.log").len() >= CLIENTS * EACH
+        lines_written(&addr, "x.log") == (CLIENTS * EACH) as u64
     });
     writer.signal("TERM");
     let (status, said) = writer.finish();
@@ -861,8 +864,11 @@ fn a_client_gone_mid_line_loses_only_its_partial_line() {
         logs.to_str().expect("utf-8"),
         "--listen",
         &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
         "--stats",
     ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
     writer.wait_for("listening on unix:");
     let mut steady = UnixStream::connect(&socket).expect("connect");
     steady
@@ -881,7 +887,7 @@ fn a_client_gone_mid_line_loses_only_its_partial_line() {
         .write_all((event("INFO", "app", "steady two") + "\n").as_bytes())
         .expect("sent");
     drop(steady);
-    wait_until("three lines", || all_lines(&logs, "x.log").len() >= 3);
+    wait_until("three lines", || lines_written(&addr, "x.log") == 3);
     writer.signal("TERM");
     let (status, said) = writer.finish();
     assert!(status.success(), "{said}");
@@ -926,6 +932,17 @@ fn a_full_disk_is_counted_retried_and_reported() {
     let stats = stats(&said);
     assert_eq!(stats["events_dropped"], 1);
     assert!(stats["write_errors"] >= 2, "{said}");
+}
+
+/// Lines the writer reports written to `file`, from `GET /metrics`: exact
+/// at any moment, unlike reading files that may be rotating.
+fn lines_written(addr: &str, file: &str) -> u64 {
+    let (_, _, metrics) = http(addr, "GET", "/metrics", &[], b"");
+    let prefix = format!("barg_lines_written_total{{file=\"{file}\"}} ");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
+        .unwrap_or(0)
 }
 
 /// One HTTP/1.1 request over a fresh connection: status, headers, body.
@@ -1148,7 +1165,10 @@ fn tcp_clients_on_loopback_are_heard() {
         logs.to_str().expect("utf-8"),
         "--listen",
         "tcp:127.0.0.1:0",
+        "--http",
+        "127.0.0.1:0",
     ]);
+    let http_addr = writer.wait_for("listening on http://").trim().to_owned();
     let addr = writer.wait_for("listening on tcp:").trim().to_owned();
     let senders: Vec<_> = (0..4)
         .map(|client| {
@@ -1165,7 +1185,7 @@ fn tcp_clients_on_loopback_are_heard() {
     for sender in senders {
         sender.join().expect("client");
     }
-    wait_until("every line", || all_lines(&logs, "x.log").len() >= 200);
+    wait_until("every line", || lines_written(&http_addr, "x.log") == 200);
     writer.signal("TERM");
     let (status, said) = writer.finish();
     assert!(status.success(), "{said}");
@@ -1224,13 +1244,16 @@ fn stream_clients_past_max_clients_wait_their_turn() {
         logs.to_str().expect("utf-8"),
         "--listen",
         &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
     ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
     writer.wait_for("listening on unix:");
     let mut first = UnixStream::connect(&socket).expect("connect");
     first
         .write_all((event("INFO", "app", "first") + "\n").as_bytes())
         .expect("sent");
-    wait_until("the first line", || all_lines(&logs, "x.log").len() == 1);
+    wait_until("the first line", || lines_written(&addr, "x.log") == 1);
     // The only place is taken: the second client is not read...
     let mut second = UnixStream::connect(&socket).expect("queued by the kernel");
     second
@@ -1240,14 +1263,14 @@ fn stream_clients_past_max_clients_wait_their_turn() {
         .write_all((event("INFO", "app", "first again") + "\n").as_bytes())
         .expect("sent");
     wait_until("the first client's second line", || {
-        all_lines(&logs, "x.log").len() == 2
+        lines_written(&addr, "x.log") == 2
     });
     let lines = all_lines(&logs, "x.log");
     assert!(lines[1].ends_with("| first again"), "{lines:?}");
     // ...until the first leaves.
     drop(first);
     wait_until("the second client's line", || {
-        all_lines(&logs, "x.log").len() == 3
+        lines_written(&addr, "x.log") == 3
     });
     assert!(all_lines(&logs, "x.log")[2].ends_with("| second"));
     drop(second);
