@@ -6,6 +6,7 @@ pub mod format;
 pub mod kind;
 pub mod level;
 pub mod logger;
+pub mod rotation;
 pub mod route;
 pub mod timestamp;
 #[cfg(target_arch = "wasm32")]
@@ -19,5 +20,6 @@ pub use kind::{
 };
 pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
+pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
 pub use timestamp::Timestamp;

@@ -27,6 +27,13 @@ pub struct Timestamp {
     micros: i64,
 }
 
+/// A calendar day in UTC, such as the day a log file's lines belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    /// Days since 1970-01-01.
+    days: i64,
+}
+
 /// A UTC offset, such as `+03:30`, for writing times in a zone.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Offset {
@@ -111,6 +118,13 @@ impl Timestamp {
         zone.write(out);
     }
 
+    /// The day (in UTC) the instant falls on.
+    pub fn day(self) -> Day {
+        Day {
+            days: self.micros.div_euclid(MICROS_PER_SECOND * SECONDS_PER_DAY),
+        }
+    }
+
     /// The local date, second of the day and microsecond at `zone`.
     fn civil(self, zone: Offset) -> ((i64, u32, u32), u32, u32) {
         let local = self.micros + i64::from(zone.seconds) * MICROS_PER_SECOND;
@@ -141,6 +155,43 @@ impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Day {
+    /// Reads exactly `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Day> {
+        let mut reader = Reader {
+            text: text.as_bytes(),
+            at: 0,
+        };
+        let year = reader.number(4, "year").ok()?;
+        reader.expect(b"-", "'-'").ok()?;
+        let month = reader.number(2, "month").ok()?;
+        reader.expect(b"-", "'-'").ok()?;
+        let day = reader.number(2, "day").ok()?;
+        let valid = reader.at == text.len()
+            && (1..=12).contains(&month)
+            && (1..=days_in_month(year, month)).contains(&day);
+        valid.then(|| Day {
+            days: days_from_civil(i64::from(year), month, day),
+        })
+    }
+
+    /// The day after.
+    pub fn next(self) -> Day {
+        Day {
+            days: self.days + 1,
+        }
+    }
+}
+
+impl fmt::Display for Day {
+    /// `YYYY-MM-DD`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::with_capacity(10);
+        write_date(civil_from_days(self.days), &mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
     }
 }
 
@@ -542,6 +593,34 @@ mod tests {
             assert!(Offset::parse(input).is_err(), "{input}");
         }
         assert_eq!(Offset::from_seconds(86_400), None);
+    }
+
+    #[test]
+    fn days() {
+        let day = Timestamp::parse("2025-12-26T23:59:59.999999Z")
+            .unwrap()
+            .day();
+        assert_eq!(day.to_string(), "2025-12-26");
+        assert_eq!(Day::parse("2025-12-26"), Some(day));
+        assert_eq!(day.next().to_string(), "2025-12-27");
+        assert!(Day::parse("2025-12-25") < Some(day));
+        for bad in [
+            "2025-12-32",
+            "2025-2-01",
+            "2025-12-26x",
+            "notes",
+            "2025-13-01",
+            "",
+        ] {
+            assert_eq!(Day::parse(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Timestamp::parse("1969-12-31T23:00:00Z")
+                .unwrap()
+                .day()
+                .to_string(),
+            "1969-12-31"
+        );
     }
 
     #[test]

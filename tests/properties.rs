@@ -175,3 +175,47 @@ proptest! {
         prop_assert_eq!(back, serde_back);
     }
 }
+
+/// Appends lines of the given lengths under the size rule, as the writer
+/// does, keeping every backup; gives the files, oldest first, as lists of
+/// line lengths.
+fn rotate_sizes(max_bytes: u64, lengths: &[u64]) -> Vec<Vec<u64>> {
+    use barg::rotation::{FileState, Rotation, should_roll_over};
+    let rotation = Rotation::Size {
+        max_bytes,
+        backups: 1,
+    };
+    let day = barg::timestamp::Day::parse("2025-12-26").expect("a day");
+    let mut files = vec![Vec::new()];
+    for &len in lengths {
+        let current: &Vec<u64> = files.last().expect("a current file");
+        let state = FileState {
+            size: current.iter().sum(),
+            day,
+        };
+        if should_roll_over(rotation, state, len, day) {
+            files.push(Vec::new());
+        }
+        files.last_mut().expect("a current file").push(len);
+    }
+    files
+}
+
+proptest! {
+    #[test]
+    fn rotation_never_exceeds_the_limit_nor_loses_a_line(
+        max_bytes in 1u64..2000,
+        lengths in proptest::collection::vec(1u64..400, 0..300),
+    ) {
+        let files = rotate_sizes(max_bytes, &lengths);
+        for (i, file) in files.iter().enumerate() {
+            let size: u64 = file.iter().sum();
+            // Under the limit, unless one line alone is not.
+            prop_assert!(size < max_bytes || file.len() == 1, "file {} of {:?}", i, files);
+            // Never an empty backup.
+            prop_assert!(!file.is_empty() || (files.len() == 1 && lengths.is_empty()));
+        }
+        let kept: Vec<u64> = files.into_iter().flatten().collect();
+        prop_assert_eq!(kept, lengths);
+    }
+}

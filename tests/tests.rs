@@ -10,3 +10,4 @@ mod examples;
 mod format;
 mod properties;
 mod python;
+mod write;

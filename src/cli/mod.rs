@@ -2,6 +2,7 @@
 //! the environment, files and streams happens here, never in the library.
 
 mod input;
+mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,12 +49,28 @@ enum Command {
         /// NDJSON files to read; standard input when none.
         files: Vec<PathBuf>,
     },
+    /// Own a log directory: take events and append them to the log files.
+    ///
+    /// Reads NDJSON from standard input, or from the listeners and HTTP
+    /// given. Each line is admitted (parsed and checked) or written to
+    /// rejected.log with its violations; events are routed and appended with
+    /// rotation. SIGHUP reopens the files; SIGTERM and SIGINT stop taking
+    /// input, write everything queued and exit 0. Exit status 2 when the
+    /// writer cannot start: bad configuration, a missing or unwritable
+    /// directory, or another writer holding it.
+    Write(write::WriteArgs),
+    /// Print the effective writer configuration as TOML.
+    ///
+    /// With no --config, the seed's layout: a starting point for a file.
+    Config(write::ConfigArgs),
 }
 
 /// Parses the arguments and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Write(args) => return write::run(args),
+        Command::Config(args) => return write::print_config(args),
         Command::Format {
             format,
             zone,

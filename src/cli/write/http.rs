@@ -1,0 +1,406 @@
+//! The HTTP ingest: `POST /v1/events`, `GET /healthz`, `GET /metrics`.
+//!
+//! A request's events are admitted one by one, queued, and the answer waits
+//! until the writer has written them (synced, with `fsync = "always"`), so
+//! a 200 means the accepted events are in their files. The answer lists a
+//! result per event in body order:
+//! `{"index":0,"status":"accepted"}` or
+//! `{"index":1,"status":"rejected","violations":[{"pointer":..,"code":..,"message":..}]}`.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use barg::Timestamp;
+use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
+use tokio::time::{Instant, Sleep};
+
+use super::config::Http;
+use super::pipeline::{Admitted, Frame, Lines};
+use super::writer::Item;
+use super::{Ingest, diag};
+
+/// A request's `Origin` against the CORS allowlist.
+enum Origin {
+    /// Not a browser's cross-origin request.
+    None,
+    /// From an allowed origin: answered with it.
+    Allowed(HeaderValue),
+    /// From any other origin.
+    Refused,
+}
+
+fn refused() -> Response {
+    problem(StatusCode::FORBIDDEN, "this origin is not allowed")
+}
+
+struct Service {
+    ingest: Arc<Ingest>,
+    token: Option<String>,
+    cors: Vec<String>,
+    max_body_bytes: usize,
+    timeout: Duration,
+}
+
+/// Binds `addr` and serves until `stopped` turns true; the task ends when
+/// the requests in flight are answered.
+pub async fn start(
+    addr: &str,
+    config: &Http,
+    ingest: Arc<Ingest>,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, String> {
+    let addr: SocketAddr = addr
+        .parse()
+        .map_err(|_| format!("http.listen: {addr:?} is not IP:PORT"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot serve HTTP on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let service = Arc::new(Service {
+        ingest,
+        token: config.token.clone(),
+        cors: config.cors.clone(),
+        max_body_bytes: config.max_body_bytes,
+        timeout: Duration::from_millis(config.timeout_ms),
+    });
+    let listener = BoundedListener {
+        inner: listener,
+        permits: Arc::new(Semaphore::new(config.max_connections)),
+        idle: Duration::from_millis(config.timeout_ms),
+    };
+    let app = Router::new()
+        .route("/v1/events", post(events).options(preflight))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(service);
+    diag::info(&format!("listening on http://{bound}"));
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    });
+    Ok(tokio::spawn(async move {
+        if let Err(error) = server.await {
+            diag::error(&format!("HTTP server: {error}"));
+        }
+    }))
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn metrics(State(service): State<Arc<Service>>, headers: HeaderMap) -> Response {
+    if !service.authorized(&headers) {
+        return unauthorized();
+    }
+    let queue = &service.ingest.queue;
+    let capacity = queue.max_capacity();
+    let text = service
+        .ingest
+        .metrics
+        .prometheus(capacity - queue.capacity(), capacity);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+async fn preflight(State(service): State<Arc<Service>>, headers: HeaderMap) -> Response {
+    match service.origin(&headers) {
+        Origin::Allowed(origin) => {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            let h = response.headers_mut();
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("POST"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("authorization, content-type"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+            h.insert(header::VARY, HeaderValue::from_static("origin"));
+            response
+        }
+        Origin::None => StatusCode::NO_CONTENT.into_response(),
+        Origin::Refused => refused(),
+    }
+}
+
+async fn events(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
+    let origin = match service.origin(&headers) {
+        Origin::None => None,
+        Origin::Allowed(origin) => Some(origin),
+        Origin::Refused => return refused(),
+    };
+    let mut response = service.take_events(&headers, body).await;
+    if let Some(origin) = origin {
+        response
+            .headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("origin"));
+    }
+    response
+}
+
+impl Service {
+    async fn take_events(&self, headers: &HeaderMap, body: Body) -> Response {
+        if !self.authorized(headers) {
+            return unauthorized();
+        }
+        let declared = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > self.max_body_bytes as u64) {
+            return too_large(self.max_body_bytes);
+        }
+        let read = axum::body::to_bytes(body, self.max_body_bytes);
+        let bytes = match tokio::time::timeout(self.timeout, read).await {
+            Err(_) => {
+                return problem(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the body did not arrive in time",
+                );
+            }
+            Ok(Err(error)) => {
+                let over = std::error::Error::source(&error)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                    || error.into_inner().is::<http_body_util::LengthLimitError>();
+                return if over {
+                    too_large(self.max_body_bytes)
+                } else {
+                    problem(StatusCode::BAD_REQUEST, "the body could not be read")
+                };
+            }
+            Ok(Ok(bytes)) => bytes,
+        };
+        let received = Timestamp::now();
+        let items = match self.admit_body(&bytes, received) {
+            Ok(items) => items,
+            Err(message) => return problem(StatusCode::BAD_REQUEST, &message),
+        };
+        let results: Vec<serde_json::Value> = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                Ok(_) => json!({"index": index, "status": "accepted"}),
+                Err(rejected) => json!({
+                    "index": index,
+                    "status": "rejected",
+                    "violations": rejected.violations,
+                }),
+            })
+            .collect();
+        let accepted = items.iter().filter(|item| item.is_ok()).count();
+        let rejected = items.len() - accepted;
+        if self.ingest.send(items).await.is_err() {
+            return problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+        }
+        let (written, answer) = oneshot::channel();
+        if self.ingest.queue.send(Item::Ack(written)).await.is_err() || answer.await.is_err() {
+            return problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+        }
+        let body = json!({"accepted": accepted, "rejected": rejected, "results": results});
+        (StatusCode::OK, axum::Json(body)).into_response()
+    }
+
+    /// A JSON array of events, or NDJSON.
+    fn admit_body(&self, bytes: &[u8], received: Timestamp) -> Result<Vec<Admitted>, String> {
+        let starts_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        let mut items = Vec::new();
+        if starts_array {
+            let values: Vec<serde_json::Value> = serde_json::from_slice(bytes)
+                .map_err(|e| format!("the body is not a JSON array of events: {e}"))?;
+            for value in values {
+                let line = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+                items.push(self.ingest.admit(Frame::Line(&line), received, "http"));
+            }
+        } else {
+            let mut lines = Lines::new(self.ingest.admission.max_line_bytes);
+            let mut each =
+                |frame: Frame<'_>| items.push(self.ingest.admit(frame, received, "http"));
+            lines.push(bytes, &mut each);
+            lines.finish(&mut each);
+        }
+        Ok(items)
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let Some(token) = &self.token else {
+            return true;
+        };
+        let Some(given) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+        else {
+            return false;
+        };
+        // Compare in time independent of where the first difference is.
+        given.len() == token.len()
+            && given
+                .iter()
+                .zip(token.as_bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
+    /// The request's origin when it is allowed, none when there is none;
+    /// a browser request from elsewhere is refused.
+    fn origin(&self, headers: &HeaderMap) -> Origin {
+        match headers.get(header::ORIGIN) {
+            None => Origin::None,
+            Some(origin)
+                if self
+                    .cors
+                    .iter()
+                    .any(|allowed| allowed.as_bytes() == origin.as_bytes()) =>
+            {
+                Origin::Allowed(origin.clone())
+            }
+            Some(_) => Origin::Refused,
+        }
+    }
+}
+
+fn problem(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({"error": message}))).into_response()
+}
+
+fn unauthorized() -> Response {
+    let mut response = problem(StatusCode::UNAUTHORIZED, "a valid bearer token is required");
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+fn too_large(limit: usize) -> Response {
+    problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("the body is over the limit of {limit} bytes"),
+    )
+}
+
+/// Accepts at most `permits` connections at once: past that, new ones wait
+/// in the kernel's backlog until one closes.
+struct BoundedListener {
+    inner: TcpListener,
+    permits: Arc<Semaphore>,
+    idle: Duration,
+}
+
+impl axum::serve::Listener for BoundedListener {
+    type Io = Connection;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Connection, SocketAddr) {
+        loop {
+            let Ok(permit) = self.permits.clone().acquire_owned().await else {
+                // The semaphore is never closed; should it be, accept nothing.
+                return std::future::pending().await;
+            };
+            match self.inner.accept().await {
+                Ok((stream, addr)) => {
+                    let connection = Connection {
+                        stream,
+                        _permit: permit,
+                        idle: self.idle,
+                        deadline: Box::pin(tokio::time::sleep(self.idle)),
+                    };
+                    return (connection, addr);
+                }
+                Err(error) => {
+                    diag::error(&format!("accepting an HTTP client: {error}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// An accepted connection: holds its permit, and is closed when no byte
+/// moves either way for `idle` (a slow or silent client).
+struct Connection {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    idle: Duration,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl Connection {
+    /// Passes on a poll's result, restarting the idle clock on progress and
+    /// failing the connection once the clock runs out.
+    fn watch<T>(
+        &mut self,
+        polled: Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
+        match polled {
+            Poll::Ready(result) => {
+                let next = Instant::now() + self.idle;
+                self.deadline.as_mut().reset(next);
+                Poll::Ready(result)
+            }
+            Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client was idle too long",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        this.watch(polled, cx)
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.watch(polled, cx)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,263 @@
+//! `RotatingFile`: one log file, its buffered lines and its rollover. The
+//! decision is `barg::rotation`'s; this module carries it out.
+//!
+//! Lines are buffered whole and written with one `write` per flush. A failed
+//! write (a full disk) cuts the file back to its last whole line, so a
+//! reader never sees half a line, and keeps the buffer for the retry. The
+//! size the rule sees counts buffered bytes, so rollover happens at the same
+//! line as if every line were written at once, as CPython does.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering::Relaxed;
+
+use barg::Timestamp;
+use barg::rotation::{
+    FileState, Rotation, daily_backup_name, expired_daily_backups, should_roll_over,
+    size_backup_name,
+};
+use barg::timestamp::Day;
+
+use super::metrics::FileCounters;
+
+/// Log files are readable by the owner's group, never by others.
+pub const MODE: u32 = 0o640;
+
+/// Flush when this many bytes wait.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// One log file owned by the writer.
+pub struct RotatingFile {
+    /// The file's name relative to the log directory (as configured).
+    name: String,
+    path: PathBuf,
+    rotation: Rotation,
+    gzip: bool,
+    file: File,
+    /// Bytes in the file on disk.
+    size: u64,
+    /// The day its content belongs to (for daily rotation).
+    day: Day,
+    pending: Vec<u8>,
+    pending_lines: u64,
+    /// Written since the last sync.
+    unsynced: bool,
+}
+
+impl RotatingFile {
+    /// Opens (creating with mode 0640) `dir/name`.
+    pub fn open(
+        dir: &Path,
+        name: &str,
+        rotation: Rotation,
+        gzip: bool,
+    ) -> io::Result<RotatingFile> {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let (file, size, day) = open_append(&path)?;
+        Ok(RotatingFile {
+            name: name.to_owned(),
+            path,
+            rotation,
+            gzip,
+            file,
+            size,
+            day,
+            pending: Vec::with_capacity(FLUSH_AT + 4096),
+            pending_lines: 0,
+            unsynced: false,
+        })
+    }
+
+    /// Appends one line (without its line break), rolling over first when
+    /// the rule says so. A failed write leaves the line buffered and the
+    /// error returned; the caller retries with [`RotatingFile::flush`].
+    pub fn append(&mut self, line: &[u8], counters: &FileCounters) -> io::Result<()> {
+        let len = line.len() as u64 + 1;
+        let today = match self.rotation {
+            Rotation::Daily { .. } => Timestamp::now().day(),
+            Rotation::Size { .. } => self.day,
+        };
+        let state = FileState {
+            size: self.size + self.pending.len() as u64,
+            day: self.day,
+        };
+        let mut result = Ok(());
+        if should_roll_over(self.rotation, state, len, today) {
+            // Should this fail, the line still goes to the current file and
+            // the rollover is tried again at the next line.
+            result = self
+                .flush(counters)
+                .and_then(|()| self.roll_over(today, counters));
+        }
+        self.pending.extend_from_slice(line);
+        self.pending.push(b'\n');
+        self.pending_lines += 1;
+        if self.pending.len() >= FLUSH_AT {
+            result = result.and(self.flush(counters));
+        }
+        result
+    }
+
+    /// Writes the buffered lines. On failure the file is cut back to its
+    /// last whole line and the lines stay buffered.
+    pub fn flush(&mut self, counters: &FileCounters) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        match self.file.write_all(&self.pending) {
+            Ok(()) => {
+                let bytes = self.pending.len() as u64;
+                self.size += bytes;
+                counters.lines.fetch_add(self.pending_lines, Relaxed);
+                counters.bytes.fetch_add(bytes, Relaxed);
+                self.pending.clear();
+                self.pending_lines = 0;
+                self.unsynced = true;
+                Ok(())
+            }
+            Err(error) => {
+                // Never half a line: drop whatever part of the buffer landed.
+                let _ = self.file.set_len(self.size);
+                Err(error)
+            }
+        }
+    }
+
+    /// Gives up the buffered lines, returning how many there were.
+    pub fn abandon(&mut self) -> u64 {
+        let lines = self.pending_lines;
+        self.pending.clear();
+        self.pending_lines = 0;
+        lines
+    }
+
+    /// Forces written lines to the disk, when some were written since.
+    pub fn sync(&mut self) -> io::Result<()> {
+        if self.unsynced {
+            self.file.sync_data()?;
+            self.unsynced = false;
+        }
+        Ok(())
+    }
+
+    /// Reopens the path, for an external rotation (logrotate's move). The
+    /// buffer is written to the old file first.
+    pub fn reopen(&mut self, counters: &FileCounters) -> io::Result<()> {
+        self.flush(counters)?;
+        let _ = self.sync();
+        let (file, size, day) = open_append(&self.path)?;
+        self.file = file;
+        self.size = size;
+        self.day = day;
+        Ok(())
+    }
+
+    /// The file's name as configured.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn roll_over(&mut self, today: Day, counters: &FileCounters) -> io::Result<()> {
+        let _ = self.file.sync_data();
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let base = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match self.rotation {
+            Rotation::Size { backups, .. } => {
+                // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
+                // is replaced, as CPython removes it.
+                for index in (1..backups).rev() {
+                    let from = dir.join(size_backup_name(&base, index, self.gzip));
+                    if from.exists() {
+                        std::fs::rename(
+                            &from,
+                            dir.join(size_backup_name(&base, index + 1, self.gzip)),
+                        )?;
+                    }
+                }
+                let first = dir.join(size_backup_name(&base, 1, self.gzip));
+                if self.gzip {
+                    let _ = std::fs::remove_file(&first);
+                    compress_into(&self.path, &first)?;
+                    std::fs::remove_file(&self.path)?;
+                } else {
+                    std::fs::rename(&self.path, &first)?;
+                }
+            }
+            Rotation::Daily { keep_days } => {
+                let target = dir.join(daily_backup_name(&base, self.day, self.gzip));
+                if self.gzip {
+                    compress_into(&self.path, &target)?;
+                    std::fs::remove_file(&self.path)?;
+                } else if target.exists() {
+                    // A dated file already there (the clock went back, or a
+                    // restart): append, never replace.
+                    let mut out = OpenOptions::new().append(true).open(&target)?;
+                    io::copy(&mut File::open(&self.path)?, &mut out)?;
+                    std::fs::remove_file(&self.path)?;
+                } else {
+                    std::fs::rename(&self.path, &target)?;
+                }
+                let names: Vec<String> = std::fs::read_dir(dir)?
+                    .filter_map(|entry| entry.ok())
+                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                    .collect();
+                for expired in
+                    expired_daily_backups(&base, names.iter().map(String::as_str), keep_days)
+                {
+                    std::fs::remove_file(dir.join(expired))?;
+                }
+            }
+        }
+        let (file, size, _) = open_append(&self.path)?;
+        self.file = file;
+        self.size = size;
+        self.day = today;
+        counters.rotations.fetch_add(1, Relaxed);
+        Ok(())
+    }
+}
+
+/// Opens for appending, creating with [`MODE`]; gives the size and the day
+/// of the last change (today for a new file).
+fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(MODE)
+        .open(path)?;
+    let meta = file.metadata()?;
+    let day = meta
+        .modified()
+        .ok()
+        .filter(|_| meta.len() > 0)
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|since| Timestamp::from_unix_micros(i64::try_from(since.as_micros()).ok()?))
+        .map(Timestamp::day)
+        .unwrap_or_else(|| Timestamp::now().day());
+    Ok((file, meta.len(), day))
+}
+
+/// Appends `source` gzip-compressed to `target` (created with [`MODE`]). A
+/// gzip file may hold several members, so appending never loses the old.
+fn compress_into(source: &Path, target: &Path) -> io::Result<()> {
+    let out = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(MODE)
+        .open(target)?;
+    let mut encoder =
+        flate2::write::GzEncoder::new(io::BufWriter::new(out), flate2::Compression::default());
+    io::copy(&mut File::open(source)?, &mut encoder)?;
+    let mut out = encoder.finish()?;
+    out.flush()?;
+    out.get_ref().sync_data()
+}

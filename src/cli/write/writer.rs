@@ -1,0 +1,309 @@
+//! The writer thread: the one owner of the log files. It drains the queue,
+//! routes, formats and appends, and is the only code that touches the files.
+//!
+//! It flushes whenever the queue runs empty and before answering an
+//! [`Item::Ack`], so an acknowledged event is written (and, with
+//! `fsync = "always"`, on disk). A failed write stops the draining: the
+//! writer retries with growing pauses while the queue fills and the sources
+//! wait. Nothing is given up except at shutdown, and what is given up is
+//! counted as dropped.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use barg::{Event, Format, Formatter, RouteTable, rotation::Rotation};
+use tokio::sync::{mpsc, oneshot};
+
+use super::config::{Config, Fsync, Rotate, defaults};
+use super::diag;
+use super::metrics::Metrics;
+use super::pipeline::Admitted;
+use super::rotating::RotatingFile;
+
+/// What travels through the queue.
+pub enum Item {
+    /// Admitted events and rejections, in the order they arrived.
+    Batch(Vec<Admitted>),
+    /// Answered once everything queued before it is written (and synced
+    /// with `fsync = "always"`).
+    Ack(oneshot::Sender<()>),
+    /// Reopen every file (SIGHUP).
+    Reopen,
+    /// Close the queue, write what is in it and stop.
+    Stop,
+}
+
+/// Events per batch that a source sends at most: big enough that the
+/// hand-over costs little per event, small enough to keep memory low.
+pub const BATCH: usize = 256;
+
+/// Attempts at the last flush before buffered lines are given up.
+const FINAL_ATTEMPTS: u32 = 5;
+
+/// The writer, before its thread starts.
+pub struct Writer {
+    table: RouteTable,
+    formatters: Vec<Formatter>,
+    /// One per route, then `rejected.log`.
+    files: Vec<RotatingFile>,
+    metrics: Arc<Metrics>,
+    fsync: Fsync,
+    fsync_interval: Duration,
+    last_sync: Instant,
+    /// One buffer per format, so an event going to several files of the same
+    /// format is formatted once.
+    lines: [Vec<u8>; 3],
+    failing: bool,
+    /// Set when a stop is asked for: retries become bounded.
+    stopping: Arc<AtomicBool>,
+    /// Set when bounded retries failed while stopping.
+    gave_up: bool,
+}
+
+/// The name of the writer's own file of rejected inputs.
+pub const REJECTED_LOG: &str = "rejected.log";
+
+impl Writer {
+    /// Opens every file of the configuration under its directory.
+    pub fn open(
+        config: &Config,
+        metrics: Arc<Metrics>,
+        stopping: Arc<AtomicBool>,
+    ) -> std::io::Result<Writer> {
+        let dir = Path::new(&config.dir);
+        let rotation = |max_bytes, backups| match config.rotate {
+            Rotate::Size => Rotation::Size { max_bytes, backups },
+            Rotate::Daily => Rotation::Daily {
+                keep_days: config.keep_days,
+            },
+        };
+        let table = config.route_table();
+        let mut files = Vec::with_capacity(table.files.len() + 1);
+        for route in &table.files {
+            files.push(RotatingFile::open(
+                dir,
+                &route.path,
+                rotation(route.max_bytes, route.backups),
+                config.gzip,
+            )?);
+        }
+        files.push(RotatingFile::open(
+            dir,
+            REJECTED_LOG,
+            rotation(defaults::REJECTED_MAX_BYTES, defaults::REJECTED_BACKUPS),
+            config.gzip,
+        )?);
+        let formatters = table
+            .files
+            .iter()
+            .map(|f| Formatter::new(f.format))
+            .collect();
+        Ok(Writer {
+            table,
+            formatters,
+            files,
+            metrics,
+            fsync: config.fsync,
+            fsync_interval: Duration::from_millis(config.fsync_interval_ms),
+            last_sync: Instant::now(),
+            lines: Default::default(),
+            failing: false,
+            stopping,
+            gave_up: false,
+        })
+    }
+
+    /// Drains the queue until [`Item::Stop`] (and what was queued before the
+    /// queue closed) or until every sender is gone.
+    /// `runtime` provides the timer for waiting with a timeout.
+    pub fn run(mut self, mut queue: mpsc::Receiver<Item>, runtime: tokio::runtime::Handle) {
+        loop {
+            let item = match queue.try_recv() {
+                Ok(item) => item,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    // Idle: write what is buffered, then wait for more.
+                    self.flush_all_retrying(&queue);
+                    self.sync_if_due(false);
+                    let wait = if self.fsync == Fsync::Interval {
+                        self.fsync_interval
+                    } else {
+                        Duration::from_secs(3600)
+                    };
+                    match runtime.block_on(async { tokio::time::timeout(wait, queue.recv()).await })
+                    {
+                        Ok(Some(item)) => item,
+                        Ok(None) => break,
+                        Err(_) => continue,
+                    }
+                }
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+            };
+            match item {
+                Item::Batch(batch) => {
+                    for admitted in batch {
+                        self.write(admitted);
+                    }
+                    if self.failing {
+                        self.flush_all_retrying(&queue);
+                    }
+                }
+                Item::Ack(answer) => {
+                    self.flush_all_retrying(&queue);
+                    self.sync_if_due(self.fsync == Fsync::Always);
+                    let _ = answer.send(());
+                }
+                Item::Reopen => {
+                    self.flush_all_retrying(&queue);
+                    for (file, counters) in self.files.iter_mut().zip(&self.metrics.files) {
+                        if let Err(error) = file.reopen(counters) {
+                            diag::error(&format!("cannot reopen {}: {error}", file.name()));
+                        }
+                    }
+                    diag::info("reopened the log files");
+                }
+                // No more items are taken; those already queued still are,
+                // so whatever a source was told was queued gets written.
+                Item::Stop => queue.close(),
+            }
+        }
+        self.finish();
+    }
+
+    fn write(&mut self, admitted: Admitted) {
+        match admitted {
+            Ok(event) => self.write_event(&event),
+            Err(rejected) => {
+                let line = &mut self.lines[0];
+                line.clear();
+                rejected.write_line(line);
+                let last = self.files.len() - 1;
+                let result = self.files[last].append(line, &self.metrics.files[last]);
+                note(result, &self.metrics, &mut self.failing);
+            }
+        }
+    }
+
+    fn write_event(&mut self, event: &Event) {
+        let mut formatted = [false; 3];
+        let mut routed = false;
+        if event.level >= self.table.level {
+            for (index, route) in self.table.files.iter().enumerate() {
+                if !route.takes(event) {
+                    continue;
+                }
+                routed = true;
+                let slot = match route.format {
+                    Format::Simple => 0,
+                    Format::Verbose => 1,
+                    Format::Json => 2,
+                };
+                if !formatted[slot] {
+                    self.lines[slot].clear();
+                    self.formatters[index].write(event, &mut self.lines[slot]);
+                    formatted[slot] = true;
+                }
+                let result =
+                    self.files[index].append(&self.lines[slot], &self.metrics.files[index]);
+                note(result, &self.metrics, &mut self.failing);
+            }
+        }
+        if !routed {
+            self.metrics.unrouted.fetch_add(1, Relaxed);
+        }
+    }
+
+    fn flush_all(&mut self) -> bool {
+        let mut ok = true;
+        for (file, counters) in self.files.iter_mut().zip(&self.metrics.files) {
+            if let Err(error) = file.flush(counters) {
+                self.metrics.write_errors.fetch_add(1, Relaxed);
+                if !self.failing {
+                    diag::error(&format!("cannot write {}, retrying: {error}", file.name()));
+                }
+                self.failing = true;
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// Flushes every file, pausing and retrying while writes fail. The
+    /// queue is not read meanwhile, so the sources wait. When every sender
+    /// is gone or a stop is asked for, the attempts are bounded.
+    fn flush_all_retrying(&mut self, queue: &mpsc::Receiver<Item>) {
+        let mut pause = Duration::from_millis(50);
+        let mut attempts = 0;
+        while !self.flush_all() {
+            attempts += 1;
+            let ending = queue.is_closed() || self.stopping.load(Relaxed);
+            // Once given up while stopping, one attempt per batch: the rest
+            // of the queue is not held up by pauses.
+            if ending && (self.gave_up || attempts >= FINAL_ATTEMPTS) {
+                self.gave_up = true;
+                return;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+        if self.failing {
+            diag::info("writes succeed again");
+            self.failing = false;
+        }
+    }
+
+    fn sync_if_due(&mut self, now: bool) {
+        let due = match self.fsync {
+            Fsync::Never => false,
+            Fsync::Always => true,
+            Fsync::Interval => now || self.last_sync.elapsed() >= self.fsync_interval,
+        };
+        if due {
+            for file in &mut self.files {
+                if let Err(error) = file.sync() {
+                    diag::error(&format!("cannot sync {}: {error}", file.name()));
+                }
+            }
+            self.last_sync = Instant::now();
+        }
+    }
+
+    /// The last flush, bounded; what cannot be written is counted dropped.
+    fn finish(&mut self) {
+        let mut pause = Duration::from_millis(50);
+        for attempt in 1..=FINAL_ATTEMPTS {
+            if self.flush_all() {
+                break;
+            }
+            if attempt < FINAL_ATTEMPTS {
+                std::thread::sleep(pause);
+                pause *= 2;
+            }
+        }
+        for file in &mut self.files {
+            let lost = file.abandon();
+            if lost > 0 {
+                self.metrics.dropped.fetch_add(lost, Relaxed);
+                diag::error(&format!("gave up {lost} lines for {}", file.name()));
+            }
+        }
+        if self.fsync != Fsync::Never {
+            for file in &mut self.files {
+                let _ = file.sync();
+            }
+        }
+    }
+}
+
+/// Counts a failed write and reports the first of a run of them.
+fn note(result: std::io::Result<()>, metrics: &Metrics, failing: &mut bool) {
+    if let Err(error) = result {
+        metrics.write_errors.fetch_add(1, Relaxed);
+        if !*failing {
+            diag::error(&format!("write failed, retrying: {error}"));
+        }
+        *failing = true;
+    }
+}

@@ -1,0 +1,1279 @@
+//! `barg write`: the writer run as a process on temporary directories,
+//! fed through standard input, Unix sockets and HTTP, and stopped with
+//! signals. Waits poll for a condition (a line on standard error, a socket
+//! file, a line count) with a generous bound; nothing sleeps a fixed time.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::util::{barg, barg_env, root, stderr, stdout};
+
+/// How long a wait may take before the test fails: far more than needed.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("barg-write-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// A JSON event line for logger `logger` with message `message`.
+fn event(level: &str, logger: &str, message: &str) -> String {
+    serde_json::json!({
+        "timestamp": "2025-12-26T10:30:45Z",
+        "level": level,
+        "logger": logger,
+        "message": message,
+    })
+    .to_string()
+}
+
+/// A configuration with one file `x.log` taking everything, in `dir`.
+fn one_file_config(dir: &Path, max_bytes: u64, backups: u32, extra: &str) -> PathBuf {
+    let path = dir.join("barg.toml");
+    let text = format!(
+        "level = \"DEBUG\"\n{extra}\n[[files]]\npath = \"x.log\"\nformat = \"simple\"\n\
+         max_bytes = {max_bytes}\nbackups = {backups}\nloggers = [\"*\"]\n"
+    );
+    std::fs::write(&path, text).expect("config written");
+    path
+}
+
+/// A log directory inside `dir`.
+fn log_dir(dir: &Path) -> PathBuf {
+    let logs = dir.join("logs");
+    std::fs::create_dir(&logs).expect("log dir");
+    logs
+}
+
+/// A `barg write` process and what it said on standard error so far.
+struct Writer {
+    child: Child,
+    said: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Writer {
+    fn start(args: &[&str]) -> Writer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_barg"))
+            .arg("write")
+            .args(args)
+            .current_dir(root())
+            .env_remove("BARG_LOG_LEVEL")
+            .env_remove("DJANGO_LOG_LEVEL")
+            .env_remove("DEBUG")
+            .env_remove("BARG_HTTP_TOKEN")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("barg runs");
+        let said = Arc::new(Mutex::new(String::new()));
+        let err = child.stderr.take().expect("stderr");
+        let sink = said.clone();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                let mut said = sink.lock().expect("lock");
+                said.push_str(&line);
+                said.push('\n');
+            }
+        });
+        Writer {
+            child,
+            said,
+            reader: Some(reader),
+        }
+    }
+
+    fn said(&self) -> String {
+        self.said.lock().expect("lock").clone()
+    }
+
+    /// Waits until standard error holds `needle`; gives the text after it
+    /// up to the end of its line.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let said = self.said();
+            if let Some(at) = said.find(needle) {
+                let rest = &said[at + needle.len()..];
+                return rest.lines().next().unwrap_or("").to_owned();
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("barg exited ({status}) before saying {needle:?}:\n{said}");
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in:\n{said}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Waits for the exit; gives the status and all of standard error.
+    fn finish(mut self) -> (ExitStatus, String) {
+        drop(self.child.stdin.take());
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("barg did not exit:\n{}", self.said());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("stderr read");
+        }
+        (status, self.said())
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until `ready` holds.
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !ready() {
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The files of a directory whose names start with `prefix`, with contents.
+fn files(dir: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut found: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("readable dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            name.starts_with(prefix)
+                .then(|| (name, std::fs::read(&path).expect("readable file")))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every line of `x.log` and its backups, oldest first.
+fn all_lines(dir: &Path, base: &str) -> Vec<String> {
+    let mut rotated: Vec<(u32, Vec<u8>)> = files(dir, base)
+        .into_iter()
+        .map(|(name, bytes)| {
+            let index = name
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .map_or(0, |n| n.parse::<u32>().expect("numbered backup"));
+            (index, bytes)
+        })
+        .collect();
+    rotated.sort_by_key(|r| std::cmp::Reverse(r.0));
+    rotated
+        .into_iter()
+        .flat_map(|(_, bytes)| {
+            let text = String::from_utf8(bytes).expect("utf-8 log");
+            assert!(text.is_empty() || text.ends_with('\n'), "a half line");
+            text.lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The counters `--stats` printed, by name.
+fn stats(said: &str) -> HashMap<String, u64> {
+    said.lines()
+        .filter_map(|line| line.split_once("| stats: "))
+        .filter(|(_, rest)| rest.starts_with("events_"))
+        .flat_map(|(_, rest)| rest.split(' '))
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            Some((name.to_owned(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+/// ASCII messages of varied lengths, `count` of them.
+fn ascii_messages(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let len = (i * 37) % 90 + 1;
+            let text: String = (0..len)
+                .map(|j| (b'a' + ((i + j) % 26) as u8) as char)
+                .collect();
+            format!("m{i} {text}")
+        })
+        .collect()
+}
+
+/// `barg write` over standard input on a fresh log directory; gives the
+/// exit status and standard error.
+fn write_stdin(args: &[&str], input: &str) -> (ExitStatus, String) {
+    let mut writer = Writer::start(args);
+    let mut stdin = writer.child.stdin.take().expect("stdin");
+    let input = input.to_owned();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    feeder.join().expect("fed");
+    writer.finish()
+}
+
+#[test]
+fn rotation_matches_cpython_rotating_file_handler() {
+    // Varied lengths, and equal lengths whose sums land exactly on the
+    // limit, where `>=` and `>` part ways.
+    let varied = ascii_messages(400);
+    let equal: Vec<String> = (0..300)
+        .map(|i| format!("e{i:04} {}", "q".repeat(30)))
+        .collect();
+    let line_len =
+        |m: &String| stdout(&barg(&["format"], &(event("INFO", "app", m) + "\n"))).len() as u64;
+    let equal_len = line_len(&equal[0]);
+    let cases = [
+        (&varied, 150, 1),
+        (&varied, 200, 3),
+        (&varied, 1000, 2),
+        (&varied, 4096, 5),
+        (&varied, 100_000, 2),
+        (&equal, equal_len * 3, 4),
+        (&equal, equal_len * 10, 2),
+        (&equal, equal_len * 10 + 1, 2),
+        (&equal, equal_len * 10 - 1, 2),
+    ];
+    for (messages, max_bytes, backups) in cases {
+        check_cpython_parity(messages, max_bytes, backups);
+    }
+}
+
+fn check_cpython_parity(messages: &[String], max_bytes: u64, backups: u32) {
+    let input: String = messages
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    let formatted = stdout(&barg(&["format", "--format", "simple"], &input));
+    let tmp = temp_dir();
+    let ours = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), max_bytes, backups, "");
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            ours.to_str().expect("utf-8"),
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+
+    let theirs = tmp.path().join("python");
+    std::fs::create_dir(&theirs).expect("dir");
+    let mut python = Command::new("python3")
+        .arg(root().join("tests/python/reference_rotation.py"))
+        .arg(theirs.join("x.log"))
+        .arg(max_bytes.to_string())
+        .arg(backups.to_string())
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("python3 runs: it is the reference implementation");
+    python
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(formatted.as_bytes())
+        .expect("fed");
+    assert!(python.wait().expect("python3 finishes").success());
+
+    let (ours, theirs) = (files(&ours, "x.log"), files(&theirs, "x.log"));
+    assert!(
+        ours.len() > 1 || max_bytes > 50_000,
+        "no rotation at {max_bytes}"
+    );
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&ours),
+        names(&theirs),
+        "max_bytes {max_bytes} backups {backups}"
+    );
+    for ((name, a), (_, b)) in ours.iter().zip(&theirs) {
+        assert!(
+            a == b,
+            "{name} differs from CPython's at max_bytes {max_bytes}"
+        );
+    }
+}
+
+#[test]
+fn rotation_counts_bytes_so_multibyte_files_stay_under_the_limit() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 300, 100, "");
+    let input: String = (0..200)
+        .map(|i| {
+            event(
+                "INFO",
+                "app",
+                &format!("{i} داستان ساخته شد {}", "ک".repeat(i % 40)),
+            ) + "\n"
+        })
+        .collect();
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+    for (name, bytes) in files(&logs, "x.log") {
+        assert!(!bytes.is_empty(), "{name} is an empty backup");
+        assert!(bytes.len() < 300, "{name} has {} bytes", bytes.len());
+    }
+    let expected = stdout(&barg(&["format"], &input));
+    assert_eq!(
+        all_lines(&logs, "x.log"),
+        expected.lines().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn stdin_events_go_where_barg_route_says_and_bad_lines_to_rejected_log() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let examples =
+        std::fs::read_to_string(root().join("examples/events.ndjson")).expect("examples");
+    let bad = "{\"level\":\"INFO\"\nnot json at all\n\u{1}\n";
+    let unknown = event("INFO", "never.heard.of", "an unknown logger") + "\n";
+    let input = format!("{examples}{bad}{unknown}");
+    let (status, said) = write_stdin(&["--dir", logs.to_str().expect("utf-8"), "--stats"], &input);
+    assert!(status.success(), "{said}");
+
+    // What each file should hold, from `barg route` and `barg format`.
+    let good = format!("{examples}{unknown}");
+    let routes = stdout(&barg(&["route"], &good));
+    let mut expected: HashMap<String, String> = HashMap::new();
+    for format in ["simple", "verbose", "json"] {
+        let lines = stdout(&barg(&["format", "--format", format], &good));
+        for (line, route) in lines.lines().zip(routes.lines()) {
+            for file in route.split(' ').filter(|f| *f != "-") {
+                let wanted = match file {
+                    "errors.log" => "verbose",
+                    "audit.log" | "analytics.log" => "json",
+                    _ => "simple",
+                };
+                if wanted == format {
+                    let text = expected.entry(file.to_owned()).or_default();
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    for file in [
+        "derakht.log",
+        "errors.log",
+        "security.log",
+        "performance.log",
+        "audit.log",
+        "analytics.log",
+    ] {
+        let written = std::fs::read_to_string(logs.join(file)).expect("log file");
+        assert_eq!(&written, expected.get(file).expect("some events"), "{file}");
+    }
+    let derakht = std::fs::read_to_string(logs.join("derakht.log")).expect("derakht.log");
+    assert!(derakht.ends_with("never.heard.of | an unknown logger\n"));
+
+    let rejected = std::fs::read_to_string(logs.join("rejected.log")).expect("rejected.log");
+    let rejected: Vec<serde_json::Value> = rejected
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(rejected.len(), 3);
+    assert_eq!(rejected[1]["input"], "not json at all");
+    for entry in &rejected {
+        assert_eq!(entry["source"], "stdin");
+        assert!(
+            !entry["violations"][0]["message"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty()
+        );
+    }
+    let stats = stats(&said);
+    assert_eq!(stats["events_rejected"], 3);
+    assert_eq!(stats["events_dropped"], 0);
+    assert!(
+        said.contains("[INFO] ") && said.contains(" barg.writer | started"),
+        "{said}"
+    );
+}
+
+#[test]
+fn files_are_created_with_mode_0640() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 200, 2, "gzip = true");
+    let input: String = ascii_messages(50)
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+    let made = files(&logs, "");
+    assert!(made.iter().any(|(name, _)| name == "x.log.1.gz"));
+    for (name, _) in made {
+        let mode = std::fs::metadata(logs.join(&name))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640, "{name}");
+    }
+}
+
+#[test]
+fn gzip_compresses_rotated_files_and_keeps_every_line() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 400, 100, "gzip = true");
+    let input: String = ascii_messages(120)
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+    let mut backups: Vec<(u32, String)> = files(&logs, "x.log.")
+        .into_iter()
+        .map(|(name, bytes)| {
+            let index = name
+                .strip_prefix("x.log.")
+                .and_then(|n| n.strip_suffix(".gz"))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{name} is not x.log.N.gz"));
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .expect("gzip");
+            (index, text)
+        })
+        .collect();
+    assert!(backups.len() > 3);
+    backups.sort_by_key(|b| std::cmp::Reverse(b.0));
+    let mut all: String = backups.into_iter().map(|(_, text)| text).collect();
+    all.push_str(&std::fs::read_to_string(logs.join("x.log")).expect("x.log"));
+    assert_eq!(all, stdout(&barg(&["format"], &input)));
+}
+
+#[test]
+fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(
+        tmp.path(),
+        1_000_000,
+        5,
+        "rotate = \"daily\"\nkeep_days = 2",
+    );
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = today - chrono::Days::new(1);
+    for days_ago in [5, 4, 3] {
+        let day = today - chrono::Days::new(days_ago);
+        std::fs::write(logs.join(format!("x.log.{day}")), format!("from {day}\n")).expect("old");
+    }
+    let x = logs.join("x.log");
+    std::fs::write(&x, "written yesterday\n").expect("x.log");
+    let noon = yesterday.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    std::fs::File::options()
+        .write(true)
+        .open(&x)
+        .and_then(|f| f.set_modified(noon.into()))
+        .expect("mtime");
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+        ],
+        &(event("INFO", "app", "today's line") + "\n"),
+    );
+    assert!(status.success(), "{said}");
+    let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
+    let three_days_ago = today - chrono::Days::new(3);
+    assert_eq!(
+        names,
+        [
+            "x.log".to_owned(),
+            format!("x.log.{three_days_ago}"),
+            format!("x.log.{yesterday}")
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(logs.join(format!("x.log.{yesterday}"))).expect("dated"),
+        "written yesterday\n"
+    );
+    assert!(
+        std::fs::read_to_string(&x)
+            .expect("x.log")
+            .ends_with("app | today's line\n")
+    );
+}
+
+#[test]
+fn over_long_line_is_rejected_and_the_next_lines_are_kept() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "max_line_bytes = 1000");
+    let long = event("INFO", "app", &"x".repeat(200_000));
+    let input = format!(
+        "{}\n{long}\n{}\n",
+        event("INFO", "app", "before"),
+        event("INFO", "app", "after")
+    );
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+    let lines = all_lines(&logs, "x.log");
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].ends_with("| before") && lines[1].ends_with("| after"));
+    let rejected: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(logs.join("rejected.log"))
+            .expect("rejected")
+            .trim_end(),
+    )
+    .expect("one json line");
+    assert_eq!(rejected["violations"][0]["code"], "too_long");
+    assert_eq!(rejected["input_bytes"], long.len());
+    assert_eq!(rejected["input"].as_str().map(str::len), Some(4096));
+}
+
+#[test]
+fn start_errors_are_clear_and_exit_2() {
+    let tmp = temp_dir();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "").expect("file");
+    let bad_key = tmp.path().join("bad.toml");
+    std::fs::write(&bad_key, "dir = \"logs\"\nfsynk = \"always\"\n").expect("config");
+    let missing = tmp.path().join("missing");
+    let logs = log_dir(tmp.path());
+    let socket = format!("unix:{}", missing.join("in.sock").display());
+    let cases: [(Vec<&str>, &str); 6] = [
+        (
+            vec!["--dir", logs.to_str().expect("utf-8"), "--listen", &socket],
+            "cannot listen on unix:",
+        ),
+        (
+            vec!["--dir", missing.to_str().expect("utf-8")],
+            "does not exist",
+        ),
+        (
+            vec!["--dir", file.to_str().expect("utf-8")],
+            "not a directory",
+        ),
+        (vec!["--dir", "/proc"], "not writable"),
+        (vec!["--config", bad_key.to_str().expect("utf-8")], "fsynk"),
+        (
+            vec![
+                "--dir",
+                tmp.path().to_str().expect("utf-8"),
+                "--http",
+                "0.0.0.0:0",
+            ],
+            "http.listen",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut full = vec!["write"];
+        full.extend(&args);
+        let output = barg(&full, "");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let said = stderr(&output);
+        assert!(
+            said.contains("[ERROR] ") && said.contains(message),
+            "{args:?}: {said}"
+        );
+    }
+}
+
+#[test]
+fn config_prints_the_seed_layout_and_reads_back() {
+    let seed = barg(&["config"], "");
+    assert!(seed.status.success());
+    let text = stdout(&seed);
+    assert_eq!(text.matches("[[files]]").count(), 6);
+    assert!(text.contains("path = \"audit.log\"") && text.contains("fsync = \"interval\""));
+    let tmp = temp_dir();
+    let file = tmp.path().join("seed.toml");
+    std::fs::write(&file, &text).expect("written");
+    let again = barg(&["config", "--config", file.to_str().expect("utf-8")], "");
+    assert_eq!(stdout(&again), text);
+
+    let debug = barg_env(&["config", "--dir", "/var/log/app"], "", &[("DEBUG", "1")]);
+    let debug = stdout(&debug);
+    assert!(debug.contains("dir = \"/var/log/app\"") && debug.contains("level = \"DEBUG\""));
+    assert!(!debug.contains("format = \"simple\"") && debug.contains("format = \"verbose\""));
+    let level = barg_env(&["config"], "", &[("DJANGO_LOG_LEVEL", "warning")]);
+    assert!(stdout(&level).contains("level = \"WARNING\""));
+}
+
+#[test]
+fn a_second_writer_on_the_same_directory_exits_at_once() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let listen = format!("unix:{}", socket.display());
+    let mut first = Writer::start(&["--dir", logs.to_str().expect("utf-8"), "--listen", &listen]);
+    first.wait_for("listening on unix:");
+    let second = barg(&["write", "--dir", logs.to_str().expect("utf-8")], "");
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        stderr(&second).contains("another barg writer owns"),
+        "{}",
+        stderr(&second)
+    );
+    first.signal("TERM");
+    let (status, _) = first.finish();
+    assert!(status.success());
+    // Once the first is gone, the directory is free again.
+    let third = barg(&["write", "--dir", logs.to_str().expect("utf-8")], "");
+    assert!(third.status.success(), "{}", stderr(&third));
+}
+
+#[test]
+fn sigterm_drains_the_queue_and_exits_0() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 50_000, 1000, "queue = 64");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--stats",
+    ]);
+    let mut stdin = writer.child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        for message in ascii_messages(200_000) {
+            if stdin
+                .write_all((event("INFO", "app", &message) + "\n").as_bytes())
+                .is_err()
+            {
+                break;
+            }
+        }
+        // Standard input stays open: only the signal stops the writer.
+        stdin
+    });
+    wait_until("the first lines", || {
+        std::fs::metadata(logs.join("x.log")).is_ok_and(|m| m.len() > 0)
+    });
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    assert!(said.contains("SIGTERM: stopping"));
+    drop(feeder.join());
+    let stats = stats(&said);
+    let lines = all_lines(&logs, "x.log");
+    assert!(!lines.is_empty());
+    // Every event admitted before the stop was written, in order, whole.
+    assert_eq!(lines.len() as u64, stats["events_accepted"], "{said}");
+    assert_eq!(stats["events_dropped"], 0);
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.contains(&format!("| m{i} ")), "line {i}: {line}");
+    }
+}
+
+#[test]
+fn sighup_reopens_the_files() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let listen = format!("unix:{}", socket.display());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &listen,
+    ]);
+    writer.wait_for("listening on unix:");
+    let send = |message: &str| {
+        let mut client = UnixStream::connect(&socket).expect("connect");
+        client
+            .write_all((event("INFO", "app", message) + "\n").as_bytes())
+            .expect("sent");
+    };
+    send("before the move");
+    let x = logs.join("x.log");
+    wait_until("the first line", || {
+        std::fs::metadata(&x).is_ok_and(|m| m.len() > 0)
+    });
+    std::fs::rename(&x, logs.join("x.log.moved")).expect("moved");
+    writer.signal("HUP");
+    writer.wait_for("reopened the log files");
+    send("after the move");
+    wait_until("the second line", || {
+        std::fs::metadata(&x).is_ok_and(|m| m.len() > 0)
+    });
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    let moved = std::fs::read_to_string(logs.join("x.log.moved")).expect("moved");
+    let fresh = std::fs::read_to_string(&x).expect("x.log");
+    assert!(moved.ends_with("app | before the move\n") && moved.lines().count() == 1);
+    assert!(fresh.ends_with("app | after the move\n") && fresh.lines().count() == 1);
+    assert!(!socket.exists(), "the socket is removed at exit");
+}
+
+/// Checks that the lines are exactly `clients` × `per_client` messages
+/// `c{client}-{i}`, each once and whole, and that no file reached the limit.
+fn check_every_event_once(logs: &Path, clients: usize, per_client: usize, max_bytes: usize) {
+    for (name, bytes) in files(logs, "x.log") {
+        assert!(bytes.len() < max_bytes, "{name}: {} bytes", bytes.len());
+    }
+    let lines = all_lines(logs, "x.log");
+    let mut seen = HashMap::new();
+    for line in &lines {
+        let message = line
+            .strip_prefix("[INFO] 2025-12-26 10:30:45 app | ")
+            .unwrap_or_else(|| panic!("a mangled line: {line:?}"));
+        let (id, padding) = message.split_once(' ').expect("id and padding");
+        assert_eq!(padding, "p".repeat(padding.len()), "interleaved: {line:?}");
+        *seen.entry(id.to_owned()).or_insert(0) += 1;
+    }
+    for client in 0..clients {
+        for i in 0..per_client {
+            let id = format!("c{client}-{i}");
+            assert_eq!(seen.get(&id), Some(&1), "{id}");
+        }
+    }
+    assert_eq!(lines.len(), clients * per_client);
+}
+
+fn padded(client: usize, i: usize) -> String {
+    format!(
+        "c{client}-{i} {}",
+        "p".repeat((client * 7 + i * 13) % 120 + 1)
+    )
+}
+
+#[test]
+fn many_unix_clients_during_rotation_land_each_event_once() {
+    const CLIENTS: usize = 8;
+    const EACH: usize = 400;
+    const MAX: usize = 6000;
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let config = one_file_config(tmp.path(), MAX as u64, 500, "queue = 256");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
+        "--stats",
+    ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    writer.wait_for("listening on unix:");
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let socket = socket.clone();
+            std::thread::spawn(move || {
+                let mut stream = UnixStream::connect(&socket).expect("connect");
+                for i in 0..EACH {
+                    // Lines cut at odd places across writes.
+                    let line = event("INFO", "app", &padded(client, i)) + "\n";
+                    let (a, b) = line.as_bytes().split_at(line.len() / 3);
+                    stream.write_all(a).expect("sent");
+                    stream.write_all(b).expect("sent");
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().expect("client");
+    }
+    wait_until("every line", || {
+        lines_written(&addr, "x.log") == (CLIENTS * EACH) as u64
+    });
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    check_every_event_once(&logs, CLIENTS, EACH, MAX);
+    assert!(files(&logs, "x.log.").len() > 10, "rotation happened");
+}
+
+#[test]
+fn a_client_gone_mid_line_loses_only_its_partial_line() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
+        "--stats",
+    ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    writer.wait_for("listening on unix:");
+    let mut steady = UnixStream::connect(&socket).expect("connect");
+    steady
+        .write_all((event("INFO", "app", "steady one") + "\n").as_bytes())
+        .expect("sent");
+    {
+        let mut leaving = UnixStream::connect(&socket).expect("connect");
+        let whole = event("INFO", "app", "whole line") + "\n";
+        let cut = event("INFO", "app", "cut line");
+        leaving.write_all(whole.as_bytes()).expect("sent");
+        leaving
+            .write_all(&cut.as_bytes()[..cut.len() / 2])
+            .expect("sent");
+    }
+    steady
+        .write_all((event("INFO", "app", "steady two") + "\n").as_bytes())
+        .expect("sent");
+    drop(steady);
+    wait_until("three lines", || lines_written(&addr, "x.log") == 3);
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    let mut messages: Vec<String> = all_lines(&logs, "x.log")
+        .iter()
+        .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
+        .collect();
+    messages.sort();
+    assert_eq!(messages, ["steady one", "steady two", "whole line"]);
+    assert!(said.contains("partial_lines=1"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(logs.join("rejected.log")).expect("rejected"),
+        ""
+    );
+}
+
+#[test]
+fn a_full_disk_is_counted_retried_and_reported() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    // Every write to /dev/full fails with "no space left on device".
+    std::os::unix::fs::symlink("/dev/full", logs.join("x.log")).expect("symlink");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--stats",
+    ]);
+    let mut stdin = writer.child.stdin.take().expect("stdin");
+    stdin
+        .write_all((event("INFO", "app", "nowhere to go") + "\n").as_bytes())
+        .expect("fed");
+    writer.wait_for("retrying");
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    drop(stdin);
+    assert!(status.success(), "{said}");
+    assert!(said.contains("No space left on device"), "{said}");
+    assert!(said.contains("gave up 1 lines for x.log"), "{said}");
+    let stats = stats(&said);
+    assert_eq!(stats["events_dropped"], 1);
+    assert!(stats["write_errors"] >= 2, "{said}");
+}
+
+/// Lines the writer reports written to `file`, from `GET /metrics`: exact
+/// at any moment, unlike reading files that may be rotating.
+fn lines_written(addr: &str, file: &str) -> u64 {
+    let (_, _, metrics) = http(addr, "GET", "/metrics", &[], b"");
+    let prefix = format!("barg_lines_written_total{{file=\"{file}\"}} ");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// One HTTP/1.1 request over a fresh connection: status, headers, body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, String) {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+    {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("sent");
+    stream.write_all(body).expect("sent");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("answer");
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+fn start_http(tmp: &Path, extra: &str, max_bytes: u64) -> (Writer, PathBuf, String) {
+    let logs = log_dir(tmp);
+    let config = one_file_config(tmp, max_bytes, 500, extra);
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--http",
+        "127.0.0.1:0",
+        "--stats",
+    ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    wait_until("healthz", || {
+        http(&addr, "GET", "/healthz", &[], b"").0 == 200
+    });
+    (writer, logs, addr)
+}
+
+#[test]
+fn http_answers_per_event_and_guards_its_door() {
+    let tmp = temp_dir();
+    let extra =
+        "[http]\ntoken = \"s3cret\"\ncors = [\"https://app.example\"]\nmax_body_bytes = 2000";
+    let (writer, logs, addr) = start_http(tmp.path(), extra, 1_000_000);
+    let auth = ("Authorization", "Bearer s3cret");
+    let batch = format!(
+        "[{},{{\"level\":\"INFO\"}},{}]",
+        event("INFO", "app", "one"),
+        event("ERROR", "app", "two")
+    );
+
+    let (status, _, _) = http(&addr, "POST", "/v1/events", &[], batch.as_bytes());
+    assert_eq!(status, 401);
+    let (status, _, _) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[("Authorization", "Bearer s3cres")],
+        batch.as_bytes(),
+    );
+    assert_eq!(status, 401);
+
+    let (status, _, body) = http(&addr, "POST", "/v1/events", &[auth], batch.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(body["accepted"], 2);
+    assert_eq!(
+        body["results"][0],
+        serde_json::json!({"index": 0, "status": "accepted"})
+    );
+    assert_eq!(body["results"][1]["status"], "rejected");
+    assert!(
+        body["results"][1]["violations"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("logger"))
+    );
+    // Answered means written.
+    let lines = all_lines(&logs, "x.log");
+    assert!(
+        lines[0].ends_with("app | one") && lines[1].ends_with("app | two"),
+        "{lines:?}"
+    );
+
+    let ndjson = format!("{}\n\n{}\n", event("INFO", "app", "three"), "{oops");
+    let (status, _, body) = http(&addr, "POST", "/v1/events", &[auth], ndjson.as_bytes());
+    assert_eq!(status, 200);
+    assert!(body.contains(r#""index":1,"status":"rejected""#), "{body}");
+
+    let (status, _, _) = http(&addr, "POST", "/v1/events", &[auth], b"[1, 2");
+    assert_eq!(status, 400);
+    let (status, _, _) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[auth, ("Content-Length", "5000")],
+        b"",
+    );
+    assert_eq!(status, 413);
+
+    let origin = ("Origin", "https://app.example");
+    let (status, head, _) = http(&addr, "OPTIONS", "/v1/events", &[origin], b"");
+    assert_eq!(status, 204);
+    assert!(
+        head.contains("access-control-allow-origin: https://app.example"),
+        "{head}"
+    );
+    let (status, head, _) = http(&addr, "POST", "/v1/events", &[auth, origin], b"");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("access-control-allow-origin: https://app.example"),
+        "{head}"
+    );
+    let (status, _, _) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[auth, ("Origin", "https://evil.example")],
+        batch.as_bytes(),
+    );
+    assert_eq!(status, 403);
+
+    let (status, _, _) = http(&addr, "GET", "/metrics", &[], b"");
+    assert_eq!(status, 401);
+    let (status, _, metrics) = http(&addr, "GET", "/metrics", &[auth], b"");
+    assert_eq!(status, 200);
+    for expected in [
+        "barg_events_received_total 5",
+        "barg_events_accepted_total 3",
+        "barg_events_rejected_total 2",
+        "barg_events_dropped_total 0",
+        "barg_lines_written_total{file=\"x.log\"} 3",
+        "barg_lines_written_total{file=\"rejected.log\"} 2",
+        "barg_rotations_total{file=\"x.log\"} 0",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == expected),
+            "{expected} in\n{metrics}"
+        );
+    }
+    writer.signal("INT");
+    let (status, said) = writer.finish();
+    assert!(
+        status.success() && said.contains("SIGINT: stopping"),
+        "{said}"
+    );
+}
+
+#[test]
+fn many_http_clients_during_rotation_land_each_event_once() {
+    const CLIENTS: usize = 6;
+    const REQUESTS: usize = 15;
+    const BATCH: usize = 20;
+    const MAX: usize = 6000;
+    let tmp = temp_dir();
+    let (writer, logs, addr) = start_http(
+        tmp.path(),
+        "queue = 64\nfsync = \"always\"\n[http]\nmax_connections = 64",
+        MAX as u64,
+    );
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                for request in 0..REQUESTS {
+                    let events: Vec<String> = (0..BATCH)
+                        .map(|j| event("INFO", "app", &padded(client, request * BATCH + j)))
+                        .collect();
+                    let body = if request % 2 == 0 {
+                        format!("[{}]", events.join(","))
+                    } else {
+                        events.join("\n")
+                    };
+                    let (status, _, answer) =
+                        http(&addr, "POST", "/v1/events", &[], body.as_bytes());
+                    assert_eq!(status, 200, "{answer}");
+                    assert!(
+                        answer.starts_with(&format!("{{\"accepted\":{BATCH},\"rejected\":0")),
+                        "{answer}"
+                    );
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().expect("client");
+    }
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    check_every_event_once(&logs, CLIENTS, REQUESTS * BATCH, MAX);
+    assert!(files(&logs, "x.log.").len() > 5, "rotation happened");
+}
+
+#[test]
+fn tcp_clients_on_loopback_are_heard() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        "tcp:127.0.0.1:0",
+        "--http",
+        "127.0.0.1:0",
+    ]);
+    let http_addr = writer.wait_for("listening on http://").trim().to_owned();
+    let addr = writer.wait_for("listening on tcp:").trim().to_owned();
+    let senders: Vec<_> = (0..4)
+        .map(|client| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+                for i in 0..50 {
+                    let line = event("INFO", "app", &padded(client, i)) + "\n";
+                    stream.write_all(line.as_bytes()).expect("sent");
+                }
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.join().expect("client");
+    }
+    wait_until("every line", || lines_written(&http_addr, "x.log") == 200);
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    check_every_event_once(&logs, 4, 50, 1_000_000);
+}
+
+#[test]
+fn http_bounds_connections_and_closes_idle_ones() {
+    // One place, and a long idle timeout: a silent client keeps the place.
+    let tmp = temp_dir();
+    let (writer, _logs, addr) = start_http(tmp.path(), "[http]\nmax_connections = 1", 1_000_000);
+    let silent = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut waiting = std::net::TcpStream::connect(&addr).expect("queued by the kernel");
+    waiting
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("sent");
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let early = waiting.read_to_end(&mut answer);
+    assert!(
+        early.is_err() && answer.is_empty(),
+        "answered while the place was taken"
+    );
+    drop(silent);
+    waiting.set_read_timeout(None).expect("no timeout");
+    waiting
+        .read_to_end(&mut answer)
+        .expect("answered once the place is free");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+
+    // A short idle timeout: the writer closes a silent client.
+    let tmp = temp_dir();
+    let (writer, _logs, addr) = start_http(tmp.path(), "[http]\ntimeout_ms = 200", 1_000_000);
+    let mut silent = std::net::TcpStream::connect(&addr).expect("connect");
+    let mut rest = Vec::new();
+    silent.read_to_end(&mut rest).expect("closed by the writer");
+    assert!(rest.is_empty());
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+}
+
+#[test]
+fn stream_clients_past_max_clients_wait_their_turn() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let socket = tmp.path().join("in.sock");
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "max_clients = 1");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &format!("unix:{}", socket.display()),
+        "--http",
+        "127.0.0.1:0",
+    ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    writer.wait_for("listening on unix:");
+    let mut first = UnixStream::connect(&socket).expect("connect");
+    first
+        .write_all((event("INFO", "app", "first") + "\n").as_bytes())
+        .expect("sent");
+    wait_until("the first line", || lines_written(&addr, "x.log") == 1);
+    // The only place is taken: the second client is not read...
+    let mut second = UnixStream::connect(&socket).expect("queued by the kernel");
+    second
+        .write_all((event("INFO", "app", "second") + "\n").as_bytes())
+        .expect("sent");
+    first
+        .write_all((event("INFO", "app", "first again") + "\n").as_bytes())
+        .expect("sent");
+    wait_until("the first client's second line", || {
+        lines_written(&addr, "x.log") == 2
+    });
+    let lines = all_lines(&logs, "x.log");
+    assert!(lines[1].ends_with("| first again"), "{lines:?}");
+    // ...until the first leaves.
+    drop(first);
+    wait_until("the second client's line", || {
+        lines_written(&addr, "x.log") == 3
+    });
+    assert!(all_lines(&logs, "x.log")[2].ends_with("| second"));
+    drop(second);
+    writer.signal("TERM");
+    assert!(writer.finish().0.success());
+}
