@@ -7,6 +7,7 @@ pub mod kind;
 pub mod level;
 pub mod logger;
 pub mod route;
+pub mod sanitize;
 pub mod timestamp;
 
 pub use event::{Context, Event, EventError, ExtraData, UserId};
@@ -18,4 +19,7 @@ pub use kind::{
 pub use level::{Level, UnknownLevel};
 pub use logger::{LoggerName, LoggerNameError};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
+pub use sanitize::{
+    CardDisplay, ConfigError, Limits, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
+};
 pub use timestamp::Timestamp;

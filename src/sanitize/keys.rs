@@ -1,0 +1,403 @@
+//! Sensitive keys: the built-in table, and matching a key by its words.
+//!
+//! A key is split into lowercase words (`X-Api-Key` → `x api key`,
+//! `cardNumber` → `card number`, `CSRFToken` → `csrf token`, `password2` →
+//! `password 2`). A table entry is written as one word without separators
+//! (`apikey`); it matches a key when some run of the key's consecutive words,
+//! joined, spells it. So `apikey`, `api_key`, `apiKey`, `API-KEY` and
+//! `x-api-key` all match `apikey`, while `monkey` (one word, not `key`) and
+//! `keyboard_layout` do not, and no entry can match inside a word.
+
+/// One row of the built-in table: the entries of one kind of secret.
+pub struct SensitiveKeys {
+    /// What the keys hold, for documentation.
+    pub what: &'static str,
+    /// The entries, each the words of a key joined without separators.
+    pub entries: &'static [&'static str],
+}
+
+/// The keys whose values are always redacted, whatever the value looks like.
+///
+/// `token` alone is sensitive, so `token_count` is redacted too; allow such a
+/// key in the configuration when its value must stay.
+pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
+    SensitiveKeys {
+        what: "passwords and passphrases",
+        entries: &["password", "passwd", "pwd", "passphrase", "passcode"],
+    },
+    SensitiveKeys {
+        what: "tokens: access, refresh, API, CSRF, session",
+        entries: &[
+            "token",
+            "accesstoken",
+            "refreshtoken",
+            "idtoken",
+            "authtoken",
+            "apitoken",
+            "bearertoken",
+            "csrftoken",
+            "xsrftoken",
+            "csrfmiddlewaretoken",
+            "sessiontoken",
+        ],
+    },
+    SensitiveKeys {
+        what: "secrets and API keys",
+        entries: &[
+            "secret",
+            "clientsecret",
+            "apikey",
+            "apisecret",
+            "accesskey",
+            "secretkey",
+            "signingkey",
+            "encryptionkey",
+            "masterkey",
+            "credential",
+            "credentials",
+        ],
+    },
+    SensitiveKeys {
+        what: "authorization and cookie values, sessions",
+        entries: &[
+            "authorization",
+            "proxyauthorization",
+            "cookie",
+            "cookies",
+            "setcookie",
+            "sessionid",
+            "sessionkey",
+            "sid",
+        ],
+    },
+    SensitiveKeys {
+        what: "private keys",
+        entries: &["privatekey", "sshkey"],
+    },
+    SensitiveKeys {
+        what: "card number, CVV/CVC and expiry",
+        entries: &[
+            "cardnumber",
+            "cardno",
+            "ccnumber",
+            "creditcard",
+            "debitcard",
+            "pan",
+            "cvv",
+            "cvc",
+            "cvv2",
+            "cvc2",
+            "securitycode",
+            "cardexpiry",
+            "cardexp",
+            "cardexpiration",
+            "expirydate",
+            "expirationdate",
+            "expmonth",
+            "expyear",
+            "expirymonth",
+            "expiryyear",
+            "expirationmonth",
+            "expirationyear",
+        ],
+    },
+    SensitiveKeys {
+        what: "PINs and one-time codes",
+        entries: &[
+            "pin",
+            "pincode",
+            "otp",
+            "totp",
+            "hotp",
+            "mfacode",
+            "twofactorcode",
+            "verificationcode",
+        ],
+    },
+    SensitiveKeys {
+        what: "IBAN and Sheba numbers",
+        entries: &["iban", "sheba", "shaba"],
+    },
+];
+
+/// Entries longer than this are refused: matching tries runs of words up to
+/// the longest entry, so the bound keeps matching linear in the key.
+pub const MAX_ENTRY_LEN: usize = 64;
+
+/// Splits `key` into lowercase words, calling `word` with each.
+///
+/// Words break at every character that is not a letter or digit, between a
+/// lowercase letter or digit and an uppercase letter (`apiKey`), before the
+/// last capital of a run of capitals followed by a lowercase letter
+/// (`CSRFToken` → `CSRF`, `Token`), and between letters and digits
+/// (`password2`).
+pub fn split_words(key: &str, mut word: impl FnMut(&str)) {
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_alphanumeric() {
+            flush(&mut current, &mut word);
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+            let boundary = (c.is_uppercase() && (p.is_lowercase() || p.is_numeric()))
+                || (c.is_uppercase() && p.is_uppercase() && next_lower)
+                || (c.is_numeric() != p.is_numeric());
+            if boundary {
+                flush(&mut current, &mut word);
+            }
+        }
+        current.extend(c.to_lowercase());
+        prev = Some(c);
+    }
+    flush(&mut current, &mut word);
+}
+
+fn flush(current: &mut String, word: &mut impl FnMut(&str)) {
+    if !current.is_empty() {
+        word(current);
+        current.clear();
+    }
+}
+
+/// `key`'s words joined without separators: the form entries are written in.
+pub fn normalize(key: &str) -> String {
+    let mut joined = String::with_capacity(key.len());
+    split_words(key, |w| joined.push_str(w));
+    joined
+}
+
+/// A compiled set of key entries, matched by runs of words.
+#[derive(Clone, Debug, Default)]
+pub struct KeySet {
+    /// Sorted, deduplicated entries.
+    entries: Vec<String>,
+    longest: usize,
+}
+
+impl KeySet {
+    /// A set of normalized entries.
+    pub fn new(entries: impl IntoIterator<Item = String>) -> KeySet {
+        let mut entries: Vec<String> = entries.into_iter().filter(|e| !e.is_empty()).collect();
+        entries.sort();
+        entries.dedup();
+        let longest = entries.iter().map(String::len).max().unwrap_or(0);
+        KeySet { entries, longest }
+    }
+
+    /// True when the set holds exactly this normalized entry.
+    pub fn contains(&self, normalized: &str) -> bool {
+        self.entries
+            .binary_search_by(|e| e.as_str().cmp(normalized))
+            .is_ok()
+    }
+
+    /// True when some run of `key`'s consecutive words spells an entry.
+    ///
+    /// Runs longer than the longest entry are not tried, so the work is
+    /// linear in the key's length.
+    pub fn matches_words(&self, words: &Words) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        let mut run = String::with_capacity(self.longest);
+        for start in 0..words.len() {
+            run.clear();
+            for end in start..words.len() {
+                run.push_str(words.word(end));
+                if run.len() > self.longest {
+                    break;
+                }
+                if self.contains(&run) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// A key split into words, kept in one buffer.
+#[derive(Default)]
+pub struct Words {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Words {
+    /// Splits `key`, reusing this buffer.
+    pub fn split(&mut self, key: &str) {
+        self.text.clear();
+        self.ends.clear();
+        let Words { text, ends } = self;
+        split_words(key, |w| {
+            text.push_str(w);
+            ends.push(text.len());
+        });
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the key has no words.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The words, joined without separators.
+    pub fn joined(&self) -> &str {
+        &self.text
+    }
+
+    /// The `i`th word.
+    pub fn word(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> KeySet {
+        KeySet::new(
+            BUILTIN_KEYS
+                .iter()
+                .flat_map(|row| row.entries.iter().map(|e| (*e).to_owned())),
+        )
+    }
+
+    fn words(key: &str) -> Vec<String> {
+        let mut all = Vec::new();
+        split_words(key, |w| all.push(w.to_owned()));
+        all
+    }
+
+    #[test]
+    fn splitting_understands_every_spelling() {
+        let cases: &[(&str, &[&str])] = &[
+            ("api_key", &["api", "key"]),
+            ("apiKey", &["api", "key"]),
+            ("ApiKey", &["api", "key"]),
+            ("API_KEY", &["api", "key"]),
+            ("X-Api-Key", &["x", "api", "key"]),
+            ("CSRFToken", &["csrf", "token"]),
+            ("password2", &["password", "2"]),
+            ("user[password]", &["user", "password"]),
+            ("card number", &["card", "number"]),
+            ("HTTP_AUTHORIZATION", &["http", "authorization"]),
+            ("", &[]),
+            ("__", &[]),
+            ("رمز_عبور", &["رمز", "عبور"]),
+        ];
+        for (key, expected) in cases {
+            assert_eq!(words(key), *expected, "{key}");
+        }
+    }
+
+    #[test]
+    fn sensitive_keys_match_in_any_spelling() {
+        let set = builtin();
+        let mut w = Words::default();
+        for key in [
+            "password",
+            "Password",
+            "PASSWORD",
+            "new_password1",
+            "oldPassword",
+            "user_pwd",
+            "passphrase",
+            "access_token",
+            "accessToken",
+            "access-token",
+            "ACCESS_TOKEN",
+            "accesstoken",
+            "refresh_token",
+            "csrfmiddlewaretoken",
+            "X-CSRFToken",
+            "csrftoken",
+            "session_token",
+            "sessionid",
+            "session_id",
+            "api_key",
+            "apiKey",
+            "X-Api-Key",
+            "x-apikey",
+            "client_secret",
+            "aws_secret_access_key",
+            "Authorization",
+            "HTTP_AUTHORIZATION",
+            "Proxy-Authorization",
+            "Cookie",
+            "Set-Cookie",
+            "private_key",
+            "privateKey",
+            "card_number",
+            "cardNumber",
+            "credit_card",
+            "cvv",
+            "CVV2",
+            "cvc",
+            "card_expiry",
+            "exp_month",
+            "pin",
+            "PIN",
+            "otp_code",
+            "iban",
+            "sheba",
+            "Sheba_Number",
+        ] {
+            w.split(key);
+            assert!(set.matches_words(&w), "{key} should be sensitive");
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_not_sensitive() {
+        let set = builtin();
+        let mut w = Words::default();
+        for key in [
+            "author",
+            "authored_by",
+            "keyboard_layout",
+            "passage_count",
+            "monkey",
+            "category",
+            "key",
+            "public_key_id",
+            "spinner",
+            "pinned",
+            "topping",
+            "expected",
+            "sidebar",
+            "expansion",
+            "passenger",
+            "compass",
+            "event_name",
+            "user_email",
+            "user_agent",
+            "story_id",
+            "session_count",
+            "",
+        ] {
+            w.split(key);
+            assert!(!set.matches_words(&w), "{key} should not be sensitive");
+        }
+    }
+
+    #[test]
+    fn entries_are_normalized_and_short() {
+        for row in BUILTIN_KEYS {
+            for entry in row.entries {
+                assert_eq!(normalize(entry), *entry, "{entry} is not normalized");
+                assert!(entry.len() <= MAX_ENTRY_LEN, "{entry} is too long");
+            }
+        }
+    }
+}
