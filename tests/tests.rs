@@ -7,3 +7,4 @@ mod examples;
 mod format;
 mod properties;
 mod python;
+mod sanitize;

@@ -88,6 +88,7 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
             "cvv2",
             "cvc2",
             "securitycode",
+            "expiry",
             "cardexpiry",
             "cardexp",
             "cardexpiration",

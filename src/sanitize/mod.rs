@@ -15,6 +15,7 @@ pub mod config;
 pub mod keys;
 pub mod scan;
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -222,6 +223,25 @@ fn push_escaped(path: &mut String, key: &str) {
     }
 }
 
+/// A value waiting on the traversal's stack.
+struct Pending<'a> {
+    value: &'a mut Value,
+    /// Its path, in the arena.
+    at: usize,
+    /// How many containers enclose it.
+    depth: usize,
+    visit: Visit,
+}
+
+/// What to do with a pending value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Scan it, and what it contains.
+    Scan,
+    /// Replace it whole: its key is sensitive.
+    Redact,
+}
+
 /// The state of one call: the report and the budget spent.
 struct Run<'s> {
     sanitizer: &'s Sanitizer,
@@ -424,10 +444,15 @@ impl Run<'_> {
             base,
             steps: Vec::new(),
         };
-        let mut stack: Vec<(&mut Value, usize, usize)> = vec![(root, ROOT, 0)];
+        let mut stack = vec![Pending {
+            value: root,
+            at: ROOT,
+            depth: 0,
+            visit: Visit::Scan,
+        }];
         self.nodes += 1;
-        while let Some((value, at, depth)) = stack.pop() {
-            self.visit(value, at, depth, &mut paths, &mut stack);
+        while let Some(pending) = stack.pop() {
+            self.visit(pending, &mut paths, &mut stack);
         }
     }
 
@@ -438,20 +463,40 @@ impl Run<'_> {
             steps: Vec::new(),
         };
         let mut stack = Vec::new();
+        if map.len() > self.config().limits.max_nodes {
+            for (_, value) in std::mem::take(map) {
+                drop_flat(value);
+            }
+            self.report.add(base.to_owned(), Rule::SizeLimit);
+            return;
+        }
+        self.nodes += map.len();
         self.object(map, ROOT, 0, &mut paths, &mut stack);
-        while let Some((value, at, depth)) = stack.pop() {
-            self.visit(value, at, depth, &mut paths, &mut stack);
+        while let Some(pending) = stack.pop() {
+            self.visit(pending, &mut paths, &mut stack);
         }
     }
 
     fn visit<'a>(
         &mut self,
-        value: &'a mut Value,
-        at: usize,
-        depth: usize,
+        pending: Pending<'a>,
         paths: &mut Paths<'a>,
-        stack: &mut Vec<(&'a mut Value, usize, usize)>,
+        stack: &mut Vec<Pending<'a>>,
     ) {
+        let Pending {
+            value,
+            at,
+            depth,
+            visit,
+        } = pending;
+        if visit == Visit::Redact {
+            if !value.is_null() {
+                let replacement = Value::String(self.config().replacement.clone());
+                drop_flat(std::mem::replace(value, replacement));
+                self.report.add(paths.render(at), Rule::SensitiveKey);
+            }
+            return;
+        }
         if let Value::Number(n) = &*value {
             let digits = n.to_string();
             if let Some(clean) = self.scan_number(&digits) {
@@ -467,7 +512,8 @@ impl Run<'_> {
         };
         if value.is_array() || value.is_object() {
             if let Some(rule) = self.over_limit(depth, children) {
-                *value = Value::String(self.config().replacement.clone());
+                let replacement = Value::String(self.config().replacement.clone());
+                drop_flat(std::mem::replace(value, replacement));
                 self.report.add(paths.render(at), rule);
                 return;
             }
@@ -482,7 +528,12 @@ impl Run<'_> {
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate().rev() {
                     let child = paths.push(at, Step::Index(i));
-                    stack.push((item, child, depth + 1));
+                    stack.push(Pending {
+                        value: item,
+                        at: child,
+                        depth: depth + 1,
+                        visit: Visit::Scan,
+                    });
                 }
             }
             Value::Object(map) => self.object(map, at, depth, paths, stack),
@@ -512,19 +563,22 @@ impl Run<'_> {
         at: usize,
         depth: usize,
         paths: &mut Paths<'a>,
-        stack: &mut Vec<(&'a mut Value, usize, usize)>,
+        stack: &mut Vec<Pending<'a>>,
     ) {
         self.clean_keys(map, at, paths);
         for (key, child) in map.iter_mut().rev() {
             let here = paths.push(at, Step::Key(key));
-            if self.is_sensitive_key(key) {
-                if !child.is_null() {
-                    *child = Value::String(self.config().replacement.clone());
-                    self.report.add(paths.render(here), Rule::SensitiveKey);
-                }
+            let visit = if self.is_sensitive_key(key) {
+                Visit::Redact
             } else {
-                stack.push((child, here, depth + 1));
-            }
+                Visit::Scan
+            };
+            stack.push(Pending {
+                value: child,
+                at: here,
+                depth: depth + 1,
+                visit,
+            });
         }
     }
 
@@ -541,25 +595,28 @@ impl Run<'_> {
             return;
         }
         let old = std::mem::take(map);
+        let existing: BTreeSet<String> = old.keys().cloned().collect();
+        let mut assigned = BTreeSet::new();
         let mut changed = changed.into_iter().peekable();
         let mut suffix = 1;
         for (i, (key, value)) in old.into_iter().enumerate() {
             let key = match changed.next_if(|(j, _, _)| *j == i) {
-                Some((_, mut clean, rules)) => {
-                    if map.contains_key(&clean) {
-                        let base = clean.clone();
-                        while map.contains_key(&clean) {
-                            suffix += 1;
-                            clean = format!("{base}#{suffix}");
-                        }
+                Some((_, clean, rules)) => {
+                    // The new key must clash with no key of the object, kept
+                    // or renamed, or an entry would be lost.
+                    let mut name = clean.clone();
+                    while existing.contains(&name) || assigned.contains(&name) {
+                        suffix += 1;
+                        name = format!("{clean}#{suffix}");
                     }
+                    assigned.insert(name.clone());
                     let mut path = paths.render(at);
                     path.push('/');
-                    push_escaped(&mut path, &clean);
+                    push_escaped(&mut path, &name);
                     for rule in rules {
                         self.report.add(path.clone(), rule);
                     }
-                    clean
+                    name
                 }
                 None => key,
             };
@@ -574,6 +631,19 @@ impl Run<'_> {
                 self.report.add(path.clone(), *rule);
             }
             self.report.add(path, *last);
+        }
+    }
+}
+
+/// Drops a value without recursion: serde_json's own drop recurses once per
+/// level, which a value built deeper than any parser allows would overflow.
+fn drop_flat(value: Value) {
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
         }
     }
 }

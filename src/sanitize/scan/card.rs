@@ -198,6 +198,10 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
 /// most 19 groups are tried from each start, so this is linear in the run.
 fn candidates(groups: &[Group], digits: &[u8], out: &mut Vec<Span>) {
     for (s, first) in groups.iter().enumerate() {
+        let lead = &digits[first.first_digit..];
+        if !has_issuer_prefix(&lead[..lead.len().min(4)]) {
+            continue;
+        }
         let mut count = 0;
         for last in &groups[s..] {
             count += last.digits;
@@ -208,7 +212,7 @@ fn candidates(groups: &[Group], digits: &[u8], out: &mut Vec<Span>) {
                 continue;
             }
             let number = &digits[first.first_digit..first.first_digit + count];
-            if has_issuer_prefix(number) && luhn_valid(number) {
+            if luhn_valid(number) {
                 let mut last4 = [0u8; 4];
                 for (slot, d) in last4.iter_mut().zip(&number[count - 4..]) {
                     *slot = b'0' + d;
