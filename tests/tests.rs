@@ -8,3 +8,4 @@ mod format;
 mod properties;
 mod python;
 mod sanitize;
+mod sanitize_properties;
