@@ -8,4 +8,5 @@ mod format;
 mod properties;
 mod python;
 mod sanitize;
+mod sanitize_peer;
 mod sanitize_properties;
