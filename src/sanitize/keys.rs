@@ -133,34 +133,10 @@ pub const MAX_ENTRY_LEN: usize = 64;
 /// (`CSRFToken` → `CSRF`, `Token`), and between letters and digits
 /// (`password2`).
 pub fn split_words(key: &str, mut word: impl FnMut(&str)) {
-    let mut current = String::new();
-    let mut prev: Option<char> = None;
-    let mut chars = key.chars().peekable();
-    while let Some(c) = chars.next() {
-        if !c.is_alphanumeric() {
-            flush(&mut current, &mut word);
-            prev = None;
-            continue;
-        }
-        if let Some(p) = prev {
-            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
-            let boundary = (c.is_uppercase() && (p.is_lowercase() || p.is_numeric()))
-                || (c.is_uppercase() && p.is_uppercase() && next_lower)
-                || (c.is_numeric() != p.is_numeric());
-            if boundary {
-                flush(&mut current, &mut word);
-            }
-        }
-        current.extend(c.to_lowercase());
-        prev = Some(c);
-    }
-    flush(&mut current, &mut word);
-}
-
-fn flush(current: &mut String, word: &mut impl FnMut(&str)) {
-    if !current.is_empty() {
-        word(current);
-        current.clear();
+    let mut words = Words::default();
+    words.split(key);
+    for i in 0..words.len() {
+        word(words.word(i));
     }
 }
 
@@ -172,11 +148,19 @@ pub fn normalize(key: &str) -> String {
 }
 
 /// A compiled set of key entries, matched by runs of words.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct KeySet {
     /// Sorted, deduplicated entries.
     entries: Vec<String>,
+    /// For each first byte, the range of `entries` that start with it.
+    by_first_byte: Vec<(u16, u16)>,
     longest: usize,
+}
+
+impl Default for KeySet {
+    fn default() -> Self {
+        KeySet::new(Vec::new())
+    }
 }
 
 impl KeySet {
@@ -186,12 +170,39 @@ impl KeySet {
         entries.sort();
         entries.dedup();
         let longest = entries.iter().map(String::len).max().unwrap_or(0);
-        KeySet { entries, longest }
+        let mut by_first_byte = vec![(0u16, 0u16); 256];
+        for (i, entry) in entries.iter().enumerate() {
+            // Entries are few (a configuration is checked to be small), so
+            // u16 indexes hold them; more are simply not indexed.
+            let (Ok(i), Some(&first)) = (u16::try_from(i), entry.as_bytes().first()) else {
+                continue;
+            };
+            let range = &mut by_first_byte[usize::from(first)];
+            if range.0 == range.1 {
+                *range = (i, i + 1);
+            } else {
+                range.1 = i + 1;
+            }
+        }
+        KeySet {
+            entries,
+            by_first_byte,
+            longest,
+        }
+    }
+
+    /// The entries that start with `run`'s first byte.
+    fn candidates(&self, run: &str) -> &[String] {
+        let Some(&first) = run.as_bytes().first() else {
+            return &[];
+        };
+        let (start, end) = self.by_first_byte[usize::from(first)];
+        &self.entries[usize::from(start)..usize::from(end)]
     }
 
     /// True when the set holds exactly this normalized entry.
     pub fn contains(&self, normalized: &str) -> bool {
-        self.entries
+        self.candidates(normalized)
             .binary_search_by(|e| e.as_str().cmp(normalized))
             .is_ok()
     }
@@ -201,18 +212,19 @@ impl KeySet {
     /// Runs longer than the longest entry are not tried, so the work is
     /// linear in the key's length.
     pub fn matches_words(&self, words: &Words) -> bool {
-        if self.entries.is_empty() {
-            return false;
-        }
-        let mut run = String::with_capacity(self.longest);
+        // The words are stored joined, so a run of words is a slice.
         for start in 0..words.len() {
-            run.clear();
+            let from = words.start(start);
+            let candidates = self.candidates(&words.text[from..]);
+            if candidates.is_empty() {
+                continue;
+            }
             for end in start..words.len() {
-                run.push_str(words.word(end));
+                let run = &words.text[from..words.ends[end]];
                 if run.len() > self.longest {
                     break;
                 }
-                if self.contains(&run) {
+                if candidates.binary_search_by(|e| e.as_str().cmp(run)).is_ok() {
                     return true;
                 }
             }
@@ -229,15 +241,75 @@ pub struct Words {
 }
 
 impl Words {
-    /// Splits `key`, reusing this buffer.
+    /// Splits `key` as [`split_words`] describes, reusing this buffer.
     pub fn split(&mut self, key: &str) {
         self.text.clear();
         self.ends.clear();
-        let Words { text, ends } = self;
-        split_words(key, |w| {
-            text.push_str(w);
-            ends.push(text.len());
-        });
+        if key.is_ascii() {
+            self.split_ascii(key.as_bytes());
+            return;
+        }
+        let mut prev: Option<char> = None;
+        let mut chars = key.chars().peekable();
+        while let Some(c) = chars.next() {
+            if !c.is_alphanumeric() {
+                self.end_word();
+                prev = None;
+                continue;
+            }
+            if let Some(p) = prev {
+                let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+                let boundary = (c.is_uppercase() && (p.is_lowercase() || p.is_numeric()))
+                    || (c.is_uppercase() && p.is_uppercase() && next_lower)
+                    || (c.is_numeric() != p.is_numeric());
+                if boundary {
+                    self.end_word();
+                }
+            }
+            if c.is_ascii() {
+                self.text.push(c.to_ascii_lowercase());
+            } else {
+                self.text.extend(c.to_lowercase());
+            }
+            prev = Some(c);
+        }
+        self.end_word();
+    }
+
+    /// [`Words::split`] for ASCII keys, the usual case, by bytes.
+    fn split_ascii(&mut self, key: &[u8]) {
+        let mut prev: Option<u8> = None;
+        for (i, &c) in key.iter().enumerate() {
+            if !c.is_ascii_alphanumeric() {
+                self.end_word();
+                prev = None;
+                continue;
+            }
+            if let Some(p) = prev {
+                let next_lower = key.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let boundary = (c.is_ascii_uppercase()
+                    && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+                    || (c.is_ascii_uppercase() && p.is_ascii_uppercase() && next_lower)
+                    || (c.is_ascii_digit() != p.is_ascii_digit());
+                if boundary {
+                    self.end_word();
+                }
+            }
+            self.text.push(char::from(c.to_ascii_lowercase()));
+            prev = Some(c);
+        }
+        self.end_word();
+    }
+
+    fn end_word(&mut self) {
+        if self.text.len() > self.start(self.ends.len()) {
+            self.ends.push(self.text.len());
+        }
+    }
+
+    /// Where the `i`th word starts in the joined text.
+    fn start(&self, i: usize) -> usize {
+        if i == 0 { 0 } else { self.ends[i - 1] }
     }
 
     /// The number of words.
@@ -257,8 +329,7 @@ impl Words {
 
     /// The `i`th word.
     pub fn word(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        &self.text[self.start(i)..self.ends[i]]
     }
 }
 

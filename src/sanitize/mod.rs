@@ -223,6 +223,74 @@ fn push_escaped(path: &mut String, key: &str) {
     }
 }
 
+/// What one pass over a string tells the scanners: those whose trigger is
+/// missing are skipped. Each byte is looked up in [`CLASSES`], so the pass
+/// costs a few instructions per byte.
+struct Clues {
+    /// Decimal digits, ASCII, Persian or Arabic-Indic (these start with the
+    /// bytes 0xD9 or 0xDB; counting those bytes over-counts, which is safe).
+    digits: usize,
+    /// The classes of the bytes seen, or-ed together.
+    seen: u8,
+}
+
+const DIGIT: u8 = 1;
+/// A space or tab, which every credential follows.
+const SPACE: u8 = 2;
+/// `=` or `:`, which every parameter needs; `:` also starts `://`.
+const SEPARATOR: u8 = 4;
+/// `@`, which URL passwords and emails need.
+const AT: u8 = 8;
+/// `J`, as in `eyJ`, which starts every JWT.
+const J: u8 = 16;
+/// `-`, as in a PEM marker.
+const DASH: u8 = 32;
+/// `A`, which starts every AWS access key id.
+const A: u8 = 64;
+
+/// The class of every byte.
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = DIGIT;
+        b += 1;
+    }
+    table[0xD9] = DIGIT;
+    table[0xDB] = DIGIT;
+    table[b' ' as usize] = SPACE;
+    table[b'\t' as usize] = SPACE;
+    table[b'=' as usize] = SEPARATOR;
+    table[b':' as usize] = SEPARATOR;
+    table[b'@' as usize] = AT;
+    table[b'J' as usize] = J;
+    table[b'-' as usize] = DASH;
+    table[b'A' as usize] = A;
+    table
+};
+
+impl Clues {
+    fn of(text: &str) -> Clues {
+        let mut digits = 0;
+        let mut seen = 0;
+        for &b in text.as_bytes() {
+            let class = CLASSES[usize::from(b)];
+            digits += usize::from(class & DIGIT);
+            seen |= class;
+        }
+        Clues { digits, seen }
+    }
+
+    fn saw(&self, class: u8) -> bool {
+        self.seen & class != 0
+    }
+}
+
+/// Whether `text` holds `needle`; called only when [`Clues`] says it may.
+fn contains(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w == needle)
+}
+
 /// A value waiting on the traversal's stack.
 struct Pending<'a> {
     value: &'a mut Value,
@@ -275,17 +343,16 @@ impl Sanitizer {
         if let Some(user_id) = &mut context.user_id {
             run.user_id(user_id);
         }
-        for (name, field) in [
-            ("request_id", &mut context.request_id),
-            ("client_ip", &mut context.client_ip),
+        for (name, path, field) in [
+            ("request_id", "/context/request_id", &mut context.request_id),
+            ("client_ip", "/context/client_ip", &mut context.client_ip),
         ] {
             if let Some(text) = field {
-                let path = format!("/context/{name}");
                 if run.is_sensitive_key(name) {
                     *text = self.config.replacement.clone();
-                    run.report.add(path, Rule::SensitiveKey);
+                    run.report.add(path.to_owned(), Rule::SensitiveKey);
                 } else {
-                    run.text_field(text, &path);
+                    run.text_field(text, path);
                 }
             }
         }
@@ -388,33 +455,36 @@ impl Run<'_> {
             return Some(config.replacement.clone());
         }
         self.spans.clear();
+        // One pass finds what every scanner needs to start; most strings
+        // then skip most scanners.
+        let clues = Clues::of(text);
         let enabled = |rule| sanitizer.enabled(rule);
-        if enabled(Rule::CardNumber) {
+        if enabled(Rule::CardNumber) && clues.digits >= 13 {
             scan::card::find(text, &mut self.spans);
         }
-        if enabled(Rule::Jwt) {
+        if enabled(Rule::Jwt) && clues.saw(J) && contains(text, b"eyJ") {
             scan::jwt::find(text, &mut self.spans);
         }
-        if enabled(Rule::AuthCredentials) {
+        if enabled(Rule::AuthCredentials) && clues.saw(SPACE) {
             scan::auth::find(text, &mut self.spans);
         }
-        if enabled(Rule::UrlPassword) {
+        if enabled(Rule::UrlPassword) && clues.saw(AT) && contains(text, b"://") {
             scan::url::find(text, &mut self.spans);
         }
-        if enabled(Rule::SecretParameter) {
+        if enabled(Rule::SecretParameter) && clues.saw(SEPARATOR) {
             let is_sensitive = |key: &str, words: &mut Words| key_matches(config, key, words);
             scan::param::find(text, &is_sensitive, &mut self.spans);
         }
-        if enabled(Rule::PrivateKey) {
+        if enabled(Rule::PrivateKey) && clues.saw(DASH) && contains(text, b"-----BEGIN ") {
             scan::pem::find(text, &mut self.spans);
         }
-        if enabled(Rule::AwsAccessKeyId) {
+        if enabled(Rule::AwsAccessKeyId) && clues.saw(A) && text.len() >= 20 {
             scan::aws::find(text, &mut self.spans);
         }
-        if enabled(Rule::Iban) {
+        if enabled(Rule::Iban) && clues.digits >= 2 && text.len() >= 15 {
             scan::iban::find(text, &mut self.spans);
         }
-        if enabled(Rule::Email) {
+        if enabled(Rule::Email) && clues.saw(AT) {
             scan::email::find(text, &mut self.spans);
         }
         if self.spans.is_empty() {
@@ -442,7 +512,7 @@ impl Run<'_> {
     fn walk(&mut self, root: &mut Value, base: &str) {
         let mut paths = Paths {
             base,
-            steps: Vec::new(),
+            steps: Vec::with_capacity(64),
         };
         let mut stack = vec![Pending {
             value: root,
@@ -460,9 +530,9 @@ impl Run<'_> {
     fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
         let mut paths = Paths {
             base,
-            steps: Vec::new(),
+            steps: Vec::with_capacity(64),
         };
-        let mut stack = Vec::new();
+        let mut stack = Vec::with_capacity(64);
         if map.len() > self.config().limits.max_nodes {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
@@ -498,6 +568,12 @@ impl Run<'_> {
             return;
         }
         if let Value::Number(n) = &*value {
+            // Only integers of thirteen digits or more can be cards.
+            let long = n.as_u64().is_some_and(|u| u >= 1_000_000_000_000)
+                || n.as_i64().is_some_and(|i| i <= -1_000_000_000_000);
+            if !long {
+                return;
+            }
             let digits = n.to_string();
             if let Some(clean) = self.scan_number(&digits) {
                 *value = Value::String(clean);

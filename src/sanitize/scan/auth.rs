@@ -22,7 +22,8 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let at_word_start = i == 0 || !is_alnum(bytes[i - 1]);
+        let at_word_start =
+            matches!(bytes[i] | 0x20, b'b' | b't') && (i == 0 || !is_alnum(bytes[i - 1]));
         let scheme = SCHEMES.iter().find(|s| {
             at_word_start
                 && bytes

@@ -23,7 +23,8 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i + 20 <= bytes.len() {
-        let is_id = PREFIXES.iter().any(|p| bytes[i..i + 4] == p[..])
+        let is_id = bytes[i] == b'A'
+            && PREFIXES.iter().any(|p| bytes[i..i + 4] == p[..])
             && bytes[i + 4..i + 20].iter().all(|&b| is_key_byte(b));
         if is_id {
             out.push(Span::new(i, i + 20, Rule::AwsAccessKeyId));

@@ -104,25 +104,27 @@ pub const ISSUERS: &[Issuer] = &[
 
 /// True when `digits` (values 0..=9) start with an issuer prefix.
 pub fn has_issuer_prefix(digits: &[u8]) -> bool {
+    // The number formed by the first one to four digits, by width.
+    let mut leads = [None; 5];
+    let mut n = 0u32;
+    for (width, &d) in digits.iter().take(4).enumerate() {
+        n = n * 10 + u32::from(d);
+        leads[width + 1] = Some(n);
+    }
     ISSUERS.iter().any(|issuer| {
         issuer.prefixes.iter().any(|&(low, high)| {
-            let width = decimal_width(low);
-            let Some(lead) = digits.get(..width) else {
-                return false;
-            };
-            let lead = lead.iter().fold(0u32, |n, &d| n * 10 + u32::from(d));
-            (low..=high).contains(&lead)
+            leads[decimal_width(low)].is_some_and(|lead| (low..=high).contains(&lead))
         })
     })
 }
 
-fn decimal_width(mut n: u32) -> usize {
-    let mut width = 1;
-    while n >= 10 {
-        n /= 10;
-        width += 1;
+fn decimal_width(n: u32) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4,
     }
-    width
 }
 
 /// The Luhn check: doubling every second digit from the right, the sum is a
@@ -190,7 +192,9 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
                 break;
             }
         }
-        candidates(&groups, &digits, out);
+        if digits.len() >= 13 {
+            candidates(&groups, &digits, out);
+        }
     }
 }
 
@@ -289,6 +293,25 @@ mod tests {
         let mut spans = Vec::new();
         find("۶۰۳۷۹۹۱۲۳۴۵۶۷۸۹۳", &mut spans);
         assert_eq!(spans[0].last4, Some(*b"7893"));
+    }
+
+    #[test]
+    fn prefixes_are_ranges_of_one_to_four_digits() {
+        for issuer in ISSUERS {
+            for &(low, high) in issuer.prefixes {
+                assert!(
+                    low <= high && high < 10_000,
+                    "{}: {low}..{high}",
+                    issuer.network
+                );
+                assert_eq!(
+                    decimal_width(low),
+                    decimal_width(high),
+                    "{}",
+                    issuer.network
+                );
+            }
+        }
     }
 
     #[test]

@@ -145,9 +145,11 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
     let mut i = 0;
     while i + 1 < bytes.len() {
         let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        // Two letters, then a check digit: only then look the country up.
         let length = if at_word_start
             && bytes[i].is_ascii_alphabetic()
             && bytes[i + 1].is_ascii_alphabetic()
+            && digit_at(bytes, i + 2).is_some()
         {
             country_length(bytes[i], bytes[i + 1])
         } else {
