@@ -125,13 +125,15 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
 /// the longest entry, so the bound keeps matching linear in the key.
 pub const MAX_ENTRY_LEN: usize = 64;
 
-/// Splits `key` into lowercase words, calling `word` with each.
+/// Splits `key` into words, ASCII letters lowercased, calling `word` with
+/// each.
 ///
 /// Words break at every character that is not a letter or digit, between a
 /// lowercase letter or digit and an uppercase letter (`apiKey`), before the
 /// last capital of a run of capitals followed by a lowercase letter
-/// (`CSRFToken` → `CSRF`, `Token`), and between letters and digits
-/// (`password2`).
+/// (`CSRFToken` → `CSRF`, `Token`), and between letters and ASCII digits
+/// (`password2`). Letters of other scripts are kept as they are: Persian and
+/// Arabic have no case.
 pub fn split_words(key: &str, mut word: impl FnMut(&str)) {
     let mut words = Words::default();
     words.split(key);
@@ -167,7 +169,7 @@ impl KeySet {
     /// A set of normalized entries.
     pub fn new(entries: impl IntoIterator<Item = String>) -> KeySet {
         let mut entries: Vec<String> = entries.into_iter().filter(|e| !e.is_empty()).collect();
-        entries.sort();
+        entries.sort_unstable();
         entries.dedup();
         let longest = entries.iter().map(String::len).max().unwrap_or(0);
         let mut by_first_byte = vec![(0u16, 0u16); 256];
@@ -249,6 +251,9 @@ impl Words {
             self.split_ascii(key.as_bytes());
             return;
         }
+        // Other scripts: words break at what is not a letter or digit, and
+        // at ASCII boundaries; non-ASCII letters are taken as they are (Persian
+        // and Arabic have no case, and case tables would cost the wasm build).
         let mut prev: Option<char> = None;
         let mut chars = key.chars().peekable();
         while let Some(c) = chars.next() {
@@ -258,19 +263,16 @@ impl Words {
                 continue;
             }
             if let Some(p) = prev {
-                let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
-                let boundary = (c.is_uppercase() && (p.is_lowercase() || p.is_numeric()))
-                    || (c.is_uppercase() && p.is_uppercase() && next_lower)
-                    || (c.is_numeric() != p.is_numeric());
+                let next_lower = chars.peek().is_some_and(char::is_ascii_lowercase);
+                let digit = |c: char| c.is_ascii_digit();
+                let boundary = (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || digit(p)))
+                    || (c.is_ascii_uppercase() && p.is_ascii_uppercase() && next_lower)
+                    || (digit(c) != digit(p));
                 if boundary {
                     self.end_word();
                 }
             }
-            if c.is_ascii() {
-                self.text.push(c.to_ascii_lowercase());
-            } else {
-                self.text.extend(c.to_lowercase());
-            }
+            self.text.push(c.to_ascii_lowercase());
             prev = Some(c);
         }
         self.end_word();

@@ -15,7 +15,6 @@ pub mod config;
 pub mod keys;
 pub mod scan;
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -670,30 +669,30 @@ impl Run<'_> {
         if changed.is_empty() {
             return;
         }
-        let old = std::mem::take(map);
-        let existing: BTreeSet<String> = old.keys().cloned().collect();
-        let mut assigned = BTreeSet::new();
-        let mut changed = changed.into_iter().peekable();
+        // The new keys must clash with no key of the object, kept or
+        // renamed, or an entry would be lost: a clash gets a `#n` suffix.
+        let mut assigned = Map::new();
         let mut suffix = 1;
+        for (_, clean, rules) in &mut changed {
+            let mut name = clean.clone();
+            while map.contains_key(&name) || assigned.contains_key(&name) {
+                suffix += 1;
+                name = format!("{clean}#{suffix}");
+            }
+            assigned.insert(name.clone(), Value::Null);
+            let mut path = paths.render(at);
+            path.push('/');
+            push_escaped(&mut path, &name);
+            for rule in rules.drain(..) {
+                self.report.add(path.clone(), rule);
+            }
+            *clean = name;
+        }
+        let old = std::mem::take(map);
+        let mut changed = changed.into_iter().peekable();
         for (i, (key, value)) in old.into_iter().enumerate() {
             let key = match changed.next_if(|(j, _, _)| *j == i) {
-                Some((_, clean, rules)) => {
-                    // The new key must clash with no key of the object, kept
-                    // or renamed, or an entry would be lost.
-                    let mut name = clean.clone();
-                    while existing.contains(&name) || assigned.contains(&name) {
-                        suffix += 1;
-                        name = format!("{clean}#{suffix}");
-                    }
-                    assigned.insert(name.clone());
-                    let mut path = paths.render(at);
-                    path.push('/');
-                    push_escaped(&mut path, &name);
-                    for rule in rules {
-                        self.report.add(path.clone(), rule);
-                    }
-                    name
-                }
+                Some((_, name, _)) => name,
                 None => key,
             };
             map.insert(key, value);

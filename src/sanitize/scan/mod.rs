@@ -63,6 +63,17 @@ pub fn digit_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
     }
 }
 
+/// Where `needle` (a few bytes) first occurs in `text` at or after `from`.
+///
+/// A plain loop rather than `str::find`: the needles are short constants, so
+/// this stays linear, and it spares the wasm build the two-way searcher.
+pub fn find_from(text: &str, from: usize, needle: &str) -> Option<usize> {
+    let hay = text.as_bytes().get(from..)?;
+    hay.windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .map(|p| from + p)
+}
+
 /// True for the bytes of `[A-Za-z0-9]`.
 pub fn is_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()

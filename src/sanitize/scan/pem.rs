@@ -7,7 +7,7 @@
 //! marker (a truncated log line) is redacted to the end of the string: what
 //! follows a BEGIN line is key material until proven otherwise.
 
-use super::Span;
+use super::{Span, find_from};
 use crate::sanitize::Rule;
 
 const BEGIN: &str = "-----BEGIN ";
@@ -19,8 +19,7 @@ const MAX_LABEL: usize = 64;
 /// Finds the private key blocks in `text`.
 pub fn find(text: &str, out: &mut Vec<Span>) {
     let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find(BEGIN)) {
-        let start = from + found;
+    while let Some(start) = find_from(text, from, BEGIN) {
         let label_start = start + BEGIN.len();
         let window_end = (label_start + MAX_LABEL + DASHES.len()).min(text.len());
         let window = text.as_bytes().get(label_start..window_end).unwrap_or(&[]);
@@ -38,11 +37,9 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
             continue;
         }
         let body = label_end + DASHES.len();
-        let end = text[body..]
-            .find(END)
-            .map(|p| body + p + END.len())
-            .and_then(|after| text[after..].find(DASHES).map(|p| after + p + DASHES.len()))
-            .unwrap_or(text.len());
+        let end = find_from(text, body, END)
+            .and_then(|after| find_from(text, after + END.len(), DASHES))
+            .map_or(text.len(), |p| p + DASHES.len());
         out.push(Span::new(start, end, Rule::PrivateKey));
         from = end;
     }

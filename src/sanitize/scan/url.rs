@@ -9,7 +9,7 @@
 //! last `@` also covers passwords that hold an unescaped `@` or `/`. The
 //! user name is kept: it is what tells one connection from another.
 
-use super::Span;
+use super::{Span, find_from};
 use crate::sanitize::Rule;
 
 fn ends_authority(b: u8) -> bool {
@@ -20,8 +20,7 @@ fn ends_authority(b: u8) -> bool {
 pub fn find(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
-        let sep = from + found;
+    while let Some(sep) = find_from(text, from, "://") {
         let start = sep + 3;
         let mut end = start;
         while end < bytes.len() && !ends_authority(bytes[end]) {
