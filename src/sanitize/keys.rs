@@ -155,7 +155,7 @@ pub struct KeySet {
     /// Sorted, deduplicated entries.
     entries: Vec<String>,
     /// For each first byte, the range of `entries` that start with it.
-    by_first_byte: Vec<(u16, u16)>,
+    by_first_byte: Vec<(u32, u32)>,
     longest: usize,
 }
 
@@ -172,11 +172,10 @@ impl KeySet {
         entries.sort_unstable();
         entries.dedup();
         let longest = entries.iter().map(String::len).max().unwrap_or(0);
-        let mut by_first_byte = vec![(0u16, 0u16); 256];
+        let mut by_first_byte = vec![(0u32, 0u32); 256];
         for (i, entry) in entries.iter().enumerate() {
-            // Entries are few (a configuration is checked to be small), so
-            // u16 indexes hold them; more are simply not indexed.
-            let (Ok(i), Some(&first)) = (u16::try_from(i), entry.as_bytes().first()) else {
+            // Entries are never empty, and never four billion.
+            let (Ok(i), Some(&first)) = (u32::try_from(i), entry.as_bytes().first()) else {
                 continue;
             };
             let range = &mut by_first_byte[usize::from(first)];
@@ -199,7 +198,9 @@ impl KeySet {
             return &[];
         };
         let (start, end) = self.by_first_byte[usize::from(first)];
-        &self.entries[usize::from(start)..usize::from(end)]
+        self.entries
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     /// True when the set holds exactly this normalized entry.

@@ -361,7 +361,8 @@ impl Sanitizer {
 
     /// Redacts any JSON value in place (an event that failed validation, a
     /// request body) and reports what changed. Paths start at the value:
-    /// `/message`, `/extra_data/password`, or `` for a bare string.
+    /// `/message`, `/extra_data/password`, or the empty pointer for a bare
+    /// string.
     pub fn sanitize_value(&self, value: &mut Value) -> Report {
         let mut run = self.run();
         run.walk(value, "");
