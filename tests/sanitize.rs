@@ -397,3 +397,32 @@ fn cli_sanitize_reads_toml_and_json_configs() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The example day holds the seed's messages (Django's `CSRF token missing.`,
+/// `password: This password is too common.`) and a few request bodies with
+/// secrets: only those secrets may go.
+#[test]
+fn example_day_loses_only_its_secrets() {
+    let text = std::fs::read_to_string(crate::util::root().join("examples/events.ndjson"))
+        .expect("examples/events.ndjson");
+    let sanitizer = Sanitizer::default();
+    let mut fired = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let mut event = Event::from_json(line, received()).expect("example event");
+        for redaction in sanitizer.sanitize(&mut event).redactions {
+            *fired
+                .entry(format!("{} {}", redaction.path, redaction.rule))
+                .or_insert(0) += 1;
+        }
+    }
+    let expected: std::collections::BTreeMap<String, i32> = [
+        ("/extra_data/request_data/card_number sensitive_key", 1),
+        ("/extra_data/request_data/cvv2 sensitive_key", 1),
+        ("/extra_data/request_data/password sensitive_key", 4),
+        ("/extra_data/request_data/password_confirm sensitive_key", 4),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(fired, expected);
+}

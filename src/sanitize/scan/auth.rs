@@ -6,7 +6,8 @@
 //! The credential is redacted and the scheme kept (`Bearer [REDACTED]`).
 //! So that prose survives (`Basic authentication failed`), a credential
 //! counts only when it has a digit or one of `._~+/=-`, or an uppercase
-//! letter after a lowercase one (base64: `dXNlcjpwYXNz`).
+//! letter after a lowercase one (base64: `dXNlcjpwYXNz`); after `Token`, a
+//! digit. Trailing full stops are left out (`CSRF token missing.`).
 
 use super::{Span, is_alnum};
 use crate::sanitize::Rule;
@@ -47,8 +48,18 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
         while j < bytes.len() && is_credential_byte(bytes[j]) {
             j += 1;
         }
-        if looks_like_credential(&bytes[start..j]) {
-            out.push(Span::new(start, j, Rule::AuthCredentials));
+        // A full stop ends a sentence, not a credential: `CSRF token missing.`
+        let mut end = j;
+        while end > start && bytes[end - 1] == b'.' {
+            end -= 1;
+        }
+        let credential = &bytes[start..end];
+        // `Token` is also a word of prose; DRF's tokens are hexadecimal.
+        let is_token_scheme = scheme.eq_ignore_ascii_case(b"token");
+        if looks_like_credential(credential)
+            && (!is_token_scheme || credential.iter().any(u8::is_ascii_digit))
+        {
+            out.push(Span::new(start, end, Rule::AuthCredentials));
         }
         i = j.max(i + 1);
     }
@@ -82,6 +93,7 @@ mod tests {
                 &["9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"],
             ),
             ("h=Bearer  0123456789", &["0123456789"]),
+            ("Bearer abc123def456.", &["abc123def456"]),
         ];
         for (text, expected) in cases {
             assert_eq!(found(find, text), *expected, "{text}");
@@ -98,6 +110,10 @@ mod tests {
             "bearer",
             "tokens 123456789",
             "Bearer short1",
+            "Forbidden (CSRF token missing.): /api/shop/cart/",
+            "CSRF token missing or incorrect.",
+            "Token refreshed.",
+            "WWW-Authenticate: Bearer realm=\"api\"",
             "",
         ] {
             assert_eq!(found(find, text), Vec::<String>::new(), "{text}");

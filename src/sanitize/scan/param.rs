@@ -9,7 +9,9 @@
 //! `Authorization: …` and `user[password]=…` are all found, and the value
 //! up to its closing quote or the next delimiter is redacted. An unquoted
 //! value that is an authorization scheme (`Authorization: Bearer abc`) takes
-//! the credential after it along. Looking back for a name is bounded by 64
+//! the credential after it along. After a `:`, a capitalized word followed
+//! by more words is a sentence, not a value (`password: This password is too
+//! common.`, Django's validation messages). Looking back for a name is bounded by 64
 //! bytes, and scanning goes on after each value, so the work is linear.
 
 use super::Span;
@@ -65,6 +67,9 @@ pub fn find(text: &str, is_sensitive: &dyn Fn(&str, &mut Words) -> bool, out: &m
             continue;
         }
         if let Some((start, end)) = value_after(bytes, sep + 1) {
+            if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
+                continue;
+            }
             out.push(Span::new(start, end, Rule::SecretParameter));
             i = end;
         }
@@ -141,6 +146,18 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     (end > start).then_some((start, end))
 }
 
+/// `password: This password is too common.` is a message about a field, not
+/// a field's value: after a `:`, a capitalized word of letters followed by a
+/// space starts a sentence. Anything with a digit, a symbol or another
+/// capital is still a value, as is a word that ends the text.
+fn starts_a_sentence(bytes: &[u8], start: usize, end: usize) -> bool {
+    let word = &bytes[start..end];
+    word.len() >= 2
+        && word[0].is_ascii_uppercase()
+        && word[1..].iter().all(u8::is_ascii_lowercase)
+        && bytes.get(end) == Some(&b' ')
+}
+
 fn unquoted_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
     while end < bytes.len() && !ends_value(bytes[end]) {
@@ -197,6 +214,10 @@ mod tests {
             ),
             ("card_number = 4111111111111111", &["4111111111111111"]),
             ("otp:123456 sent", &["123456"]),
+            ("password: Hunter2 tried", &["Hunter2"]),
+            ("password: letmein", &["letmein"]),
+            ("password: Letmein", &["Letmein"]),
+            ("password=This is", &["This"]),
         ];
         for (text, expected) in cases {
             assert_eq!(check(text), *expected, "{text}");
@@ -213,6 +234,7 @@ mod tests {
             "password=",
             "password: ",
             "ratio=1:2",
+            "ValidationError: password: This password is too common.",
             "",
         ] {
             assert_eq!(check(text), Vec::<String>::new(), "{text}");
