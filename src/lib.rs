@@ -8,6 +8,7 @@ pub mod level;
 pub mod logger;
 pub mod rotation;
 pub mod route;
+pub mod sanitize;
 pub mod timestamp;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -22,4 +23,7 @@ pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
 pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
+pub use sanitize::{
+    CardDisplay, ConfigError, Limits, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
+};
 pub use timestamp::Timestamp;

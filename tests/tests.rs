@@ -10,4 +10,7 @@ mod examples;
 mod format;
 mod properties;
 mod python;
+mod sanitize;
+mod sanitize_peer;
+mod sanitize_properties;
 mod write;

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-pub use crate::common::received;
+pub use crate::common::{input_line, received};
 
 /// The repository root.
 pub fn root() -> PathBuf {

@@ -2,6 +2,7 @@
 //! the environment, files and streams happens here, never in the library.
 
 mod input;
+mod sanitize;
 mod write;
 
 use std::path::PathBuf;
@@ -63,6 +64,24 @@ enum Command {
     ///
     /// With no --config, the seed's layout: a starting point for a file.
     Config(write::ConfigArgs),
+    /// Print newline-delimited JSON events with their secrets redacted.
+    ///
+    /// Prints each event as a JSON line (the `json` format) after redacting
+    /// sensitive keys and secrets found in any string. Lines that are not
+    /// events are reported as for `format`. Exit status as for `format`; 2
+    /// also for a configuration that cannot be read or used.
+    Sanitize {
+        /// A sanitizer configuration: TOML when the name ends in `.toml`,
+        /// else JSON. Without it, the built-in rules.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Print `{"event":…,"redactions":[{"path":…,"rule":…}]}` per line
+        /// instead of the event alone.
+        #[arg(long)]
+        report: bool,
+        /// NDJSON files to read; standard input when none.
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Parses the arguments and runs the command.
@@ -106,6 +125,17 @@ pub fn run() -> ExitCode {
                 writeln!(out, "{line}").map_err(Outcome::Io)
             })
         }
+        Command::Sanitize {
+            config,
+            report,
+            files,
+        } => match sanitize::load(config.as_deref()) {
+            Ok(sanitizer) => sanitize::run(&sanitizer, report, &files),
+            Err(error) => {
+                eprintln!("barg: {error:#}");
+                return ExitCode::from(2);
+            }
+        },
     };
     result.exit_code()
 }

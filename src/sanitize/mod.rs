@@ -1,0 +1,811 @@
+//! The sanitizer: secrets never reach a log line.
+//!
+//! [`Sanitizer::sanitize`] redacts an [`Event`] in place, by key anywhere in
+//! `extra_data` and the context (see [`keys::BUILTIN_KEYS`]), and by value in
+//! every string, the message included (see [`scan`]). It returns a
+//! [`Report`] of the paths it changed and the rule that fired, never the
+//! secret. [`Sanitizer::sanitize_value`] does the same for any JSON value,
+//! such as an event that failed validation.
+//!
+//! The traversal keeps its own stack, so depth costs no call stack, and it
+//! stops descending at [`Limits`]: past a limit the rest is replaced, never
+//! kept unexamined.
+
+pub mod config;
+pub mod keys;
+pub mod scan;
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::event::{Event, UserId};
+use crate::logger::LoggerName;
+
+use config::Compiled;
+pub use config::{CardDisplay, ConfigError, Limits, SanitizerConfig};
+use keys::Words;
+use scan::Span;
+
+/// A rule that can redact something, by its stable snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The key is sensitive ([`keys::BUILTIN_KEYS`] or `extra_keys`).
+    SensitiveKey,
+    /// A payment card number ([`scan::card`]).
+    CardNumber,
+    /// A JSON Web Token ([`scan::jwt`]).
+    Jwt,
+    /// A `Bearer`, `Basic` or `Token` credential ([`scan::auth`]).
+    AuthCredentials,
+    /// A password in a URL ([`scan::url`]).
+    UrlPassword,
+    /// The value of a sensitive parameter in text ([`scan::param`]).
+    SecretParameter,
+    /// A PEM private key block ([`scan::pem`]).
+    PrivateKey,
+    /// An AWS access key id ([`scan::aws`]).
+    AwsAccessKeyId,
+    /// An IBAN or Sheba number ([`scan::iban`]).
+    Iban,
+    /// An email address, when `mask_emails` is on ([`scan::email`]).
+    Email,
+    /// Nested deeper than `limits.max_depth`: replaced whole.
+    DepthLimit,
+    /// Past `limits.max_nodes` or `limits.max_string_bytes`: replaced whole.
+    SizeLimit,
+}
+
+impl Rule {
+    /// The rules that configuration can switch off.
+    pub const CONFIGURABLE: [Rule; 10] = [
+        Rule::SensitiveKey,
+        Rule::CardNumber,
+        Rule::Jwt,
+        Rule::AuthCredentials,
+        Rule::UrlPassword,
+        Rule::SecretParameter,
+        Rule::PrivateKey,
+        Rule::AwsAccessKeyId,
+        Rule::Iban,
+        Rule::Email,
+    ];
+
+    /// The stable name, as in reports and configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::SensitiveKey => "sensitive_key",
+            Rule::CardNumber => "card_number",
+            Rule::Jwt => "jwt",
+            Rule::AuthCredentials => "auth_credentials",
+            Rule::UrlPassword => "url_password",
+            Rule::SecretParameter => "secret_parameter",
+            Rule::PrivateKey => "private_key",
+            Rule::AwsAccessKeyId => "aws_access_key_id",
+            Rule::Iban => "iban",
+            Rule::Email => "email",
+            Rule::DepthLimit => "depth_limit",
+            Rule::SizeLimit => "size_limit",
+        }
+    }
+
+    /// The configurable rule with this name.
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::CONFIGURABLE.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One change the sanitizer made: where, and which rule. Never the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Redaction {
+    /// A JSON Pointer (RFC 6901) into the event's JSON shape:
+    /// `/message`, `/extra_data/request_data/card_number`, `/extra_data/items/0`.
+    pub path: String,
+    /// The rule that fired.
+    pub rule: Rule,
+}
+
+/// What one call changed, in the order it was found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The changes; a path appears once per rule that fired there.
+    pub redactions: Vec<Redaction>,
+}
+
+impl Report {
+    /// True when nothing was changed.
+    pub fn is_empty(&self) -> bool {
+        self.redactions.is_empty()
+    }
+
+    /// How many redactions `rule` made.
+    pub fn count(&self, rule: Rule) -> usize {
+        self.redactions.iter().filter(|r| r.rule == rule).count()
+    }
+
+    fn add(&mut self, path: String, rule: Rule) {
+        self.redactions.push(Redaction { path, rule });
+    }
+}
+
+/// Redacts secrets from events and JSON values. Build it once from a
+/// [`SanitizerConfig`]; it is immutable, cheap to share and `Send + Sync`.
+///
+/// ```
+/// use barg::{Event, Level, LoggerName, Sanitizer, Timestamp};
+///
+/// let mut event = Event::new(
+///     Timestamp::parse("2025-12-26T10:30:45Z")?,
+///     Level::Info,
+///     LoggerName::new("shop.payments")?,
+///     "paid with 4111 1111 1111 1111",
+/// );
+/// event.extra_data.insert("password".into(), "hunter2".into());
+/// let report = Sanitizer::default().sanitize(&mut event);
+/// assert_eq!(event.message, "paid with [REDACTED]");
+/// assert_eq!(event.extra_data["password"], "[REDACTED]");
+/// assert_eq!(report.redactions.len(), 2);
+/// assert_eq!(report.redactions[0].path, "/message");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sanitizer {
+    config: Compiled,
+}
+
+impl Default for Sanitizer {
+    /// The built-in rules and limits.
+    fn default() -> Self {
+        Sanitizer {
+            config: SanitizerConfig::default().build(Vec::new(), Vec::new(), Vec::new()),
+        }
+    }
+}
+
+/// One step of a JSON Pointer.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The path arena: each entry is its parent's index and its last step.
+/// Paths are only written out when something is redacted.
+struct Paths<'a> {
+    base: &'a str,
+    steps: Vec<(usize, Step<'a>)>,
+}
+
+const ROOT: usize = usize::MAX;
+
+impl<'a> Paths<'a> {
+    fn push(&mut self, parent: usize, step: Step<'a>) -> usize {
+        self.steps.push((parent, step));
+        self.steps.len() - 1
+    }
+
+    fn render(&self, mut at: usize) -> String {
+        let mut steps = Vec::new();
+        while at != ROOT {
+            let (parent, step) = self.steps[at];
+            steps.push(step);
+            at = parent;
+        }
+        let mut path = self.base.to_owned();
+        for step in steps.iter().rev() {
+            path.push('/');
+            match step {
+                Step::Key(key) => push_escaped(&mut path, key),
+                Step::Index(i) => path.push_str(&i.to_string()),
+            }
+        }
+        path
+    }
+}
+
+/// Appends a JSON Pointer reference token: `~` as `~0`, `/` as `~1`.
+fn push_escaped(path: &mut String, key: &str) {
+    for c in key.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+/// What one pass over a string tells the scanners: those whose trigger is
+/// missing are skipped. Each byte is looked up in [`CLASSES`], so the pass
+/// costs a few instructions per byte.
+struct Clues {
+    /// Decimal digits, ASCII, Persian or Arabic-Indic (these start with the
+    /// bytes 0xD9 or 0xDB; counting those bytes over-counts, which is safe).
+    digits: usize,
+    /// The classes of the bytes seen, or-ed together.
+    seen: u8,
+}
+
+const DIGIT: u8 = 1;
+/// A space or tab, which every credential follows.
+const SPACE: u8 = 2;
+/// `=` or `:`, which every parameter needs; `:` also starts `://`.
+const SEPARATOR: u8 = 4;
+/// `@`, which URL passwords and emails need.
+const AT: u8 = 8;
+/// `J`, as in `eyJ`, which starts every JWT.
+const J: u8 = 16;
+/// `-`, as in a PEM marker.
+const DASH: u8 = 32;
+/// `A`, which starts every AWS access key id.
+const A: u8 = 64;
+
+/// The class of every byte.
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = DIGIT;
+        b += 1;
+    }
+    table[0xD9] = DIGIT;
+    table[0xDB] = DIGIT;
+    table[b' ' as usize] = SPACE;
+    table[b'\t' as usize] = SPACE;
+    table[b'=' as usize] = SEPARATOR;
+    table[b':' as usize] = SEPARATOR;
+    table[b'@' as usize] = AT;
+    table[b'J' as usize] = J;
+    table[b'-' as usize] = DASH;
+    table[b'A' as usize] = A;
+    table
+};
+
+impl Clues {
+    fn of(text: &str) -> Clues {
+        let mut digits = 0;
+        let mut seen = 0;
+        for &b in text.as_bytes() {
+            let class = CLASSES[usize::from(b)];
+            digits += usize::from(class & DIGIT);
+            seen |= class;
+        }
+        Clues { digits, seen }
+    }
+
+    fn saw(&self, class: u8) -> bool {
+        self.seen & class != 0
+    }
+}
+
+/// Whether `text` holds `needle`; called only when [`Clues`] says it may.
+fn contains(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w == needle)
+}
+
+/// A value waiting on the traversal's stack.
+struct Pending<'a> {
+    value: &'a mut Value,
+    /// Its path, in the arena.
+    at: usize,
+    /// How many containers enclose it.
+    depth: usize,
+    visit: Visit,
+}
+
+/// What to do with a pending value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Scan it, and what it contains.
+    Scan,
+    /// Replace it whole: its key is sensitive.
+    Redact,
+}
+
+/// The state of one call: the report and the budget spent.
+struct Run<'s> {
+    sanitizer: &'s Sanitizer,
+    report: Report,
+    nodes: usize,
+    words: Words,
+    spans: Vec<Span>,
+    fired: Vec<Rule>,
+}
+
+impl Sanitizer {
+    /// Checks `config` and compiles it.
+    pub fn new(config: &SanitizerConfig) -> Result<Sanitizer, ConfigError> {
+        Ok(Sanitizer {
+            config: config.compile()?,
+        })
+    }
+
+    /// Redacts `event` in place and reports what changed.
+    pub fn sanitize(&self, event: &mut Event) -> Report {
+        let mut run = self.run();
+        run.text_field(&mut event.message, "/message");
+        if let Some(module) = &mut event.module {
+            run.text_field(module, "/module");
+        }
+        if let Some(function) = &mut event.function {
+            run.text_field(function, "/function");
+        }
+        run.logger(&mut event.logger);
+        let context = &mut event.context;
+        if let Some(user_id) = &mut context.user_id {
+            run.user_id(user_id);
+        }
+        for (name, path, field) in [
+            ("request_id", "/context/request_id", &mut context.request_id),
+            ("client_ip", "/context/client_ip", &mut context.client_ip),
+        ] {
+            if let Some(text) = field {
+                if run.is_sensitive_key(name) {
+                    *text = self.config.replacement.clone();
+                    run.report.add(path.to_owned(), Rule::SensitiveKey);
+                } else {
+                    run.text_field(text, path);
+                }
+            }
+        }
+        run.walk_map(&mut event.extra_data, "/extra_data");
+        run.report
+    }
+
+    /// Redacts any JSON value in place (an event that failed validation, a
+    /// request body) and reports what changed. Paths start at the value:
+    /// `/message`, `/extra_data/password`, or the empty pointer for a bare
+    /// string.
+    pub fn sanitize_value(&self, value: &mut Value) -> Report {
+        let mut run = self.run();
+        run.walk(value, "");
+        run.report
+    }
+
+    /// Redacts secrets in one piece of text; `None` when there were none.
+    /// Keys are not involved: this is the by-value half of the sanitizer.
+    pub fn sanitize_text(&self, text: &str) -> Option<String> {
+        let mut run = self.run();
+        run.scan_text(text)
+    }
+
+    fn run(&self) -> Run<'_> {
+        Run {
+            sanitizer: self,
+            report: Report::default(),
+            nodes: 0,
+            words: Words::default(),
+            spans: Vec::new(),
+            fired: Vec::new(),
+        }
+    }
+
+    fn enabled(&self, rule: Rule) -> bool {
+        self.config.enabled.contains(&rule)
+    }
+}
+
+impl Run<'_> {
+    fn config(&self) -> &Compiled {
+        &self.sanitizer.config
+    }
+
+    fn is_sensitive_key(&mut self, key: &str) -> bool {
+        let config = &self.sanitizer.config;
+        self.sanitizer.enabled(Rule::SensitiveKey) && key_matches(config, key, &mut self.words)
+    }
+
+    /// Scans one string field, reporting at `path`.
+    fn text_field(&mut self, text: &mut String, path: &str) {
+        if let Some(clean) = self.scan_text(text) {
+            *text = clean;
+            for rule in std::mem::take(&mut self.fired) {
+                self.report.add(path.to_owned(), rule);
+            }
+        }
+    }
+
+    fn logger(&mut self, logger: &mut LoggerName) {
+        if self.scan_text(logger.as_str()).is_some() {
+            // A logger name cannot hold the replacement's brackets; a fixed
+            // valid name stands in for it.
+            if let Ok(name) = LoggerName::new("redacted") {
+                *logger = name;
+            }
+            for rule in std::mem::take(&mut self.fired) {
+                self.report.add("/logger".to_owned(), rule);
+            }
+        }
+    }
+
+    fn user_id(&mut self, user_id: &mut UserId) {
+        let path = "/context/user_id";
+        if self.is_sensitive_key("user_id") {
+            *user_id = UserId::Text(self.config().replacement.clone());
+            self.report.add(path.to_owned(), Rule::SensitiveKey);
+            return;
+        }
+        let clean = match user_id {
+            UserId::Text(text) => self.scan_text(text),
+            UserId::Number(n) => self.scan_number(&n.to_string()),
+        };
+        if let Some(clean) = clean {
+            *user_id = UserId::Text(clean);
+            for rule in std::mem::take(&mut self.fired) {
+                self.report.add(path.to_owned(), rule);
+            }
+        }
+    }
+
+    /// The redacted text, or `None` when nothing was found. The rules that
+    /// fired are left in `self.fired`.
+    fn scan_text(&mut self, text: &str) -> Option<String> {
+        self.fired.clear();
+        let sanitizer: &Sanitizer = self.sanitizer;
+        let config = &sanitizer.config;
+        if text.len() > config.limits.max_string_bytes {
+            self.fired.push(Rule::SizeLimit);
+            return Some(config.replacement.clone());
+        }
+        self.spans.clear();
+        // One pass finds what every scanner needs to start; most strings
+        // then skip most scanners.
+        let clues = Clues::of(text);
+        let enabled = |rule| sanitizer.enabled(rule);
+        if enabled(Rule::CardNumber) && clues.digits >= 13 {
+            scan::card::find(text, &mut self.spans);
+        }
+        if enabled(Rule::Jwt) && clues.saw(J) && contains(text, b"eyJ") {
+            scan::jwt::find(text, &mut self.spans);
+        }
+        if enabled(Rule::AuthCredentials) && clues.saw(SPACE) {
+            scan::auth::find(text, &mut self.spans);
+        }
+        if enabled(Rule::UrlPassword) && clues.saw(AT) && contains(text, b"://") {
+            scan::url::find(text, &mut self.spans);
+        }
+        if enabled(Rule::SecretParameter) && clues.saw(SEPARATOR) {
+            let is_sensitive = |key: &str, words: &mut Words| key_matches(config, key, words);
+            scan::param::find(text, &is_sensitive, &mut self.spans);
+        }
+        if enabled(Rule::PrivateKey) && clues.saw(DASH) && contains(text, b"-----BEGIN ") {
+            scan::pem::find(text, &mut self.spans);
+        }
+        if enabled(Rule::AwsAccessKeyId) && clues.saw(A) && text.len() >= 20 {
+            scan::aws::find(text, &mut self.spans);
+        }
+        if enabled(Rule::Iban) && clues.digits >= 2 && text.len() >= 15 {
+            scan::iban::find(text, &mut self.spans);
+        }
+        if enabled(Rule::Email) && clues.saw(AT) {
+            scan::email::find(text, &mut self.spans);
+        }
+        if self.spans.is_empty() {
+            return None;
+        }
+        Some(redact(text, &mut self.spans, config, &mut self.fired))
+    }
+
+    /// A JSON integer of card length is scanned as digits.
+    fn scan_number(&mut self, digits: &str) -> Option<String> {
+        self.fired.clear();
+        if digits.len() < 13 || !self.sanitizer.enabled(Rule::CardNumber) {
+            return None;
+        }
+        self.spans.clear();
+        scan::card::find(digits, &mut self.spans);
+        if self.spans.is_empty() {
+            return None;
+        }
+        let config = &self.sanitizer.config;
+        Some(redact(digits, &mut self.spans, config, &mut self.fired))
+    }
+
+    /// Walks a JSON value from `base`, with an explicit stack.
+    fn walk(&mut self, root: &mut Value, base: &str) {
+        let mut paths = Paths {
+            base,
+            steps: Vec::with_capacity(64),
+        };
+        let mut stack = vec![Pending {
+            value: root,
+            at: ROOT,
+            depth: 0,
+            visit: Visit::Scan,
+        }];
+        self.nodes += 1;
+        while let Some(pending) = stack.pop() {
+            self.visit(pending, &mut paths, &mut stack);
+        }
+    }
+
+    /// Walks an object given as a map (`extra_data`), its entries at depth 1.
+    fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
+        let mut paths = Paths {
+            base,
+            steps: Vec::with_capacity(64),
+        };
+        let mut stack = Vec::with_capacity(64);
+        if map.len() > self.config().limits.max_nodes {
+            for (_, value) in std::mem::take(map) {
+                drop_flat(value);
+            }
+            self.report.add(base.to_owned(), Rule::SizeLimit);
+            return;
+        }
+        self.nodes += map.len();
+        self.object(map, ROOT, 0, &mut paths, &mut stack);
+        while let Some(pending) = stack.pop() {
+            self.visit(pending, &mut paths, &mut stack);
+        }
+    }
+
+    fn visit<'a>(
+        &mut self,
+        pending: Pending<'a>,
+        paths: &mut Paths<'a>,
+        stack: &mut Vec<Pending<'a>>,
+    ) {
+        let Pending {
+            value,
+            at,
+            depth,
+            visit,
+        } = pending;
+        if visit == Visit::Redact {
+            if !value.is_null() {
+                let replacement = Value::String(self.config().replacement.clone());
+                drop_flat(std::mem::replace(value, replacement));
+                self.report.add(paths.render(at), Rule::SensitiveKey);
+            }
+            return;
+        }
+        if let Value::Number(n) = &*value {
+            // Only integers of thirteen digits or more can be cards.
+            let long = n.as_u64().is_some_and(|u| u >= 1_000_000_000_000)
+                || n.as_i64().is_some_and(|i| i <= -1_000_000_000_000);
+            if !long {
+                return;
+            }
+            let digits = n.to_string();
+            if let Some(clean) = self.scan_number(&digits) {
+                *value = Value::String(clean);
+                self.report_fired(paths.render(at));
+            }
+            return;
+        }
+        let children = match &*value {
+            Value::Array(items) => items.len(),
+            Value::Object(map) => map.len(),
+            _ => 0,
+        };
+        if value.is_array() || value.is_object() {
+            if let Some(rule) = self.over_limit(depth, children) {
+                let replacement = Value::String(self.config().replacement.clone());
+                drop_flat(std::mem::replace(value, replacement));
+                self.report.add(paths.render(at), rule);
+                return;
+            }
+        }
+        match value {
+            Value::String(text) => {
+                if let Some(clean) = self.scan_text(text) {
+                    *text = clean;
+                    self.report_fired(paths.render(at));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate().rev() {
+                    let child = paths.push(at, Step::Index(i));
+                    stack.push(Pending {
+                        value: item,
+                        at: child,
+                        depth: depth + 1,
+                        visit: Visit::Scan,
+                    });
+                }
+            }
+            Value::Object(map) => self.object(map, at, depth, paths, stack),
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+
+    /// Whether a container at `depth` with `children` may be entered; the
+    /// rule that stops it when not.
+    fn over_limit(&mut self, depth: usize, children: usize) -> Option<Rule> {
+        let limits = self.config().limits;
+        if depth >= limits.max_depth {
+            return Some(Rule::DepthLimit);
+        }
+        if self.nodes.saturating_add(children) > limits.max_nodes {
+            return Some(Rule::SizeLimit);
+        }
+        self.nodes += children;
+        None
+    }
+
+    /// Redacts an object's sensitive keys and queues its other values. Keys
+    /// are scanned by value too: a secret used as a key is redacted in it.
+    fn object<'a>(
+        &mut self,
+        map: &'a mut Map<String, Value>,
+        at: usize,
+        depth: usize,
+        paths: &mut Paths<'a>,
+        stack: &mut Vec<Pending<'a>>,
+    ) {
+        self.clean_keys(map, at, paths);
+        for (key, child) in map.iter_mut().rev() {
+            let here = paths.push(at, Step::Key(key));
+            let visit = if self.is_sensitive_key(key) {
+                Visit::Redact
+            } else {
+                Visit::Scan
+            };
+            stack.push(Pending {
+                value: child,
+                at: here,
+                depth: depth + 1,
+                visit,
+            });
+        }
+    }
+
+    /// Rewrites the keys of `map` that hold secrets, keeping the order and
+    /// every entry (a clash gets a `#n` suffix).
+    fn clean_keys(&mut self, map: &mut Map<String, Value>, at: usize, paths: &Paths<'_>) {
+        let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
+        for (i, key) in map.keys().enumerate() {
+            if let Some(clean) = self.scan_text(key) {
+                changed.push((i, clean, std::mem::take(&mut self.fired)));
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        // The new keys must clash with no key of the object, kept or
+        // renamed, or an entry would be lost: a clash gets a `#n` suffix.
+        let mut assigned = Map::new();
+        let mut suffix = 1;
+        for (_, clean, rules) in &mut changed {
+            let mut name = clean.clone();
+            while map.contains_key(&name) || assigned.contains_key(&name) {
+                suffix += 1;
+                name = format!("{clean}#{suffix}");
+            }
+            assigned.insert(name.clone(), Value::Null);
+            let mut path = paths.render(at);
+            path.push('/');
+            push_escaped(&mut path, &name);
+            for rule in rules.drain(..) {
+                self.report.add(path.clone(), rule);
+            }
+            *clean = name;
+        }
+        let old = std::mem::take(map);
+        let mut changed = changed.into_iter().peekable();
+        for (i, (key, value)) in old.into_iter().enumerate() {
+            let key = match changed.next_if(|(j, _, _)| *j == i) {
+                Some((_, name, _)) => name,
+                None => key,
+            };
+            map.insert(key, value);
+        }
+    }
+
+    fn report_fired(&mut self, path: String) {
+        let fired = std::mem::take(&mut self.fired);
+        if let Some((last, rest)) = fired.split_last() {
+            for rule in rest {
+                self.report.add(path.clone(), *rule);
+            }
+            self.report.add(path, *last);
+        }
+    }
+}
+
+/// Drops a value without recursion: serde_json's own drop recurses once per
+/// level, which a value built deeper than any parser allows would overflow.
+fn drop_flat(value: Value) {
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+/// True when `key` is sensitive under `config`: not allowed, and some run of
+/// its words spells a sensitive entry.
+fn key_matches(config: &Compiled, key: &str, words: &mut Words) -> bool {
+    words.split(key);
+    !config.allowed.contains(words.joined()) && config.sensitive.matches_words(words)
+}
+
+/// Writes `text` with `spans` replaced, merging overlapping spans. The rules
+/// that fired go to `fired`, each once, in the order first found.
+fn redact(text: &str, spans: &mut [Span], config: &Compiled, fired: &mut Vec<Rule>) -> String {
+    spans.sort_unstable_by_key(|s| (s.start, s.end));
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < spans.len() {
+        let group = i;
+        let first = spans[i];
+        let mut end = first.end;
+        let mut only_card = first.rule == Rule::CardNumber;
+        let mut last4 = first.last4;
+        i += 1;
+        while i < spans.len() && spans[i].start < end {
+            end = end.max(spans[i].end);
+            only_card &= spans[i].rule == Rule::CardNumber;
+            if spans[i].last4 != last4 || spans[i].end > first.end {
+                // Two cards run together: show neither's digits.
+                last4 = None;
+            }
+            i += 1;
+        }
+        for span in &spans[group..i] {
+            if !fired.contains(&span.rule) {
+                fired.push(span.rule);
+            }
+        }
+        out.push_str(&text[copied..first.start]);
+        match (config.card_display, only_card, last4) {
+            (CardDisplay::Last4, true, Some(digits)) => {
+                out.push_str("[CARD ****");
+                out.extend(digits.iter().map(|&d| char::from(d)));
+                out.push(']');
+            }
+            _ => out.push_str(&config.replacement),
+        }
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_configuration_is_valid() {
+        assert!(SanitizerConfig::default().compile().is_ok());
+    }
+
+    #[test]
+    fn rule_names_round_trip() {
+        for rule in Rule::CONFIGURABLE {
+            assert_eq!(Rule::from_name(rule.name()), Some(rule));
+            let json = serde_json::to_value(rule).unwrap_or_default();
+            assert_eq!(json, rule.name());
+        }
+        assert_eq!(Rule::from_name("depth_limit"), None);
+    }
+
+    #[test]
+    fn overlapping_spans_merge() {
+        let config = SanitizerConfig::default()
+            .compile()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut fired = Vec::new();
+        let mut spans = [
+            Span::new(2, 6, Rule::Jwt),
+            Span::new(4, 9, Rule::AuthCredentials),
+            Span::new(11, 12, Rule::Iban),
+        ];
+        let out = redact("0123456789abcdef", &mut spans, &config, &mut fired);
+        assert_eq!(out, "01[REDACTED]9a[REDACTED]cdef");
+        assert_eq!(fired, [Rule::Jwt, Rule::AuthCredentials, Rule::Iban]);
+    }
+}

@@ -1,0 +1,243 @@
+//! Secret parameters in text: query strings, form bodies, headers and JSON
+//! written into a string.
+//!
+//! ```text
+//! ([\w.\[\]-]{1,64})\\?["']?\s*[=:]\s*(?:\\?"([^"]*)"|'([^']*)'|([^\s&;,"'<>(){}\[\]]+))
+//! ```
+//! The name is matched like a key ([`crate::sanitize::keys`]), so
+//! `?token=…`, `&password=…`, `api_key=…`, `"apiKey": "…"`,
+//! `Authorization: …` and `user[password]=…` are all found, and the value
+//! up to its closing quote or the next delimiter is redacted. An unquoted
+//! value that is an authorization scheme (`Authorization: Bearer abc`) takes
+//! the credential after it along. After a `:`, a capitalized word followed
+//! by more words is a sentence, not a value (`password: This password is too
+//! common.`, Django's validation messages). Looking back for a name is bounded by 64
+//! bytes, and scanning goes on after each value, so the work is linear.
+
+use super::Span;
+use crate::sanitize::Rule;
+use crate::sanitize::keys::Words;
+
+/// Longer names are not looked for.
+const MAX_NAME: usize = 64;
+/// Spaces allowed around the `=` or `:`.
+const MAX_SPACES: usize = 4;
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']')
+}
+
+fn ends_value(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'&' | b';'
+                | b','
+                | b'"'
+                | b'\''
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b'\\'
+        )
+}
+
+/// Finds the values of sensitive parameters in `text`, deciding which names
+/// are sensitive with `is_sensitive`.
+pub fn find(text: &str, is_sensitive: &dyn Fn(&str, &mut Words) -> bool, out: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    let mut words = Words::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'=' | b':') {
+            i += 1;
+            continue;
+        }
+        let sep = i;
+        i += 1;
+        let Some(name) = name_before(bytes, sep) else {
+            continue;
+        };
+        if !is_sensitive(&text[name.0..name.1], &mut words) {
+            continue;
+        }
+        if let Some((start, end)) = value_after(bytes, sep + 1) {
+            if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
+                continue;
+            }
+            out.push(Span::new(start, end, Rule::SecretParameter));
+            i = end;
+        }
+    }
+}
+
+/// The name before the separator at `sep`: past spaces and a closing quote
+/// (`\"` too, for JSON inside a JSON string), at most 64 name bytes.
+fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, usize)> {
+    let mut end = sep;
+    let mut spaces = 0;
+    while end > 0 && bytes[end - 1] == b' ' && spaces < MAX_SPACES {
+        end -= 1;
+        spaces += 1;
+    }
+    if end > 0 && matches!(bytes[end - 1], b'"' | b'\'') {
+        end -= 1;
+        if end > 0 && bytes[end - 1] == b'\\' {
+            end -= 1;
+        }
+    }
+    let mut start = end;
+    while start > 0 && end - start < MAX_NAME && is_name_byte(bytes[start - 1]) {
+        start -= 1;
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The value after a separator ending at `from`.
+fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    let mut spaces = 0;
+    while i < bytes.len() && bytes[i] == b' ' && spaces < MAX_SPACES {
+        i += 1;
+        spaces += 1;
+    }
+    // A quoted value: "…", '…', or \"…\" in JSON written into a string.
+    let escaped = bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'"');
+    let quote = if escaped {
+        Some(b'"')
+    } else {
+        bytes.get(i).copied()
+    };
+    if let Some(q @ (b'"' | b'\'')) = quote {
+        let start = i + if escaped { 2 } else { 1 };
+        let mut j = start;
+        while j < bytes.len() {
+            if bytes[j] == b'\\' && !escaped {
+                j += 2;
+                continue;
+            }
+            if bytes[j] == q && (!escaped || bytes[j - 1] == b'\\') {
+                break;
+            }
+            j += 1;
+        }
+        let mut end = j.min(bytes.len());
+        if escaped && end > start && bytes[end - 1] == b'\\' {
+            end -= 1;
+        }
+        return (end > start).then_some((start, end));
+    }
+    let start = i;
+    let mut end = unquoted_end(bytes, start);
+    if is_scheme(&bytes[start..end]) {
+        let mut j = end;
+        while j < bytes.len() && bytes[j] == b' ' && j - end < MAX_SPACES {
+            j += 1;
+        }
+        if j > end && j < bytes.len() && !ends_value(bytes[j]) {
+            end = unquoted_end(bytes, j);
+        }
+    }
+    (end > start).then_some((start, end))
+}
+
+/// `password: This password is too common.` is a message about a field, not
+/// a field's value: after a `:`, a capitalized word of letters followed by a
+/// space starts a sentence. Anything with a digit, a symbol or another
+/// capital is still a value, as is a word that ends the text.
+fn starts_a_sentence(bytes: &[u8], start: usize, end: usize) -> bool {
+    let word = &bytes[start..end];
+    word.len() >= 2
+        && word[0].is_ascii_uppercase()
+        && word[1..].iter().all(u8::is_ascii_lowercase)
+        && bytes.get(end) == Some(&b' ')
+}
+
+fn unquoted_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len() && !ends_value(bytes[end]) {
+        end += 1;
+    }
+    end
+}
+
+fn is_scheme(word: &[u8]) -> bool {
+    [&b"bearer"[..], b"basic", b"token", b"digest"]
+        .iter()
+        .any(|s| word.eq_ignore_ascii_case(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::keys::{BUILTIN_KEYS, KeySet};
+    use crate::sanitize::scan::Span;
+
+    fn check(text: &str) -> Vec<String> {
+        let set = KeySet::new(
+            BUILTIN_KEYS
+                .iter()
+                .flat_map(|row| row.entries.iter().map(|e| (*e).to_owned())),
+        );
+        let is_sensitive = |key: &str, words: &mut Words| {
+            words.split(key);
+            set.matches_words(words)
+        };
+        let mut spans: Vec<Span> = Vec::new();
+        find(text, &is_sensitive, &mut spans);
+        spans
+            .iter()
+            .map(|s| text[s.start..s.end].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn secret_parameters_are_found() {
+        let cases: &[(&str, &[&str])] = &[
+            ("/cb?token=abc123&state=ok", &["abc123"]),
+            ("/login?user=bob&password=hunter2", &["hunter2"]),
+            ("api_key=K1;next", &["K1"]),
+            ("X-Api-Key: 0123abcd", &["0123abcd"]),
+            ("Authorization: Bearer abc.def", &["Bearer abc.def"]),
+            (r#"{"password": "p w\"d", "user": "bob"}"#, &[r#"p w\"d"#]),
+            (r#"{\"apiKey\":\"k-1\"}"#, &["k-1"]),
+            ("user[password]=x1&user[name]=bob", &["x1"]),
+            ("sessionid='s3ss'", &["s3ss"]),
+            (
+                "Cookie: sessionid=abc; csrftoken=def",
+                &["sessionid=abc", "def"],
+            ),
+            ("card_number = 4111111111111111", &["4111111111111111"]),
+            ("otp:123456 sent", &["123456"]),
+            ("password: Hunter2 tried", &["Hunter2"]),
+            ("password: letmein", &["letmein"]),
+            ("password: Letmein", &["Letmein"]),
+            ("password=This is", &["This"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(check(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn other_parameters_survive() {
+        for text in [
+            "/search?q=token&page=2",
+            "author=bob&keyboard_layout=fa",
+            "at 10:30:45",
+            "https://example.com:8443/",
+            "password=",
+            "password: ",
+            "ratio=1:2",
+            "ValidationError: password: This password is too common.",
+            "",
+        ] {
+            assert_eq!(check(text), Vec::<String>::new(), "{text}");
+        }
+    }
+}

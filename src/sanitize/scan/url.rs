@@ -1,0 +1,83 @@
+//! Passwords in URLs.
+//!
+//! ```text
+//! [A-Za-z][A-Za-z0-9+.-]*://[^:\s]*:([^\s?#]*)@[^@\s?#]*
+//! ```
+//! After `scheme://`, up to the first `?`, `#`, whitespace or quote, the
+//! last `@` ends the userinfo; when the userinfo has a `:`, what follows the
+//! first `:` is the password (`https://user:[REDACTED]@host`). Taking the
+//! last `@` also covers passwords that hold an unescaped `@` or `/`. The
+//! user name is kept: it is what tells one connection from another.
+
+use super::{Span, find_from};
+use crate::sanitize::Rule;
+
+fn ends_authority(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'`')
+}
+
+/// Finds the URL passwords in `text`.
+pub fn find(text: &str, out: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(sep) = find_from(text, from, "://") {
+        let start = sep + 3;
+        let mut end = start;
+        while end < bytes.len() && !ends_authority(bytes[end]) {
+            end += 1;
+        }
+        let has_scheme = sep > 0 && bytes[sep - 1].is_ascii_alphanumeric();
+        if has_scheme {
+            let head = &bytes[start..end];
+            if let Some(at) = head.iter().rposition(|&b| b == b'@') {
+                if let Some(colon) = head[..at].iter().position(|&b| b == b':') {
+                    if colon + 1 < at {
+                        out.push(Span::new(start + colon + 1, start + at, Rule::UrlPassword));
+                    }
+                }
+            }
+        }
+        from = end.max(start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::scan::found;
+
+    #[test]
+    fn passwords_are_found() {
+        let cases: &[(&str, &[&str])] = &[
+            ("https://user:hunter2@example.com/x", &["hunter2"]),
+            ("postgres://app:s3cr%40t@db:5432/main", &["s3cr%40t"]),
+            ("redis://:onlypass@cache:6379", &["onlypass"]),
+            ("amqp://u:p@ss/w@rd@mq.test", &["p@ss/w@rd"]),
+            ("see \"ftp://bob:pw1@files.test\"", &["pw1"]),
+            (
+                "go https://a.test/r?next=https://u:inner@b.test",
+                &["inner"],
+            ),
+            ("two http://a:x1@h1 and http://b:x2@h2", &["x1", "x2"]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(found(find, text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_survive() {
+        for text in [
+            "https://example.com:8443/path",
+            "https://user@example.com/",
+            "https://example.com/?q=a:b@c",
+            "mailto:user@example.com",
+            "https://mastodon.test/@alice",
+            "://a:b@c",
+            "http://user:@host",
+            "",
+        ] {
+            assert_eq!(found(find, text), Vec::<String>::new(), "{text}");
+        }
+    }
+}
