@@ -19,6 +19,7 @@ use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::route::RouteTable;
+use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -46,6 +47,12 @@ extern "C" {
     /// Structured data for `extra_data`.
     #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
     pub type ExtraDataArg;
+    /// The sanitizer's configuration.
+    #[wasm_bindgen(typescript_type = "SanitizerConfig")]
+    pub type SanitizerConfigArg;
+    /// Any JSON value, or JSON text.
+    #[wasm_bindgen(typescript_type = "JsonValue")]
+    pub type JsonArg;
 }
 
 /// A readable JS `Error` from any error of the core.
@@ -408,5 +415,54 @@ impl OperationTimer {
         }
         let elapsed = js_sys::Date::now() - self.started_ms;
         Ok((elapsed.max(0.0) * 100.0).round() / 100.0)
+    }
+}
+
+/// The sanitized value and what was changed, as one JS object.
+fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(&serde_json::json!({
+        "value": value,
+        "redactions": report.redactions,
+    }))
+    .map_err(into_error)?;
+    js_value(&text)
+}
+
+fn core_sanitizer(config: Option<&JsValue>) -> Result<CoreSanitizer, JsError> {
+    let config: SanitizerConfig = options(config)?;
+    CoreSanitizer::new(&config).map_err(into_error)
+}
+
+/// Redacts secrets from any JSON value (an event or not), with the built-in
+/// rules or `config`: the value with its secrets replaced, and where each
+/// redaction was made and by which rule (never the secret itself).
+#[wasm_bindgen(unchecked_return_type = "Sanitized")]
+pub fn sanitize(input: &JsonArg, config: Option<SanitizerConfigArg>) -> Result<JsValue, JsError> {
+    Sanitizer::new(config)?.sanitize(input)
+}
+
+/// A sanitizer compiled once from its configuration, for many values.
+#[wasm_bindgen]
+pub struct Sanitizer {
+    core: CoreSanitizer,
+}
+
+#[wasm_bindgen]
+impl Sanitizer {
+    /// Checks and compiles `config`; throws on an unknown rule or a bad key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: Option<SanitizerConfigArg>) -> Result<Sanitizer, JsError> {
+        Ok(Sanitizer {
+            core: core_sanitizer(config.as_deref())?,
+        })
+    }
+
+    /// As the free function `sanitize`.
+    #[wasm_bindgen(unchecked_return_type = "Sanitized")]
+    pub fn sanitize(&self, input: &JsonArg) -> Result<JsValue, JsError> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&json_text(input, "the value")?).map_err(into_error)?;
+        let report = self.core.sanitize_value(&mut value);
+        sanitized_value(&value, &report)
     }
 }
