@@ -8,6 +8,7 @@ pub mod level;
 pub mod logger;
 pub mod route;
 pub mod timestamp;
+pub mod validate;
 
 pub use event::{Context, Event, EventError, ExtraData, UserId};
 pub use format::{Format, Formatter};
@@ -19,3 +20,4 @@ pub use level::{Level, UnknownLevel};
 pub use logger::{LoggerName, LoggerNameError};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
 pub use timestamp::Timestamp;
+pub use validate::{Code, Limits, Mode, Validator, ValidatorConfig, Verdict, Violation};

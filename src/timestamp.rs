@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// read, so an event written as JSON and read back is the same event. A leap
 /// second (`23:59:60`) is read as `23:59:59.999999`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Timestamp(DateTime<Utc>);
 
 /// A string that is neither RFC 3339 nor the seed's naive form.

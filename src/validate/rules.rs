@@ -1,0 +1,572 @@
+//! The rules: the event's fields, and each kind's `extra_data`, checked on the
+//! tree that `reader.rs` built and moved into a typed [`Event`].
+//!
+//! [`KIND_RULES`] is the declarative table of each kind's payload. It mirrors
+//! the payload structs of [`crate::kind`], from which the published schema is
+//! generated; the `kind_rules_match_the_published_schema` test holds the two
+//! equal, field by field.
+
+use serde_json::{Map, Value};
+
+use super::{Code, Mode, Violation, push_token};
+use crate::event::{Context, Event, UserId};
+use crate::kind::{Kind, Severity};
+use crate::level::Level;
+use crate::logger::LoggerName;
+use crate::timestamp::Timestamp;
+
+/// What one payload field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A string.
+    Text,
+    /// A boolean.
+    Flag,
+    /// A user id: an integer (64-bit) or a string.
+    User,
+    /// Any JSON object.
+    Object,
+    /// Any JSON value.
+    Json,
+    /// A duration in milliseconds: a number, zero or more.
+    Millis,
+    /// A count: an integer, zero or more.
+    Count,
+    /// An HTTP status: an integer from 100 to 599.
+    Status,
+    /// A security severity: `low`, `medium`, `high` or `critical`.
+    Severity,
+    /// An array of objects, each with these fields.
+    List(&'static [FieldRule]),
+}
+
+/// Whether a field must be there, as its type in the payload struct says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// It must be present and not `null`.
+    Required,
+    /// An `Option`: it may be absent or `null`.
+    Optional,
+    /// A `#[serde(default)]`: it may be absent, but not `null`.
+    Defaulted,
+}
+
+/// One field of a kind's `extra_data`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldRule {
+    /// The key.
+    pub name: &'static str,
+    /// What it holds.
+    pub shape: Shape,
+    /// Whether it must be present.
+    pub presence: Presence,
+}
+
+const fn required(name: &'static str, shape: Shape) -> FieldRule {
+    FieldRule {
+        name,
+        shape,
+        presence: Presence::Required,
+    }
+}
+
+const fn optional(name: &'static str, shape: Shape) -> FieldRule {
+    FieldRule {
+        name,
+        shape,
+        presence: Presence::Optional,
+    }
+}
+
+const fn defaulted(name: &'static str, shape: Shape) -> FieldRule {
+    FieldRule {
+        name,
+        shape,
+        presence: Presence::Defaulted,
+    }
+}
+
+use Shape::{Count, Flag, Json, List, Millis, Object, Status, Text, User};
+
+/// The fields of one of `DbStats`'s `slowest_queries` (`SlowQuery`).
+const SLOW_QUERY: &[FieldRule] = &[required("sql", Text), required("time_ms", Millis)];
+
+/// Each kind's `extra_data`: the fields of its payload struct in
+/// [`crate::kind`]. Keys not listed are allowed in every kind. Plain records
+/// ([`Kind::Log`]) take any object.
+#[rustfmt::skip]
+pub const KIND_RULES: &[(Kind, &[FieldRule])] = &[
+    (Kind::Analytics, &[
+        required("event_name", Text),
+        required("event_category", Text),
+        optional("user_id", User),
+        defaulted("properties", Object),
+    ]),
+    (Kind::Audit, &[
+        required("action", Text),
+        required("user_id", User),
+        optional("user_email", Text),
+    ]),
+    (Kind::Security, &[
+        required("event_type", Text),
+        required("severity", Shape::Severity),  // and the level must match it
+        optional("ip_address", Text),
+    ]),
+    (Kind::Operation, &[
+        required("operation", Text),
+        required("duration_ms", Millis),
+        required("success", Flag),
+        optional("error_type", Text),
+        optional("error", Text),
+    ]),
+    (Kind::SlowRequest, &[
+        required("method", Text),
+        required("path", Text),
+        required("status", Status),
+        required("duration_ms", Millis),
+        required("threshold_ms", Millis),
+    ]),
+    (Kind::DbStats, &[
+        optional("path", Text),
+        required("query_count", Count),
+        required("total_time_ms", Millis),
+        required("slowest_queries", List(SLOW_QUERY)),
+        required("flagged", Flag),
+    ]),
+    (Kind::HttpRequest, &[
+        required("method", Text),
+        required("path", Text),
+        optional("query", Text),
+        required("status", Status),
+        required("duration_ms", Millis),
+        optional("user_id", User),
+        optional("client_ip", Text),
+        optional("user_agent", Text),
+    ]),
+    (Kind::ApiError, &[
+        required("error_type", Text),
+        required("error_message", Text),
+        required("path", Text),
+        required("method", Text),
+        optional("user_id", User),
+        optional("request_data", Json),
+    ]),
+];
+
+/// Loggers that the framework writes to itself, such as Django's
+/// `django.security.csrf` warnings: their records carry no payload, so their
+/// kind's fields are checked only when one of its required fields is there.
+pub const FRAMEWORK_LOGGERS: &[&str] = &["django.security"];
+
+/// Whether the payload rules of `fields` apply to `data` from `logger`.
+pub fn payload_applies(
+    logger: &LoggerName,
+    fields: &[FieldRule],
+    data: &Map<String, Value>,
+) -> bool {
+    let framework = FRAMEWORK_LOGGERS.iter().any(|name| logger.is_within(name));
+    !framework
+        || fields
+            .iter()
+            .any(|field| field.presence == Presence::Required && data.contains_key(field.name))
+}
+
+/// The top-level fields of an event, in the seed's order.
+pub const TOP_LEVEL_FIELDS: [&str; 9] = [
+    "timestamp",
+    "level",
+    "logger",
+    "message",
+    "module",
+    "function",
+    "line",
+    "context",
+    "extra_data",
+];
+
+/// The fields of `context`.
+const CONTEXT_FIELDS: [&str; 3] = ["user_id", "request_id", "client_ip"];
+
+/// Where violations and warnings go while one event is checked.
+struct Findings<'a> {
+    mode: Mode,
+    violations: &'a mut Vec<Violation>,
+    warnings: &'a mut Vec<Violation>,
+}
+
+impl Findings<'_> {
+    fn violation(&mut self, pointer: String, code: Code, message: String) {
+        self.violations.push(Violation::new(pointer, code, message));
+    }
+
+    fn missing(&mut self, pointer: String, what: &str) {
+        self.violation(pointer, Code::MissingField, format!("{what} is required"));
+    }
+
+    fn wrong_type(&mut self, pointer: String, expected: &str, found: &Value) {
+        self.violation(
+            pointer,
+            Code::WrongType,
+            format!("expected {expected}, found {}", type_name(found)),
+        );
+    }
+
+    /// Reports the keys of `object` that `known` does not list: violations in
+    /// strict mode, warnings in lenient mode.
+    fn unknown_fields(&mut self, parent: &str, object: &Map<String, Value>, known: &[&str]) {
+        for key in object.keys().filter(|key| !known.contains(&key.as_str())) {
+            let mut pointer = parent.to_owned();
+            push_token(&mut pointer, key);
+            let violation = Violation::new(
+                pointer,
+                Code::UnknownField,
+                format!(
+                    "unknown field {key:?}: expected one of {}",
+                    known.join(", ")
+                ),
+            );
+            match self.mode {
+                Mode::Strict => self.violations.push(violation),
+                Mode::Lenient => self.warnings.push(violation),
+            }
+        }
+    }
+}
+
+/// The JSON type of a value, as messages name it.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number with a fraction",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn pointer(parts: &[&str]) -> String {
+    let mut pointer = String::new();
+    for part in parts {
+        push_token(&mut pointer, part);
+    }
+    pointer
+}
+
+/// Checks the tree of one event and moves it into an [`Event`]; `None` when
+/// some part could not be typed (the violations say why).
+pub(super) fn event(
+    tree: Value,
+    received: Timestamp,
+    mode: Mode,
+    violations: &mut Vec<Violation>,
+    warnings: &mut Vec<Violation>,
+) -> Option<Event> {
+    let mut findings = Findings {
+        mode,
+        violations,
+        warnings,
+    };
+    let found = &mut findings;
+    let mut object = match tree {
+        Value::Object(object) => object,
+        other => {
+            found.wrong_type(String::new(), "an event object", &other);
+            return None;
+        }
+    };
+    found.unknown_fields("", &object, &TOP_LEVEL_FIELDS);
+
+    let timestamp = match object.remove("timestamp") {
+        None => Some(received),
+        Some(Value::String(text)) => match Timestamp::parse(&text) {
+            Ok(timestamp) => Some(timestamp),
+            Err(error) => {
+                found.violation(
+                    pointer(&["timestamp"]),
+                    Code::BadTimestamp,
+                    error.to_string(),
+                );
+                None
+            }
+        },
+        Some(other) => {
+            found.wrong_type(pointer(&["timestamp"]), "a string", &other);
+            None
+        }
+    };
+    let level = required_string(found, &mut object, "level").and_then(|name| {
+        Level::parse(&name)
+            .map_err(|error| {
+                found.violation(pointer(&["level"]), Code::UnknownLevel, error.to_string())
+            })
+            .ok()
+    });
+    let logger = required_string(found, &mut object, "logger").and_then(|name| {
+        LoggerName::new(name)
+            .map_err(|error| {
+                found.violation(pointer(&["logger"]), Code::BadLogger, error.to_string())
+            })
+            .ok()
+    });
+    let message = required_string(found, &mut object, "message");
+    let module = optional_string(found, &mut object, &["module"]);
+    let function = optional_string(found, &mut object, &["function"]);
+    let line = match object.remove("line") {
+        None | Some(Value::Null) => Some(None),
+        Some(value) => match integer(found, pointer(&["line"]), &value, 0, u32::MAX.into()) {
+            Some(line) => u32::try_from(line).ok().map(Some),
+            None => None,
+        },
+    };
+    let context = match object.remove("context") {
+        None => Some(Context::default()),
+        Some(Value::Object(mut context)) => {
+            found.unknown_fields("/context", &context, &CONTEXT_FIELDS);
+            let user_id = match context.remove("user_id") {
+                None | Some(Value::Null) => Some(None),
+                Some(value) => user_id(found, pointer(&["context", "user_id"]), value).map(Some),
+            };
+            let request_id = optional_string(found, &mut context, &["context", "request_id"]);
+            let client_ip = optional_string(found, &mut context, &["context", "client_ip"]);
+            match (user_id, request_id, client_ip) {
+                (Some(user_id), Some(request_id), Some(client_ip)) => Some(Context {
+                    user_id,
+                    request_id,
+                    client_ip,
+                }),
+                _ => None,
+            }
+        }
+        Some(other) => {
+            found.wrong_type(pointer(&["context"]), "an object", &other);
+            None
+        }
+    };
+    let extra_data = match object.remove("extra_data") {
+        None => Some(Map::new()),
+        Some(Value::Object(extra_data)) => Some(extra_data),
+        Some(other) => {
+            found.wrong_type(pointer(&["extra_data"]), "an object", &other);
+            None
+        }
+    };
+
+    if let Some(logger) = &logger {
+        let kind = Kind::of(logger);
+        let empty = Map::new();
+        let data = extra_data.as_ref().unwrap_or(&empty);
+        if extra_data.is_some() {
+            if let Some((_, fields)) = KIND_RULES.iter().find(|(k, _)| *k == kind) {
+                if payload_applies(logger, fields, data) {
+                    check_fields(found, "/extra_data", data, fields);
+                }
+            }
+        }
+        if kind == Kind::Security {
+            let severity = data.get("severity").and_then(|s| s.as_str());
+            if let (Some(level), Some(severity)) = (level, severity.and_then(parse_severity)) {
+                if level != severity.level() {
+                    found.violation(
+                        pointer(&["level"]),
+                        Code::LevelMismatch,
+                        format!(
+                            "a security event of severity {} is logged at {}, not {}",
+                            severity.name(),
+                            severity.level(),
+                            level
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    Some(Event {
+        timestamp: timestamp?,
+        level: level?,
+        logger: logger?,
+        message: message?,
+        module: module?,
+        function: function?,
+        line: line?,
+        context: context?,
+        extra_data: extra_data?,
+    })
+}
+
+fn parse_severity(name: &str) -> Option<Severity> {
+    Severity::ALL.into_iter().find(|s| s.name() == name)
+}
+
+/// Takes a required string field of the top-level object.
+fn required_string(
+    found: &mut Findings,
+    object: &mut Map<String, Value>,
+    key: &str,
+) -> Option<String> {
+    match object.remove(key) {
+        Some(Value::String(text)) => Some(text),
+        None => {
+            found.missing(pointer(&[key]), &format!("the field {key:?}"));
+            None
+        }
+        Some(other) => {
+            found.wrong_type(pointer(&[key]), "a string", &other);
+            None
+        }
+    }
+}
+
+/// Takes an optional string field: `Some(None)` when absent or null, `None`
+/// when it has the wrong type.
+fn optional_string(
+    found: &mut Findings,
+    object: &mut Map<String, Value>,
+    path: &[&str],
+) -> Option<Option<String>> {
+    let key = path.last().copied().unwrap_or_default();
+    match object.remove(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(text)) => Some(Some(text)),
+        Some(other) => {
+            found.wrong_type(pointer(path), "a string", &other);
+            None
+        }
+    }
+}
+
+/// An integer within `min..=max`; a violation otherwise.
+fn integer(found: &mut Findings, at: String, value: &Value, min: i128, max: i128) -> Option<i128> {
+    let n = match value {
+        Value::Number(n) => {
+            if let Some(n) = n.as_i64() {
+                i128::from(n)
+            } else if let Some(n) = n.as_u64() {
+                i128::from(n)
+            } else {
+                found.wrong_type(at, "an integer", value);
+                return None;
+            }
+        }
+        other => {
+            found.wrong_type(at, "an integer", other);
+            return None;
+        }
+    };
+    if n < min || n > max {
+        found.violation(
+            at,
+            Code::OutOfRange,
+            format!("{n} is out of range: expected {min} to {max}"),
+        );
+        return None;
+    }
+    Some(n)
+}
+
+fn user_id(found: &mut Findings, at: String, value: Value) -> Option<UserId> {
+    match value {
+        Value::String(text) => Some(UserId::Text(text)),
+        Value::Number(ref n) => match n.as_i64() {
+            Some(n) => Some(UserId::Number(n)),
+            None if n.is_u64() => {
+                found.violation(
+                    at,
+                    Code::OutOfRange,
+                    format!("user id {n} is out of range: expected a 64-bit integer"),
+                );
+                None
+            }
+            None => {
+                found.wrong_type(at, "an integer or a string", &value);
+                None
+            }
+        },
+        other => {
+            found.wrong_type(at, "an integer or a string", &other);
+            None
+        }
+    }
+}
+
+/// Checks `object` (at `parent`) against a kind's field rules.
+fn check_fields(
+    found: &mut Findings,
+    parent: &str,
+    object: &Map<String, Value>,
+    fields: &[FieldRule],
+) {
+    for field in fields {
+        let mut at = parent.to_owned();
+        push_token(&mut at, field.name);
+        match (object.get(field.name), field.presence) {
+            (None, Presence::Required) => found.missing(at, &format!("the field {:?}", field.name)),
+            (None, _) | (Some(Value::Null), Presence::Optional) => {}
+            (Some(value), _) => check_shape(found, at, value, field.shape),
+        }
+    }
+}
+
+/// What a shape is, as messages say it.
+fn expected(shape: Shape) -> &'static str {
+    match shape {
+        Text => "a string",
+        Flag => "a boolean",
+        User => "an integer or a string",
+        Object => "an object",
+        Json => "a JSON value",
+        Millis => "a number",
+        Count | Status => "an integer",
+        Shape::Severity => "a severity: low, medium, high or critical",
+        List(_) => "an array",
+    }
+}
+
+fn check_shape(found: &mut Findings, at: String, value: &Value, shape: Shape) {
+    match (shape, value) {
+        (Text, Value::String(_))
+        | (Flag, Value::Bool(_))
+        | (Object, Value::Object(_))
+        | (Json, _) => {}
+        (User, Value::String(_) | Value::Number(_)) => {
+            user_id(found, at, value.clone());
+        }
+        (Millis, Value::Number(n)) => {
+            if n.as_f64().is_some_and(|n| n < 0.0) {
+                found.violation(
+                    at,
+                    Code::OutOfRange,
+                    format!("{n} is negative: expected 0 or more"),
+                );
+            }
+        }
+        (Count, Value::Number(_)) => {
+            integer(found, at, value, 0, u64::MAX.into());
+        }
+        (Status, Value::Number(_)) => {
+            integer(found, at, value, 100, 599);
+        }
+        (Shape::Severity, Value::String(name)) => {
+            if parse_severity(name).is_none() {
+                found.violation(
+                    at,
+                    Code::UnknownValue,
+                    format!("unknown severity {name:?}: expected low, medium, high or critical"),
+                );
+            }
+        }
+        (List(fields), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                let mut item_at = at.clone();
+                push_token(&mut item_at, &index.to_string());
+                match item {
+                    Value::Object(object) => check_fields(found, &item_at, object, fields),
+                    other => found.wrong_type(item_at, "an object", other),
+                }
+            }
+        }
+        (shape, other) => found.wrong_type(at, expected(shape), other),
+    }
+}
