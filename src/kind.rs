@@ -99,6 +99,7 @@ impl Default for Thresholds {
 /// `Analytics: {category}.{name}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Analytics {
     /// What happened, such as `story_started`.
     pub event_name: String,
@@ -123,6 +124,7 @@ impl Analytics {
 /// The seed's `log_user_action`: an audit-trail entry, logger `audit`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct UserAction {
     /// What the user did, such as `story_completed`.
     pub action: String,
@@ -193,6 +195,7 @@ impl Severity {
 /// the description as the message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SecurityEvent {
     /// What kind of incident, such as `auth_failure`.
     pub event_type: String,
@@ -223,6 +226,7 @@ impl SecurityEvent {
 /// succeeded, ERROR when it failed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Operation {
     /// The operation, such as `pdf_generation`.
     pub operation: String,
@@ -299,6 +303,7 @@ impl Operation {
 /// The seed's `log_api_error`: logger `api`, level ERROR.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct ApiError {
     /// The exception's type, such as `ValidationError`.
     pub error_type: String,
@@ -331,6 +336,7 @@ impl ApiError {
 /// logger `django.request`, INFO below 400, WARNING for 4xx, ERROR for 5xx.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct HttpRequest {
     /// The method, such as `POST`.
     pub method: String,
@@ -409,6 +415,7 @@ impl HttpRequest {
 /// logger `performance.requests`, level WARNING.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowRequest {
     /// The method.
     pub method: String,
@@ -439,6 +446,7 @@ impl SlowRequest {
 /// One query among a request's slowest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowQuery {
     /// The SQL text.
     pub sql: String,
@@ -451,6 +459,7 @@ pub struct SlowQuery {
 /// logger `performance.db`, WARNING when flagged, else DEBUG.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct DbStats {
     /// The request path, when the stats belong to a request.
     #[serde(skip_serializing_if = "Option::is_none")]

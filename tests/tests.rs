@@ -8,3 +8,4 @@ mod examples;
 mod format;
 mod properties;
 mod python;
+mod schema;

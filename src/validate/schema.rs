@@ -44,8 +44,12 @@ pub fn event_schema(mode: Mode) -> Value {
             continue;
         };
         let mut condition =
-            json!({ "required": ["logger"], "properties": { "logger": logger_within(name) } });
-        let mut then = json!({ "properties": { "extra_data": reference } });
+            json!({
+            "type": "object",
+            "required": ["logger"],
+            "properties": { "logger": logger_within(name) }
+        });
+        let mut then = json!({ "type": "object", "properties": { "extra_data": reference } });
         if FRAMEWORK_LOGGERS.contains(&name) {
             // The payload is checked only when one of its required fields is there.
             let required = KIND_RULES
@@ -56,7 +60,7 @@ pub fn event_schema(mode: Mode) -> Value {
                 .map(|field| json!({ "required": [field.name] }))
                 .collect::<Vec<_>>();
             condition["required"] = json!(["logger", "extra_data"]);
-            condition["properties"]["extra_data"] = json!({ "anyOf": required });
+            condition["properties"]["extra_data"] = json!({ "type": "object", "anyOf": required });
         } else {
             then["required"] = json!(["extra_data"]);
         }
@@ -65,18 +69,22 @@ pub fn event_schema(mode: Mode) -> Value {
     for severity in Severity::ALL {
         branches.push(json!({
             "if": {
+                "type": "object",
                 "required": ["logger", "extra_data"],
                 "properties": {
                     "logger": kind_pattern(Kind::Security),
                     "extra_data": {
+                        "type": "object",
                         "required": ["severity"],
                         "properties": { "severity": { "const": severity.name() } }
                     }
                 }
             },
             "then": {
+                "type": "object",
                 "properties": {
                     "level": {
+                        "type": "string",
                         "pattern": level_pattern(Some(severity.level())),
                         "description": format!(
                             "a security event of severity {} is logged at {}",
@@ -191,9 +199,9 @@ fn logger_within(name: &str) -> Value {
     let deeper: Vec<Value> = KIND_LOGGERS
         .iter()
         .filter(|(other, _)| other.starts_with(&format!("{name}.")))
-        .map(|(other, _)| json!({ "pattern": within(other) }))
+        .map(|(other, _)| json!({ "type": "string", "pattern": within(other) }))
         .collect();
-    let mut entry = json!({ "pattern": within(name) });
+    let mut entry = json!({ "type": "string", "pattern": within(name) });
     if !deeper.is_empty() {
         entry["not"] = json!({ "anyOf": deeper });
     }

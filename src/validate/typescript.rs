@@ -48,8 +48,8 @@ pub fn declarations() -> String {
         out.push('\n');
     }
     out.push_str(
-        "\n/** What a producer sends: an event whose timestamp may be missing (the receiver stamps it). */\n\
-         export type EventInput = Omit<Event, \"timestamp\"> & { timestamp?: Timestamp };\n",
+        "\n/** What a producer sends: timestamp (the receiver stamps it) and extra_data may be missing. */\n\
+         export type EventInput = Omit<Event, \"timestamp\" | \"extra_data\"> & { timestamp?: Timestamp, extra_data?: { [key in string]: JsonValue } };\n",
     );
     out
 }
