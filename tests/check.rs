@@ -233,3 +233,19 @@ fn check_command_names_files_and_fails_on_missing_ones() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "");
 }
+
+#[test]
+fn check_command_keeps_one_violation_per_line() {
+    // A key with a line break and an escape sequence: the pointer is quoted
+    // from the input, and still printed on one line.
+    let input =
+        "{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\",\"a\\nb\\u001b[31m\":1}\n";
+    let output = barg(&["check"], input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("1: /a\\nb\\x1b[31m: unknown field"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -2,9 +2,9 @@
 //! are generated from the Rust types, and the validator's rule table agrees
 //! with them field by field.
 
+use barg::Mode;
 use barg::validate::schema::{event_schema, payload_definition};
 use barg::validate::typescript::declarations;
-use barg::Mode;
 use barg::validate::{FieldRule, KIND_RULES, Presence, Shape};
 use serde_json::{Value, json};
 
@@ -36,7 +36,10 @@ fn shape_matches(shape: Shape, schema: &Value, defs: &Value) -> Result<(), Strin
     let expect = |want: Value| -> Result<(), String> {
         for (key, value) in want.as_object().into_iter().flatten() {
             if &schema[key] != value {
-                return Err(format!("{key}: expected {value}, schema has {}", schema[key]));
+                return Err(format!(
+                    "{key}: expected {value}, schema has {}",
+                    schema[key]
+                ));
             }
         }
         Ok(())
@@ -100,7 +103,11 @@ fn kind_rules_match_the_published_schema() {
             panic!("{kind:?} ({name}): {error}");
         }
     }
-    assert_eq!(KIND_RULES.len(), 8, "every kind but plain records has rules");
+    assert_eq!(
+        KIND_RULES.len(),
+        8,
+        "every kind but plain records has rules"
+    );
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Any bytes into the validator, in both modes and with small limits: it
-//! never panics, never overflows the stack, and its verdict is coherent.
+//! never panics, never overflows the stack, and its verdict is coherent: an
+//! event exactly when there is no violation, the same event that the strict
+//! parse reads, and one whose JSON line is valid again.
 
 #![no_main]
 
@@ -27,6 +29,13 @@ fuzz_target!(|input: &[u8]| {
         assert_eq!(verdict.event.is_some(), verdict.violations.is_empty());
         for violation in verdict.violations.iter().chain(&verdict.warnings) {
             assert!(violation.pointer.is_empty() || violation.pointer.starts_with('/'));
+        }
+        // The strict parse reads a valid event the same way.
+        if config.mode == Mode::Strict {
+            if let (Some(event), Ok(text)) = (&verdict.event, std::str::from_utf8(input)) {
+                let parsed = barg::Event::from_json(text, received);
+                assert_eq!(parsed.ok().as_ref(), Some(event), "{text}");
+            }
         }
         // A valid event's JSON line is valid again, and the same event. (Under
         // the default limits: the line always has all nine top-level keys.)

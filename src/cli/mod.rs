@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use barg::format::escape_into;
 use barg::validate::schema::event_schema;
 use barg::{
     Event, Format, Formatter, Mode, RouteTable, Timestamp, Validator, ValidatorConfig, Violation,
@@ -202,17 +203,24 @@ fn report(
         });
         return writeln!(out, "{object}");
     }
+    // Pointers and messages quote the input's keys and values: their control
+    // characters are written visibly, so that one violation is one line.
+    let mut line = Vec::with_capacity(128);
     if let Some(file) = prefix {
-        write!(out, "{file}:")?;
+        line.extend_from_slice(file.as_bytes());
+        line.push(b':');
     }
-    write!(out, "{number}: ")?;
+    line.extend_from_slice(format!("{number}: ").as_bytes());
     if !violation.pointer.is_empty() {
-        write!(out, "{}: ", violation.pointer)?;
+        escape_into(&violation.pointer, &mut line);
+        line.extend_from_slice(b": ");
     }
     if severity == "warning" {
-        write!(out, "warning: ")?;
+        line.extend_from_slice(b"warning: ");
     }
-    writeln!(out, "{}", violation.message)
+    escape_into(&violation.message, &mut line);
+    line.push(b'\n');
+    out.write_all(&line)
 }
 
 /// Reads one event, stamping the time of receipt when it has none.

@@ -52,10 +52,17 @@ pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> O
     {
         Ok(tree) => tree,
         Err(error) => {
-            // serde_json stops at 128 levels; past `max_depth` that is already
-            // reported, and says nothing more.
-            let deep = reader.depth_exceeded && error.to_string().starts_with("recursion limit");
-            if !deep {
+            // serde_json stops at 128 levels, also in what is skipped (past a
+            // limit, or a duplicate key's value): that is the depth limit.
+            if error.to_string().starts_with("recursion limit") {
+                if !reader.depth_exceeded {
+                    let message =
+                        format!("nesting is deeper than max_depth ({})", limits.max_depth);
+                    reader
+                        .out
+                        .push(Violation::new("", Code::LimitExceeded, message));
+                }
+            } else {
                 reader.out.push(syntax_violation(text, &error));
             }
             return None;

@@ -43,8 +43,7 @@ pub fn event_schema(mode: Mode) -> Value {
         let Some((_, reference)) = payloads.iter().find(|(k, _)| *k == kind) else {
             continue;
         };
-        let mut condition =
-            json!({
+        let mut condition = json!({
             "type": "object",
             "required": ["logger"],
             "properties": { "logger": logger_within(name) }
