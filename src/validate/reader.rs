@@ -5,13 +5,14 @@
 //! tokenizer and builds the tree itself: it records every duplicate key,
 //! over-long string, over-full object or array and over-deep container with
 //! its JSON Pointer, and skips what lies past a limit without building it.
-//! serde_json's tokenizer is linear and bounded to 128 levels, and the tree is
-//! built to at most `max_depth` levels, so the work is linear in the input and
-//! the stack stays shallow.
+//! The tree is built to at most `max_depth` levels; serde_json skips a value
+//! (`IgnoredAny`) with a loop and a heap stack, not recursion, so the work is
+//! linear in the input and the call stack stays shallow at any nesting.
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use super::{Code, Limits, Violation, push_token};
@@ -39,7 +40,6 @@ pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> O
     };
     let mut reader = Reader {
         limits,
-        path: Vec::new(),
         out,
         depth_exceeded: false,
     };
@@ -52,8 +52,8 @@ pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> O
     {
         Ok(tree) => tree,
         Err(error) => {
-            // serde_json stops at 128 levels, also in what is skipped (past a
-            // limit, or a duplicate key's value): that is the depth limit.
+            // serde_json stops recursing at 128 levels: reached only when
+            // max_depth is set above that, it is the depth limit too.
             if error.to_string().starts_with("recursion limit") {
                 if !reader.depth_exceeded {
                     let message =
@@ -114,38 +114,24 @@ fn syntax_violation(text: &str, error: &serde_json::Error) -> Violation {
     Violation::new("", Code::NotJson, message)
 }
 
-/// One step of the path from the root to the value being read.
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
 /// The state shared by every level of one read.
+///
+/// Violations found inside a value get pointers relative to that value; each
+/// container prefixes its key or index to them as the read returns, so that
+/// no path is kept while reading and keys are hashed once.
 struct Reader<'a> {
     limits: &'a Limits,
-    path: Vec<Step>,
     out: &'a mut Vec<Violation>,
     depth_exceeded: bool,
 }
 
 impl Reader<'_> {
-    /// The JSON Pointer of the value being read, with `last` appended.
-    fn pointer(&self, last: Option<&str>) -> String {
+    /// A limit violation at `last` within the value being read.
+    fn limit(&mut self, last: Option<&str>, message: String) {
         let mut pointer = String::new();
-        for step in &self.path {
-            match step {
-                Step::Key(key) => push_token(&mut pointer, key),
-                Step::Index(index) => push_token(&mut pointer, &index.to_string()),
-            }
-        }
         if let Some(last) = last {
             push_token(&mut pointer, last);
         }
-        pointer
-    }
-
-    fn limit(&mut self, last: Option<&str>, message: String) {
-        let pointer = self.pointer(last);
         self.out
             .push(Violation::new(pointer, Code::LimitExceeded, message));
     }
@@ -158,6 +144,20 @@ impl Reader<'_> {
                 self.limits.max_string_len
             );
             self.limit(last, message);
+        }
+    }
+
+    /// Puts `token` in front of the pointers of the violations from `mark`
+    /// on, which were found inside the value at `token`.
+    fn prefix(&mut self, mark: usize, token: &str) {
+        if let Some(found) = self.out.get_mut(mark..) {
+            let mut escaped = String::new();
+            for violation in found {
+                if escaped.is_empty() {
+                    push_token(&mut escaped, token);
+                }
+                violation.pointer.insert_str(0, &escaped);
+            }
         }
     }
 }
@@ -232,21 +232,26 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         loop {
             let index = items.len();
             if index == reader.limits.max_array_len {
-                let message = format!(
-                    "the array has more than max_array_len ({}) elements",
-                    reader.limits.max_array_len
-                );
-                reader.limit(None, message);
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                // Only an element past the limit is a violation.
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    let message = format!(
+                        "the array has more than max_array_len ({}) elements",
+                        reader.limits.max_array_len
+                    );
+                    reader.limit(None, message);
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                }
                 break;
             }
-            reader.path.push(Step::Index(index));
+            let mark = reader.out.len();
             let item = seq.next_element_seed(Node {
                 reader: &mut *reader,
                 depth: self.depth + 1,
-            });
-            reader.path.pop();
-            match item? {
+            })?;
+            if reader.out.len() > mark {
+                reader.prefix(mark, &index.to_string());
+            }
+            match item {
                 Some(item) => items.push(item),
                 None => break,
             }
@@ -266,7 +271,13 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
-        let mut object = Map::new();
+        // The event object almost always has most of its nine fields: made
+        // that size at once, it is never rehashed while it grows.
+        let mut object = if self.depth == 1 {
+            Map::with_capacity(super::TOP_LEVEL_FIELDS.len())
+        } else {
+            Map::new()
+        };
         while let Some(key) = map.next_key::<String>()? {
             if object.len() == reader.limits.max_keys_per_object {
                 let message = format!(
@@ -279,26 +290,151 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 break;
             }
             reader.check_string(&key, Some(&key), "the key");
-            if object.contains_key(&key) {
-                let pointer = reader.pointer(Some(&key));
-                reader.out.push(Violation::new(
-                    pointer,
-                    Code::DuplicateKey,
-                    format!("the key {key:?} appears more than once in the object"),
-                ));
-                map.next_value::<IgnoredAny>()?;
-                continue;
+            match object.entry(key) {
+                Entry::Occupied(entry) => {
+                    let key = entry.key();
+                    let mut pointer = String::new();
+                    push_token(&mut pointer, key);
+                    reader.out.push(Violation::new(
+                        pointer,
+                        Code::DuplicateKey,
+                        format!("the key {key:?} appears more than once in the object"),
+                    ));
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Entry::Vacant(entry) => {
+                    let mark = reader.out.len();
+                    let value = map.next_value_seed(Node {
+                        reader: &mut *reader,
+                        depth: self.depth + 1,
+                    })?;
+                    if reader.out.len() > mark {
+                        reader.prefix(mark, entry.key());
+                    }
+                    entry.insert(value);
+                }
             }
-            reader.path.push(Step::Key(key));
-            let value = map.next_value_seed(Node {
-                reader: &mut *reader,
-                depth: self.depth + 1,
-            });
-            let Some(Step::Key(key)) = reader.path.pop() else {
-                return Err(A::Error::custom("internal error: the path lost its key"));
-            };
-            object.insert(key, value?);
         }
         Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pointers and codes that reading `input` within `limits` reports.
+    fn found(input: &str, limits: Limits) -> Vec<(String, Code)> {
+        let mut out = Vec::new();
+        read(input.as_bytes(), &limits, &mut out);
+        out.into_iter().map(|v| (v.pointer, v.code)).collect()
+    }
+
+    fn at(pointer: &str, code: Code) -> (String, Code) {
+        (pointer.to_owned(), code)
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_every_depth() {
+        let limits = Limits::default();
+        assert_eq!(
+            found(r#"{"a":1,"a":2}"#, limits),
+            [at("/a", Code::DuplicateKey)]
+        );
+        assert_eq!(
+            found(r#"{"x":[{"b":1},{"b":1,"b":2}]}"#, limits),
+            [at("/x/1/b", Code::DuplicateKey)]
+        );
+        // Keys that only look alike are not duplicates.
+        assert_eq!(found(r#"{"a":1,"A":2,"a ":3}"#, limits), []);
+    }
+
+    #[test]
+    fn pointers_escape_slash_and_tilde() {
+        assert_eq!(
+            found(r#"{"a/b":{"~":1,"~":2}}"#, Limits::default()),
+            [at("/a~1b/~0", Code::DuplicateKey)]
+        );
+    }
+
+    #[test]
+    fn depth_counts_the_event_object_as_one() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert_eq!(found(r#"{"a":{"b":[]}}"#, limits), []);
+        assert_eq!(
+            found(r#"{"a":{"b":[[]]}}"#, limits),
+            [at("/a/b/0", Code::LimitExceeded)]
+        );
+    }
+
+    #[test]
+    fn nesting_far_past_every_bound_is_one_violation() {
+        // Deeper than serde_json's own 128 levels and than any stack would
+        // like: what lies past max_depth is skipped, not built.
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let limits = Limits {
+            max_event_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        assert_eq!(found(&deep, limits).len(), 1);
+    }
+
+    #[test]
+    fn counts_stop_at_their_limits() {
+        let limits = Limits {
+            max_keys_per_object: 2,
+            max_array_len: 2,
+            max_string_len: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            found(r#"{"a":[1,2,3],"b":"abcd","c":1}"#, limits),
+            [
+                at("/a", Code::LimitExceeded),
+                at("/b", Code::LimitExceeded),
+                at("", Code::LimitExceeded)
+            ]
+        );
+        // The limits are inclusive.
+        assert_eq!(found(r#"{"a":[1,2],"b":"abc"}"#, limits), []);
+    }
+
+    #[test]
+    fn text_that_is_not_json_says_where() {
+        let limits = Limits::default();
+        let cases = [
+            ("", Code::NotJson, "the JSON ends too early"),
+            (
+                "{\"a\":NaN}",
+                Code::NotJson,
+                "NaN is not a JSON number (column 6)",
+            ),
+            ("[Infinity]", Code::NotJson, "Infinity is not a JSON number"),
+            (
+                "{} {}",
+                Code::TrailingGarbage,
+                "something follows the event (column 4)",
+            ),
+            ("{\"a\":\"\\ud800\"}", Code::NotJson, "not JSON"),
+            ("{\"a\":1e999}", Code::NotJson, "number out of range"),
+        ];
+        for (input, code, message) in cases {
+            let mut out = Vec::new();
+            read(input.as_bytes(), &limits, &mut out);
+            assert_eq!(out.len(), 1, "{input}: {out:?}");
+            assert_eq!(out[0].code, code, "{input}");
+            assert!(
+                out[0].message.contains(message),
+                "{input}: {}",
+                out[0].message
+            );
+        }
+        let mut out = Vec::new();
+        assert_eq!(read(b"{\"a\":\"\xc3\x28\"}", &limits, &mut out), None);
+        assert_eq!(out[0].code, Code::NotUtf8);
+        assert_eq!(out[0].message, "not valid UTF-8: invalid byte at column 7");
     }
 }

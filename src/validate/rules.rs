@@ -211,27 +211,43 @@ impl Findings<'_> {
         );
     }
 
-    /// Reports the keys of `object` that `known` does not list: violations in
-    /// strict mode, warnings in lenient mode.
-    fn unknown_fields(&mut self, parent: &str, object: &Map<String, Value>, known: &[&str]) {
-        for key in object.keys().filter(|key| !known.contains(&key.as_str())) {
-            let mut pointer = parent.to_owned();
-            push_token(&mut pointer, key);
-            let violation = Violation::new(
-                pointer,
-                Code::UnknownField,
-                format!(
-                    "unknown field {key:?}: expected one of {}",
-                    known.join(", ")
-                ),
-            );
-            match self.mode {
-                Mode::Strict => self.violations.push(violation),
-                Mode::Lenient => self.warnings.push(violation),
+    /// Takes the values of the `known` fields out of `object`, in `known`'s
+    /// order, and reports every other key: a violation in strict mode, a
+    /// warning in lenient mode.
+    fn take_fields<const N: usize>(
+        &mut self,
+        parent: &str,
+        object: Map<String, Value>,
+        known: &[&str; N],
+    ) -> [Option<Value>; N] {
+        let mut fields = [const { None }; N];
+        for (key, value) in object {
+            match known.iter().position(|name| *name == key) {
+                Some(index) => fields[index] = Some(value),
+                None => {
+                    let mut pointer = parent.to_owned();
+                    push_token(&mut pointer, &key);
+                    let violation = Violation::new(
+                        pointer,
+                        Code::UnknownField,
+                        format!(
+                            "unknown field {key:?}: expected one of {}",
+                            known.join(", ")
+                        ),
+                    );
+                    match self.mode {
+                        Mode::Strict => self.violations.push(violation),
+                        Mode::Lenient => self.warnings.push(violation),
+                    }
+                }
             }
         }
+        fields
     }
 }
+
+/// Where a value is, as a JSON Pointer made only when a violation needs it.
+type At<'a> = &'a dyn Fn() -> String;
 
 /// The JSON type of a value, as messages name it.
 fn type_name(value: &Value) -> &'static str {
@@ -269,16 +285,28 @@ pub(super) fn event(
         warnings,
     };
     let found = &mut findings;
-    let mut object = match tree {
+    let object = match tree {
         Value::Object(object) => object,
         other => {
             found.wrong_type(String::new(), "an event object", &other);
             return None;
         }
     };
-    found.unknown_fields("", &object, &TOP_LEVEL_FIELDS);
+    // One pass over the keys, each matched by name: no hashing, and unknown
+    // fields reported in the order they came.
+    let [
+        timestamp,
+        level,
+        logger,
+        message,
+        module,
+        function,
+        line,
+        context,
+        extra_data,
+    ] = found.take_fields("", object, &TOP_LEVEL_FIELDS);
 
-    let timestamp = match object.remove("timestamp") {
+    let timestamp = match timestamp {
         None => Some(received),
         Some(Value::String(text)) => match Timestamp::parse(&text) {
             Ok(timestamp) => Some(timestamp),
@@ -296,40 +324,43 @@ pub(super) fn event(
             None
         }
     };
-    let level = required_string(found, &mut object, "level").and_then(|name| {
+    let level = required_string(found, level, "level").and_then(|name| {
         Level::parse(&name)
             .map_err(|error| {
                 found.violation(pointer(&["level"]), Code::UnknownLevel, error.to_string())
             })
             .ok()
     });
-    let logger = required_string(found, &mut object, "logger").and_then(|name| {
+    let logger = required_string(found, logger, "logger").and_then(|name| {
         LoggerName::new(name)
             .map_err(|error| {
                 found.violation(pointer(&["logger"]), Code::BadLogger, error.to_string())
             })
             .ok()
     });
-    let message = required_string(found, &mut object, "message");
-    let module = optional_string(found, &mut object, &["module"]);
-    let function = optional_string(found, &mut object, &["function"]);
-    let line = match object.remove("line") {
+    let message = required_string(found, message, "message");
+    let module = optional_string(found, module, &["module"]);
+    let function = optional_string(found, function, &["function"]);
+    let line = match line {
         None | Some(Value::Null) => Some(None),
-        Some(value) => match integer(found, pointer(&["line"]), &value, 0, u32::MAX.into()) {
+        Some(value) => match integer(found, &|| pointer(&["line"]), &value, 0, u32::MAX.into()) {
             Some(line) => u32::try_from(line).ok().map(Some),
             None => None,
         },
     };
-    let context = match object.remove("context") {
+    let context = match context {
         None => Some(Context::default()),
-        Some(Value::Object(mut context)) => {
-            found.unknown_fields("/context", &context, &CONTEXT_FIELDS);
-            let user_id = match context.remove("user_id") {
+        Some(Value::Object(context)) => {
+            let [user, request_id, client_ip] =
+                found.take_fields("/context", context, &CONTEXT_FIELDS);
+            let user_id = match user {
                 None | Some(Value::Null) => Some(None),
-                Some(value) => user_id(found, pointer(&["context", "user_id"]), value).map(Some),
+                Some(value) => {
+                    user_id(found, &|| pointer(&["context", "user_id"]), &value).map(Some)
+                }
             };
-            let request_id = optional_string(found, &mut context, &["context", "request_id"]);
-            let client_ip = optional_string(found, &mut context, &["context", "client_ip"]);
+            let request_id = optional_string(found, request_id, &["context", "request_id"]);
+            let client_ip = optional_string(found, client_ip, &["context", "client_ip"]);
             match (user_id, request_id, client_ip) {
                 (Some(user_id), Some(request_id), Some(client_ip)) => Some(Context {
                     user_id,
@@ -344,7 +375,7 @@ pub(super) fn event(
             None
         }
     };
-    let extra_data = match object.remove("extra_data") {
+    let extra_data = match extra_data {
         None => Some(Map::new()),
         Some(Value::Object(extra_data)) => Some(extra_data),
         Some(other) => {
@@ -360,7 +391,7 @@ pub(super) fn event(
         if extra_data.is_some() {
             if let Some((_, fields)) = KIND_RULES.iter().find(|(k, _)| *k == kind) {
                 if payload_applies(logger, fields, data) {
-                    check_fields(found, "/extra_data", data, fields);
+                    check_fields(found, &|| pointer(&["extra_data"]), data, fields);
                 }
             }
         }
@@ -400,13 +431,9 @@ fn parse_severity(name: &str) -> Option<Severity> {
     Severity::ALL.into_iter().find(|s| s.name() == name)
 }
 
-/// Takes a required string field of the top-level object.
-fn required_string(
-    found: &mut Findings,
-    object: &mut Map<String, Value>,
-    key: &str,
-) -> Option<String> {
-    match object.remove(key) {
+/// A required string field of the top level.
+fn required_string(found: &mut Findings, value: Option<Value>, key: &str) -> Option<String> {
+    match value {
         Some(Value::String(text)) => Some(text),
         None => {
             found.missing(pointer(&[key]), &format!("the field {key:?}"));
@@ -423,11 +450,10 @@ fn required_string(
 /// when it has the wrong type.
 fn optional_string(
     found: &mut Findings,
-    object: &mut Map<String, Value>,
+    value: Option<Value>,
     path: &[&str],
 ) -> Option<Option<String>> {
-    let key = path.last().copied().unwrap_or_default();
-    match object.remove(key) {
+    match value {
         None | Some(Value::Null) => Some(None),
         Some(Value::String(text)) => Some(Some(text)),
         Some(other) => {
@@ -438,7 +464,7 @@ fn optional_string(
 }
 
 /// An integer within `min..=max`; a violation otherwise.
-fn integer(found: &mut Findings, at: String, value: &Value, min: i128, max: i128) -> Option<i128> {
+fn integer(found: &mut Findings, at: At, value: &Value, min: i128, max: i128) -> Option<i128> {
     let n = match value {
         Value::Number(n) => {
             if let Some(n) = n.as_i64() {
@@ -446,18 +472,18 @@ fn integer(found: &mut Findings, at: String, value: &Value, min: i128, max: i128
             } else if let Some(n) = n.as_u64() {
                 i128::from(n)
             } else {
-                found.wrong_type(at, "an integer", value);
+                found.wrong_type(at(), "an integer", value);
                 return None;
             }
         }
         other => {
-            found.wrong_type(at, "an integer", other);
+            found.wrong_type(at(), "an integer", other);
             return None;
         }
     };
     if n < min || n > max {
         found.violation(
-            at,
+            at(),
             Code::OutOfRange,
             format!("{n} is out of range: expected {min} to {max}"),
         );
@@ -466,26 +492,26 @@ fn integer(found: &mut Findings, at: String, value: &Value, min: i128, max: i128
     Some(n)
 }
 
-fn user_id(found: &mut Findings, at: String, value: Value) -> Option<UserId> {
+fn user_id(found: &mut Findings, at: At, value: &Value) -> Option<UserId> {
     match value {
-        Value::String(text) => Some(UserId::Text(text)),
-        Value::Number(ref n) => match n.as_i64() {
+        Value::String(text) => Some(UserId::Text(text.clone())),
+        Value::Number(n) => match n.as_i64() {
             Some(n) => Some(UserId::Number(n)),
             None if n.is_u64() => {
                 found.violation(
-                    at,
+                    at(),
                     Code::OutOfRange,
                     format!("user id {n} is out of range: expected a 64-bit integer"),
                 );
                 None
             }
             None => {
-                found.wrong_type(at, "an integer or a string", &value);
+                found.wrong_type(at(), "an integer or a string", value);
                 None
             }
         },
         other => {
-            found.wrong_type(at, "an integer or a string", &other);
+            found.wrong_type(at(), "an integer or a string", other);
             None
         }
     }
@@ -494,17 +520,22 @@ fn user_id(found: &mut Findings, at: String, value: Value) -> Option<UserId> {
 /// Checks `object` (at `parent`) against a kind's field rules.
 fn check_fields(
     found: &mut Findings,
-    parent: &str,
+    parent: At,
     object: &Map<String, Value>,
     fields: &[FieldRule],
 ) {
     for field in fields {
-        let mut at = parent.to_owned();
-        push_token(&mut at, field.name);
+        let at = || {
+            let mut at = parent();
+            push_token(&mut at, field.name);
+            at
+        };
         match (object.get(field.name), field.presence) {
-            (None, Presence::Required) => found.missing(at, &format!("the field {:?}", field.name)),
+            (None, Presence::Required) => {
+                found.missing(at(), &format!("the field {:?}", field.name))
+            }
             (None, _) | (Some(Value::Null), Presence::Optional) => {}
-            (Some(value), _) => check_shape(found, at, value, field.shape),
+            (Some(value), _) => check_shape(found, &at, value, field.shape),
         }
     }
 }
@@ -524,19 +555,19 @@ fn expected(shape: Shape) -> &'static str {
     }
 }
 
-fn check_shape(found: &mut Findings, at: String, value: &Value, shape: Shape) {
+fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
     match (shape, value) {
         (Text, Value::String(_))
         | (Flag, Value::Bool(_))
         | (Object, Value::Object(_))
         | (Json, _) => {}
         (User, Value::String(_) | Value::Number(_)) => {
-            user_id(found, at, value.clone());
+            user_id(found, at, value);
         }
         (Millis, Value::Number(n)) => {
             if n.as_f64().is_some_and(|n| n < 0.0) {
                 found.violation(
-                    at,
+                    at(),
                     Code::OutOfRange,
                     format!("{n} is negative: expected 0 or more"),
                 );
@@ -551,7 +582,7 @@ fn check_shape(found: &mut Findings, at: String, value: &Value, shape: Shape) {
         (Shape::Severity, Value::String(name)) => {
             if parse_severity(name).is_none() {
                 found.violation(
-                    at,
+                    at(),
                     Code::UnknownValue,
                     format!("unknown severity {name:?}: expected low, medium, high or critical"),
                 );
@@ -559,14 +590,87 @@ fn check_shape(found: &mut Findings, at: String, value: &Value, shape: Shape) {
         }
         (List(fields), Value::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
-                let mut item_at = at.clone();
-                push_token(&mut item_at, &index.to_string());
+                let item_at = || {
+                    let mut item_at = at();
+                    push_token(&mut item_at, &index.to_string());
+                    item_at
+                };
                 match item {
                     Value::Object(object) => check_fields(found, &item_at, object, fields),
-                    other => found.wrong_type(item_at, "an object", other),
+                    other => found.wrong_type(item_at(), "an object", other),
                 }
             }
         }
-        (shape, other) => found.wrong_type(at, expected(shape), other),
+        (shape, other) => found.wrong_type(at(), expected(shape), other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, mode: Mode) -> (Vec<(String, Code)>, Vec<(String, Code)>) {
+        let tree: Value = serde_json::from_str(input).expect("json");
+        let (mut violations, mut warnings) = (Vec::new(), Vec::new());
+        let received = Timestamp::from_unix_micros(0).expect("epoch");
+        event(tree, received, mode, &mut violations, &mut warnings);
+        let pairs = |list: Vec<Violation>| list.into_iter().map(|v| (v.pointer, v.code)).collect();
+        (pairs(violations), pairs(warnings))
+    }
+
+    #[test]
+    fn every_kind_with_an_empty_payload_misses_its_required_fields() {
+        for &(kind, fields) in KIND_RULES {
+            let logger = kind.logger().expect("a kind with rules has a logger");
+            let input = format!(
+                r#"{{"level":"INFO","logger":"{logger}","message":"m","extra_data":{{}}}}"#
+            );
+            let (violations, _) = check(&input, Mode::Strict);
+            let required: Vec<(String, Code)> = fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required)
+                .map(|f| (format!("/extra_data/{}", f.name), Code::MissingField))
+                .collect();
+            assert_eq!(violations, required, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn severity_decides_the_level() {
+        for severity in Severity::ALL {
+            for level in Level::ALL {
+                let input = format!(
+                    r#"{{"level":"{level}","logger":"security","message":"m","extra_data":{{"event_type":"x","severity":"{}"}}}}"#,
+                    severity.name()
+                );
+                let (violations, _) = check(&input, Mode::Strict);
+                let mismatch = vec![("/level".to_owned(), Code::LevelMismatch)];
+                let expected = if level == severity.level() {
+                    vec![]
+                } else {
+                    mismatch
+                };
+                assert_eq!(violations, expected, "{severity:?} at {level}");
+            }
+        }
+    }
+
+    #[test]
+    fn lenient_mode_turns_unknown_fields_into_warnings() {
+        let input = r#"{"level":"INFO","logger":"a","message":"m","x":1,"context":{"y":2}}"#;
+        let unknown = vec![
+            ("/x".to_owned(), Code::UnknownField),
+            ("/context/y".to_owned(), Code::UnknownField),
+        ];
+        assert_eq!(check(input, Mode::Strict), (unknown.clone(), vec![]));
+        assert_eq!(check(input, Mode::Lenient), (vec![], unknown));
+    }
+
+    #[test]
+    fn framework_loggers_need_no_payload() {
+        let bare = r#"{"level":"ERROR","logger":"django.security.csrf","message":"m"}"#;
+        assert_eq!(check(bare, Mode::Strict).0, []);
+        let bare = r#"{"level":"ERROR","logger":"security.csrf","message":"m"}"#;
+        assert_eq!(check(bare, Mode::Strict).0.len(), 2);
     }
 }

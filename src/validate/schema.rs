@@ -267,3 +267,54 @@ impl JsonSchema for Timestamp {
 /// The shape of a timestamp: what [`Timestamp::parse`] reads, short of the
 /// calendar (the number of days in a month).
 pub const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_patterns_come_from_the_names_table() {
+        assert_eq!(
+            level_pattern(Some(Level::Warning)),
+            "^(?:[Ww][Aa][Rr][Nn][Ii][Nn][Gg]|[Ww][Aa][Rr][Nn])$"
+        );
+        assert_eq!(
+            level_pattern(Some(Level::Critical)),
+            "^(?:[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll]|[Ff][Aa][Tt][Aa][Ll])$"
+        );
+        let all = level_pattern(None);
+        for (name, _) in Level::NAMES {
+            assert!(all.contains(&name[..1]), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_logger_pattern_leaves_out_the_longer_entries_inside_it() {
+        assert_eq!(
+            logger_within("performance"),
+            json!({
+                "type": "string",
+                "pattern": "^performance(\\.|$)",
+                "not": { "anyOf": [
+                    { "type": "string", "pattern": "^performance\\.requests(\\.|$)" },
+                    { "type": "string", "pattern": "^performance\\.db(\\.|$)" }
+                ] }
+            })
+        );
+        assert_eq!(
+            logger_within("django.request"),
+            json!({ "type": "string", "pattern": "^django\\.request(\\.|$)" })
+        );
+    }
+
+    #[test]
+    fn every_kind_entry_has_a_branch() {
+        let schema = event_schema(Mode::Strict);
+        let branches = schema["allOf"].as_array().expect("allOf");
+        assert_eq!(branches.len(), KIND_LOGGERS.len() + Severity::ALL.len());
+        for kind in KIND_RULES.iter().map(|(kind, _)| *kind) {
+            let name = payload_definition(kind).expect("a payload");
+            assert!(schema["$defs"].get(name).is_some(), "{name}");
+        }
+    }
+}
