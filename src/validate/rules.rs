@@ -609,7 +609,11 @@ fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
 mod tests {
     use super::*;
 
-    fn check(input: &str, mode: Mode) -> (Vec<(String, Code)>, Vec<(String, Code)>) {
+    /// Where and what: a violation without its message.
+    type Found = Vec<(String, Code)>;
+
+    /// The violations and warnings of `input`.
+    fn check(input: &str, mode: Mode) -> (Found, Found) {
         let tree: Value = serde_json::from_str(input).expect("json");
         let (mut violations, mut warnings) = (Vec::new(), Vec::new());
         let received = Timestamp::from_unix_micros(0).expect("epoch");
