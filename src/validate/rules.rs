@@ -6,6 +6,7 @@
 //! generated; the `kind_rules_match_the_published_schema` test holds the two
 //! equal, field by field.
 
+use chrono::Datelike;
 use serde_json::{Map, Value};
 
 use super::{Code, Mode, Violation, push_token};
@@ -13,7 +14,7 @@ use crate::event::{Context, Event, UserId};
 use crate::kind::{Kind, Severity};
 use crate::level::Level;
 use crate::logger::LoggerName;
-use crate::timestamp::Timestamp;
+use crate::timestamp::{Timestamp, TimestampError};
 
 /// What one payload field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -308,7 +309,7 @@ pub(super) fn event(
 
     let timestamp = match timestamp {
         None => Some(received),
-        Some(Value::String(text)) => match Timestamp::parse(&text) {
+        Some(Value::String(text)) => match read_timestamp(&text) {
             Ok(timestamp) => Some(timestamp),
             Err(error) => {
                 found.violation(
@@ -425,6 +426,86 @@ pub(super) fn event(
         context: context?,
         extra_data: extra_data?,
     })
+}
+
+/// A timestamp as the published schema describes it: the shape of
+/// [`timestamp_shape`], then a real instant (chrono decides) whose UTC year
+/// has four digits, so that the event's JSON line reads back the same.
+fn read_timestamp(text: &str) -> Result<Timestamp, TimestampError> {
+    let error = |reason: &str| TimestampError {
+        input: text.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if !timestamp_shape(text) {
+        return Err(error(
+            "expected YYYY-MM-DDThh:mm:ss, a fraction of a second if any, then Z, an offset or nothing",
+        ));
+    }
+    let timestamp = Timestamp::parse(text)?;
+    if !(0..=9999).contains(&timestamp.to_utc().year()) {
+        return Err(error("in UTC the year is not 0000 to 9999"));
+    }
+    Ok(timestamp)
+}
+
+/// The shape of a timestamp, a scanner for the published schema's pattern:
+///
+/// ```text
+/// [0-9]{4} - (0[1-9]|1[0-2]) - (0[1-9]|[12][0-9]|3[01])        date
+/// [Tt ]                                                       separator
+/// ([01][0-9]|2[0-3]) : [0-5][0-9] : ([0-5][0-9]|60)            time, leap second
+/// (\.[0-9]+)?                                                 fraction
+/// ([Zz] | [+-] ([01][0-9]|2[0-3]) : [0-5][0-9])?              zone, none for naive
+/// ```
+pub fn timestamp_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    // The number written by the `len` digits at `at`, if it is in `range`.
+    let number = |at: usize, len: usize, range: std::ops::RangeInclusive<u32>| {
+        b.get(at..at + len)
+            .and_then(|digits| {
+                digits.iter().try_fold(0u32, |n, &d| {
+                    d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+                })
+            })
+            .is_some_and(|n| range.contains(&n))
+    };
+    let is = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
+    let date_time = number(0, 4, 0..=9999)
+        && is(4, b"-")
+        && number(5, 2, 1..=12)
+        && is(7, b"-")
+        && number(8, 2, 1..=31)
+        && is(10, b"Tt ")
+        && number(11, 2, 0..=23)
+        && is(13, b":")
+        && number(14, 2, 0..=59)
+        && is(16, b":")
+        && number(17, 2, 0..=60);
+    if !date_time {
+        return false;
+    }
+    let mut at = 19;
+    if is(at, b".") {
+        let digits = b[at + 1..]
+            .iter()
+            .take_while(|d| d.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            return false;
+        }
+        at += 1 + digits;
+    }
+    match b.len() - at {
+        0 => true,
+        1 => is(at, b"Zz"),
+        6 => {
+            is(at, b"+-")
+                && number(at + 1, 2, 0..=23)
+                && is(at + 3, b":")
+                && number(at + 4, 2, 0..=59)
+        }
+        _ => false,
+    }
 }
 
 fn parse_severity(name: &str) -> Option<Severity> {
@@ -676,5 +757,55 @@ mod tests {
         assert_eq!(check(bare, Mode::Strict).0, []);
         let bare = r#"{"level":"ERROR","logger":"security.csrf","message":"m"}"#;
         assert_eq!(check(bare, Mode::Strict).0.len(), 2);
+    }
+
+    #[test]
+    fn timestamp_shape_is_the_schema_pattern() {
+        let fits = [
+            "2025-12-26T10:30:45Z",
+            "2025-12-26t10:30:45z",
+            "2025-12-26 10:30:45.123456",
+            "2025-12-26T10:30:45.123456789+03:30",
+            "2016-12-31T23:59:60-00:00",
+            "0000-01-01T00:00:00",
+            "2025-02-30T10:30:45Z", // the shape only: chrono refuses the date
+        ];
+        let misfits = [
+            "",
+            "-026-01-30T00:22:00",
+            "+2025-12-26T10:30:45Z",
+            "12025-12-26T10:30:45Z",
+            "2025-1-26T10:30:45Z",
+            "2025-13-26T10:30:45Z",
+            "2025-12-00T10:30:45Z",
+            "2025-12-26X10:30:45Z",
+            "2025-12-26T24:00:00Z",
+            "2025-12-26T10:60:00Z",
+            "2025-12-26T10:30:61Z",
+            "2025-12-26T10:30Z",
+            "2025-12-26T10:30:45.Z",
+            "2025-12-26T10:30:45,5Z",
+            "2025-12-26T10:30:45+0330",
+            "2025-12-26T10:30:45+24:00",
+            "2025-12-26T10:30:45ZZ",
+            "2025-12-26T10:30:45 ",
+            "۲۰۲۵-12-26T10:30:45Z",
+        ];
+        for text in fits {
+            assert!(timestamp_shape(text), "{text}");
+        }
+        for text in misfits {
+            assert!(!timestamp_shape(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_timestamp_reads_back_from_its_own_line() {
+        // The year in UTC has four digits, or the event's line would not
+        // read back: 0000-01-01 at +01:00 is year -1 in UTC.
+        assert!(read_timestamp("0000-01-01T00:30:00+01:00").is_err());
+        assert!(read_timestamp("0000-01-01T00:30:00-01:00").is_ok());
+        assert!(read_timestamp("9999-12-31T23:30:00-01:00").is_err());
+        assert!(read_timestamp("-026-01-30T00:22:00").is_err());
     }
 }

@@ -28,7 +28,7 @@ pub const BEYOND_SCHEMA: &[(&str, &str)] = &[
     ("duplicate_key",   "an object may not have the same key twice (JSON parsers keep the last)"),
     ("limits",          "the limits: event size (64 KiB), nesting depth (32), string length in bytes (16 KiB), keys per object (256), array length (1024), all configurable"),
     ("json_syntax",     "the text must be strict JSON that a 64-bit float can hold: no lone surrogate escapes, no number beyond the float range"),
-    ("calendar",        "a timestamp must be a real instant: no 30 February, no 31 April"),
+    ("calendar",        "a timestamp must be a real instant, in UTC between the years 0000 and 9999: no 30 February, no 31 April"),
     ("integer",         "an integer field must be written without a fraction: 7, not 7.0"),
 ];
 
@@ -264,8 +264,8 @@ impl JsonSchema for Timestamp {
     }
 }
 
-/// The shape of a timestamp: what [`Timestamp::parse`] reads, short of the
-/// calendar (the number of days in a month).
+/// The shape of a timestamp, short of the calendar (the number of days in a
+/// month); [`super::timestamp_shape`] is its scanner in the validator.
 pub const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$";
 
 #[cfg(test)]
