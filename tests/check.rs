@@ -249,3 +249,22 @@ fn check_command_keeps_one_violation_per_line() {
         stdout(&output)
     );
 }
+
+#[test]
+fn validator_agrees_with_the_strict_parse_on_the_format_vectors() {
+    // The format vectors were written for `Event::from_json`; the validator
+    // gives every one of them the same verdict, and the same event.
+    for vector in vectors("format") {
+        let line = crate::util::input_line(&vector.doc);
+        let verdict = Validator::default().check(line.as_bytes(), received());
+        let parsed = barg::Event::from_json(&line, received());
+        assert_eq!(
+            verdict.is_valid(),
+            parsed.is_ok(),
+            "{}: {:?}",
+            vector.name,
+            verdict.violations
+        );
+        assert_eq!(verdict.event, parsed.ok(), "{}", vector.name);
+    }
+}

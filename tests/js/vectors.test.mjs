@@ -1,5 +1,8 @@
-// ajv, an independent validator, over every vector of tests/vectors/check/
-// with barg's published schema: its valid/invalid verdict must be barg's.
+// ajv, an independent validator, over every vector of tests/vectors/ with
+// barg's published schema: its valid/invalid verdict must be barg's. For
+// tests/vectors/check/ that is the vector's expected violations; for
+// tests/vectors/format/, whether it expects an error (the Rust tests hold the
+// validator to the same verdict there).
 // A vector flagged `beyond_schema` breaks a rule that JSON Schema cannot
 // express (the schema's description lists them): there ajv must find the
 // event valid, so that every flag is needed and no other vector differs.
@@ -27,6 +30,14 @@ function bytes(doc) {
   return doc.input_hex !== undefined ? Buffer.from(doc.input_hex, "hex") : Buffer.from(doc.input, "utf8");
 }
 
+function formatVectors() {
+  const dir = join(root, "tests", "vectors", "format");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((name) => ({ name, doc: JSON.parse(readFileSync(join(dir, name), "utf8")) }));
+}
+
 const all = vectors();
 
 test("there are vectors of both groups", () => {
@@ -46,5 +57,18 @@ for (const { group, name, doc } of all) {
     } else {
       assert.equal(ajv.valid, barg, `ajv says ${ajv.valid ? "valid" : "invalid"}: ${JSON.stringify(ajv.errors)}`);
     }
+  });
+}
+
+const formats = formatVectors();
+
+test("there are format vectors", () => assert.ok(formats.length > 0));
+
+for (const { name, doc } of formats) {
+  test(`format/${name}`, () => {
+    const input = typeof doc.input === "string" ? doc.input : JSON.stringify(doc.input);
+    const barg = doc.expect.error === undefined;
+    const ajv = verdict(validators.strict, Buffer.from(input, "utf8"));
+    assert.equal(ajv.valid, barg, `ajv says ${ajv.valid ? "valid" : "invalid"}: ${JSON.stringify(ajv.errors)}`);
   });
 }
