@@ -6,7 +6,8 @@
 
 use std::hint::black_box;
 
-use barg::{Event, Limits, Sanitizer, SanitizerConfig, Timestamp};
+use barg::sanitize::Limits;
+use barg::{Event, Sanitizer, SanitizerConfig, Timestamp};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
 /// An API error as the seed logs it: about 1 KB of JSON with the request's

@@ -20,6 +20,7 @@ pub type ExtraData = Map<String, Value>;
 /// `message`, then the optional source location, the request context and
 /// `extra_data`. Unknown top-level fields are refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// When it happened.
@@ -49,6 +50,7 @@ pub struct Event {
 
 /// The request context that follows every event a request produces.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// The authenticated user, if any.
@@ -71,6 +73,8 @@ impl Context {
 
 /// A user id: Django's integer primary key, or a string such as a UUID.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", schemars(untagged), ts(type = "number | string"))]
 pub enum UserId {
     /// An integer id.
     Number(i64),

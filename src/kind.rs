@@ -5,7 +5,7 @@
 //! events. Each kind's payload struct is also the shape of its `extra_data`,
 //! so the constructor and the validator share one definition.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::event::{Event, ExtraData, UserId};
@@ -97,7 +97,9 @@ impl Default for Thresholds {
 
 /// The seed's `log_analytics_event`: logger `analytics`, level INFO, message
 /// `Analytics: {category}.{name}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Analytics {
     /// What happened, such as `story_started`.
     pub event_name: String,
@@ -107,6 +109,7 @@ pub struct Analytics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
     /// Anything else worth counting.
+    #[serde(default)]
     pub properties: ExtraData,
 }
 
@@ -119,7 +122,9 @@ impl Analytics {
 }
 
 /// The seed's `log_user_action`: an audit-trail entry, logger `audit`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct UserAction {
     /// What the user did, such as `story_completed`.
     pub action: String,
@@ -142,7 +147,8 @@ impl UserAction {
 }
 
 /// How bad a security event is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Logged at INFO.
@@ -156,6 +162,24 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, least severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The name, as `extra_data.severity` holds it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
     /// The level a security event of this severity is logged at.
     pub fn level(self) -> Level {
         match self {
@@ -169,7 +193,9 @@ impl Severity {
 
 /// The seed's `log_security_event`: logger `security`, level from severity,
 /// the description as the message.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SecurityEvent {
     /// What kind of incident, such as `auth_failure`.
     pub event_type: String,
@@ -198,11 +224,14 @@ impl SecurityEvent {
 /// What the seed's `log_performance` decorator and `log_operation` context
 /// manager record when an operation ends: logger `performance`, INFO when it
 /// succeeded, ERROR when it failed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Operation {
     /// The operation, such as `pdf_generation`.
     pub operation: String,
     /// How long it took.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub duration_ms: f64,
     /// Whether it succeeded.
     pub success: bool,
@@ -272,7 +301,9 @@ impl Operation {
 }
 
 /// The seed's `log_api_error`: logger `api`, level ERROR.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct ApiError {
     /// The exception's type, such as `ValidationError`.
     pub error_type: String,
@@ -303,7 +334,9 @@ impl ApiError {
 
 /// What the seed's `RequestLoggingMiddleware` records for each request:
 /// logger `django.request`, INFO below 400, WARNING for 4xx, ERROR for 5xx.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct HttpRequest {
     /// The method, such as `POST`.
     pub method: String,
@@ -313,8 +346,10 @@ pub struct HttpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// The response status, 100 to 599.
+    #[cfg_attr(feature = "schema", schemars(range(min = 100, max = 599)))]
     pub status: u16,
     /// How long the response took.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub duration_ms: f64,
     /// The user, when authenticated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -378,17 +413,22 @@ impl HttpRequest {
 
 /// The seed's `Slow request detected: POST /path took 1523.45ms` warning:
 /// logger `performance.requests`, level WARNING.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowRequest {
     /// The method.
     pub method: String,
     /// The path.
     pub path: String,
     /// The response status.
+    #[cfg_attr(feature = "schema", schemars(range(min = 100, max = 599)))]
     pub status: u16,
     /// How long it took.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub duration_ms: f64,
     /// The limit it passed.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub threshold_ms: f64,
 }
 
@@ -404,24 +444,31 @@ impl SlowRequest {
 }
 
 /// One query among a request's slowest.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowQuery {
     /// The SQL text.
     pub sql: String,
     /// How long it took.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub time_ms: f64,
 }
 
 /// What the seed's `DatabaseQueryLoggingMiddleware` records for a request:
 /// logger `performance.db`, WARNING when flagged, else DEBUG.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct DbStats {
     /// The request path, when the stats belong to a request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// How many queries ran.
+    #[cfg_attr(feature = "schema", ts(type = "number"))]
     pub query_count: u64,
     /// Their total time.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub total_time_ms: f64,
     /// The slowest queries, slowest first.
     pub slowest_queries: Vec<SlowQuery>,

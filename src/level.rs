@@ -8,6 +8,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// How severe an event is. The numbers are Python's `logging` levels, so
 /// `Level::Warning as u8 == logging.WARNING`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "schema",
+    ts(type = r#""DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL""#)
+)]
 #[repr(u8)]
 pub enum Level {
     /// Detailed diagnostics, development only.
@@ -55,19 +60,22 @@ impl Level {
         self as u8
     }
 
+    /// Every name that [`Level::parse`] reads (in any ASCII letter case),
+    /// the aliases included.
+    pub const NAMES: [(&'static str, Level); 7] = [
+        ("DEBUG", Level::Debug),
+        ("INFO", Level::Info),
+        ("WARNING", Level::Warning),
+        ("WARN", Level::Warning),
+        ("ERROR", Level::Error),
+        ("CRITICAL", Level::Critical),
+        ("FATAL", Level::Critical),
+    ];
+
     /// Reads a level name in any letter case, normalising the aliases
     /// `WARN` (to WARNING) and `FATAL` (to CRITICAL), as Python does.
     pub fn parse(name: &str) -> Result<Level, UnknownLevel> {
-        const NAMES: [(&str, Level); 7] = [
-            ("DEBUG", Level::Debug),
-            ("INFO", Level::Info),
-            ("WARNING", Level::Warning),
-            ("WARN", Level::Warning),
-            ("ERROR", Level::Error),
-            ("CRITICAL", Level::Critical),
-            ("FATAL", Level::Critical),
-        ];
-        NAMES
+        Level::NAMES
             .iter()
             .find(|(known, _)| known.eq_ignore_ascii_case(name))
             .map(|&(_, level)| level)

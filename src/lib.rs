@@ -10,6 +10,7 @@ pub mod rotation;
 pub mod route;
 pub mod sanitize;
 pub mod timestamp;
+pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -23,7 +24,6 @@ pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
 pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
-pub use sanitize::{
-    CardDisplay, ConfigError, Limits, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
-};
+pub use sanitize::{CardDisplay, ConfigError, Redaction, Report, Rule, Sanitizer, SanitizerConfig};
 pub use timestamp::Timestamp;
+pub use validate::{Code, Mode, Validator, ValidatorConfig, Verdict, Violation};

@@ -15,6 +15,7 @@ use crate::timestamp::Timestamp;
 /// Names form a hierarchy, as in Python: `stories.generation` is under
 /// `stories`, and `stories` is under no one.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(ts_rs::TS), ts(type = "string"))]
 pub struct LoggerName(String);
 
 /// Why a string is not a logger name. Positions count bytes from zero.

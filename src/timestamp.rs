@@ -23,6 +23,7 @@ const MAX_MICROS: i64 = 253_402_300_800 * MICROS_PER_SECOND - 1;
 /// read, so an event written as JSON and read back is the same event. A leap
 /// second (`23:59:60`) is read as `23:59:59.999999`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Timestamp {
     micros: i64,
 }

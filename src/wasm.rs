@@ -23,7 +23,10 @@ use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = include_str!("../ts/barg.d.ts");
+const TYPES: &str = concat!(
+    include_str!("../ts/barg.d.ts"),
+    include_str!("../ts/api.d.ts")
+);
 
 // The TypeScript types of the JS values the exports take, so that the
 // declarations say precisely what each argument is.

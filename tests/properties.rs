@@ -1,7 +1,11 @@
 //! Invariants over generated events.
 
 use barg::format::needs_escape;
-use barg::{Context, Event, ExtraData, Format, Formatter, Level, LoggerName, Timestamp, UserId};
+use barg::{
+    Analytics, ApiError, Context, DbStats, Event, ExtraData, Format, Formatter, HttpRequest, Kind,
+    Level, LoggerName, Operation, SecurityEvent, Severity, Thresholds, Timestamp, UserAction,
+    UserId, Validator,
+};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -173,6 +177,64 @@ proptest! {
         let back: Value = serde_json::from_str(&line).expect("json");
         let serde_back: Value = serde_json::from_str(&via_serde).expect("json");
         prop_assert_eq!(back, serde_back);
+    }
+
+    #[test]
+    fn the_validator_reads_every_written_event_back(event in any_event()) {
+        // Plain records: a generated name that happens to be a kind's logger
+        // would need that kind's payload.
+        prop_assume!(Kind::of(&event.logger) == Kind::Log);
+        let line = Formatter::new(Format::Json).format(&event);
+        let verdict = Validator::default().check(line.as_bytes(), received());
+        prop_assert!(verdict.is_valid(), "{line}: {:?}", verdict.violations);
+        prop_assert_eq!(verdict.event, Some(event));
+    }
+
+    #[test]
+    fn events_made_by_every_constructor_are_valid(
+        at in any_timestamp(),
+        text in any_text(),
+        user in any_user_id(),
+        millis in 0.0f64..1e7,
+        status in 100u16..=599,
+        severity in proptest::sample::select(Severity::ALL.to_vec()),
+        success in any::<bool>(),
+        data in any_json(),
+        queries in proptest::collection::vec((any_text(), 0.0f64..1e4), 0..8),
+    ) {
+        let extra: ExtraData = [("detail".to_owned(), data.clone())].into_iter().collect();
+        let queries: Vec<(&str, f64)> = queries.iter().map(|(sql, ms)| (sql.as_str(), *ms)).collect();
+        let request = HttpRequest {
+            method: "POST".into(),
+            path: text.clone(),
+            query: None,
+            status,
+            duration_ms: millis,
+            user_id: Some(user.clone()),
+            client_ip: None,
+            user_agent: Some(text.clone()),
+        };
+        let operation = if success {
+            Operation::succeeded(&text, millis, extra.clone())
+        } else {
+            Operation::failed(&text, millis, "OSError", &text, extra.clone())
+        };
+        let mut events = vec![
+            Analytics { event_name: text.clone(), event_category: text.clone(), user_id: Some(user.clone()), properties: extra.clone() }.into_event(at),
+            UserAction { action: text.clone(), user_id: user.clone(), user_email: None, extra_data: extra.clone() }.into_event(at),
+            SecurityEvent { event_type: text.clone(), severity, description: text.clone(), ip_address: None, extra_data: extra.clone() }.into_event(at),
+            operation.into_event(at),
+            DbStats::from_queries(Some(&text), &queries).into_event(at, &Thresholds::default()),
+            ApiError { error_type: text.clone(), error_message: text.clone(), path: text.clone(), method: "GET".into(), user_id: None, request_data: Some(data) }.into_event(at),
+        ];
+        events.extend(request.into_events(at, &Thresholds { slow_request_ms: millis / 2.0, ..Thresholds::default() }).into_vec());
+        let validator = Validator::default();
+        for event in events {
+            let line = Formatter::new(Format::Json).format(&event);
+            let verdict = validator.check(line.as_bytes(), received());
+            prop_assert!(verdict.is_valid(), "{line}: {:?}", verdict.violations);
+            prop_assert_eq!(verdict.event, Some(event));
+        }
     }
 }
 

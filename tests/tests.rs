@@ -5,6 +5,7 @@
 mod common;
 mod util;
 
+mod check;
 mod cli;
 mod examples;
 mod format;
@@ -13,4 +14,5 @@ mod python;
 mod sanitize;
 mod sanitize_peer;
 mod sanitize_properties;
+mod schema;
 mod write;

@@ -126,3 +126,127 @@ fn closed_output(error: io::Error, mut summary: Summary) -> Summary {
     }
     summary
 }
+
+/// One line as [`each_bounded_line`] hands it over.
+pub enum Line<'a> {
+    /// The line's bytes, without its line break.
+    Text(&'a [u8]),
+    /// The line is longer than the bound; only its length was kept.
+    TooLong(usize),
+}
+
+/// Like [`each_line`], for input that may hold lines of any length: memory
+/// stays bounded by `max_line` whatever the input. A longer line is skipped
+/// without being stored and handed over as [`Line::TooLong`]. `each` gets the
+/// source's name, the line number and the line; blank lines are skipped.
+pub fn each_bounded_line(
+    files: &[PathBuf],
+    max_line: usize,
+    mut each: impl FnMut(&str, u64, Line<'_>, &mut dyn Write) -> Result<(), Outcome>,
+) -> Summary {
+    let stdin_only = [PathBuf::from("-")];
+    let files = if files.is_empty() {
+        &stdin_only[..]
+    } else {
+        files
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut summary = Summary::default();
+    let mut buffer = Vec::with_capacity(4096);
+
+    for path in files {
+        let (name, mut reader) = match open(path) {
+            Ok(opened) => opened,
+            Err(error) => {
+                eprintln!("barg: {}: {error}", path.display());
+                summary.io_failed = true;
+                continue;
+            }
+        };
+        let mut number = 0u64;
+        loop {
+            let length = match read_bounded_line(&mut reader, max_line, &mut buffer) {
+                Ok(None) => break,
+                Ok(Some(length)) => length,
+                Err(error) => {
+                    eprintln!("barg: {name}:{}: {error}", number + 1);
+                    summary.io_failed = true;
+                    break;
+                }
+            };
+            number += 1;
+            let line = if length > max_line {
+                Line::TooLong(length)
+            } else {
+                let text = trim_line_end(&buffer);
+                if text.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                Line::Text(text)
+            };
+            match each(&name, number, line, &mut out) {
+                Ok(()) => {}
+                Err(Outcome::Invalid(_)) => summary.invalid_lines += 1,
+                Err(Outcome::Io(error)) => return closed_output(error, summary),
+            }
+        }
+    }
+    if let Err(error) = out.flush() {
+        return closed_output(error, summary);
+    }
+    summary
+}
+
+/// Reads one line into `buffer`, keeping at most `max_line + 2` bytes (the
+/// line and its `\r\n`). Returns the line's length without its line break,
+/// or `None` at the end of the input. Past the bound the rest of the line is
+/// read and dropped, so a line of any length costs constant memory.
+fn read_bounded_line(
+    reader: &mut dyn BufRead,
+    max_line: usize,
+    buffer: &mut Vec<u8>,
+) -> io::Result<Option<usize>> {
+    buffer.clear();
+    let keep = max_line.saturating_add(2);
+    let mut length = 0usize;
+    let mut any = false;
+    let mut ended = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (&available[..=end], true),
+            None => (available, false),
+        };
+        let room = keep.saturating_sub(buffer.len());
+        buffer.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        length = length.saturating_add(chunk.len());
+        let used = chunk.len();
+        reader.consume(used);
+        if done {
+            ended = true;
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    // The length of the line itself, without `\n` or `\r\n`.
+    let ends_lf = buffer.last() == Some(&b'\n') && length <= keep;
+    let trimmed = if ends_lf {
+        trim_line_end(buffer).len()
+    } else if length > keep {
+        length - usize::from(ended)
+    } else {
+        buffer.len()
+    };
+    Ok(Some(trimmed))
+}

@@ -1,0 +1,285 @@
+//! The validator: any input text in, a precise verdict out.
+//!
+//! [`Validator::check`] reads untrusted bytes within [`Limits`], reports every
+//! problem it finds as a [`Violation`] (a JSON Pointer, a stable [`Code`] and a
+//! message) and, when there is none, hands back the typed [`Event`]. Reading,
+//! checking and normalising are one pass over the input: the JSON is read once
+//! into a bounded tree (see `reader.rs`), the tree is checked field by field
+//! and moved into the event (see `rules.rs`).
+//!
+//! The same rules are published as a JSON Schema and TypeScript declarations
+//! (the `schema` feature, see `schema.rs`), generated from the payload types of
+//! [`crate::kind`], which the rule table mirrors and which a test holds equal.
+
+mod reader;
+mod rules;
+#[cfg(feature = "schema")]
+pub mod schema;
+#[cfg(feature = "schema")]
+pub mod typescript;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Event;
+use crate::timestamp::Timestamp;
+
+pub use rules::{
+    FRAMEWORK_LOGGERS, FieldRule, KIND_RULES, Presence, Shape, TOP_LEVEL_FIELDS, payload_applies,
+    timestamp_shape,
+};
+
+/// How unknown fields (at the top level and in `context`) are taken.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// An unknown field is a violation. The writer's default.
+    #[default]
+    Strict,
+    /// An unknown field is a warning, and the event is kept without it.
+    Lenient,
+}
+
+/// Bounds on what one event may hold. Past any of them the input gets a
+/// [`Code::LimitExceeded`] violation that names the limit, and the work stays
+/// linear in the size of the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// The size of one event in bytes, before anything is read. Default 64 KiB.
+    pub max_event_bytes: usize,
+    /// How deeply objects and arrays may nest; the event object itself is
+    /// depth 1. Default 32.
+    pub max_depth: usize,
+    /// The length of any string, keys included, in bytes of UTF-8.
+    /// Default 16 KiB.
+    pub max_string_len: usize,
+    /// How many keys any one object may have. Default 256.
+    pub max_keys_per_object: usize,
+    /// How many elements any one array may have. Default 1024.
+    pub max_array_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_event_bytes: 64 * 1024,
+            max_depth: 32,
+            max_string_len: 16 * 1024,
+            max_keys_per_object: 256,
+            max_array_len: 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// The violation for an event of `bytes` bytes, if that is too large.
+    /// Callers that read input in bounded pieces report long lines with it
+    /// without holding them.
+    pub fn size_violation(&self, bytes: usize) -> Option<Violation> {
+        (bytes > self.max_event_bytes).then(|| {
+            Violation::new(
+                "",
+                Code::LimitExceeded,
+                format!(
+                    "the event is {bytes} bytes, more than max_event_bytes ({})",
+                    self.max_event_bytes
+                ),
+            )
+        })
+    }
+}
+
+/// What a [`Validator`] is set up with; serde data with documented defaults
+/// (strict mode, the default [`Limits`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidatorConfig {
+    /// Whether unknown fields are violations or warnings.
+    pub mode: Mode,
+    /// The bounds on one event.
+    pub limits: Limits,
+}
+
+/// A stable, machine-readable name for what is wrong. The snake_case names
+/// (`Code::name`, and the serde form) never change meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// The input is not valid UTF-8.
+    NotUtf8,
+    /// The input is not JSON: a syntax error, `NaN`, a number out of range.
+    NotJson,
+    /// Something follows the JSON value.
+    TrailingGarbage,
+    /// An object has the same key twice.
+    DuplicateKey,
+    /// A limit of [`Limits`] is passed.
+    LimitExceeded,
+    /// A value has the wrong JSON type.
+    WrongType,
+    /// A required field is missing.
+    MissingField,
+    /// A field that the schema does not define.
+    UnknownField,
+    /// The level is not one of the known names or aliases.
+    UnknownLevel,
+    /// The logger name is not a dotted name.
+    BadLogger,
+    /// The timestamp is neither RFC 3339 nor the seed's naive form.
+    BadTimestamp,
+    /// A value outside its closed set, such as a severity.
+    UnknownValue,
+    /// A number outside its range: negative durations, HTTP statuses.
+    OutOfRange,
+    /// The level contradicts the payload, such as a security event's severity.
+    LevelMismatch,
+}
+
+impl Code {
+    /// Every code, in the order of the table in the README.
+    pub const ALL: [Code; 14] = [
+        Code::NotUtf8,
+        Code::NotJson,
+        Code::TrailingGarbage,
+        Code::DuplicateKey,
+        Code::LimitExceeded,
+        Code::WrongType,
+        Code::MissingField,
+        Code::UnknownField,
+        Code::UnknownLevel,
+        Code::BadLogger,
+        Code::BadTimestamp,
+        Code::UnknownValue,
+        Code::OutOfRange,
+        Code::LevelMismatch,
+    ];
+
+    /// The stable snake_case name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Code::NotUtf8 => "not_utf8",
+            Code::NotJson => "not_json",
+            Code::TrailingGarbage => "trailing_garbage",
+            Code::DuplicateKey => "duplicate_key",
+            Code::LimitExceeded => "limit_exceeded",
+            Code::WrongType => "wrong_type",
+            Code::MissingField => "missing_field",
+            Code::UnknownField => "unknown_field",
+            Code::UnknownLevel => "unknown_level",
+            Code::BadLogger => "bad_logger",
+            Code::BadTimestamp => "bad_timestamp",
+            Code::UnknownValue => "unknown_value",
+            Code::OutOfRange => "out_of_range",
+            Code::LevelMismatch => "level_mismatch",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One thing wrong with an input.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Violation {
+    /// A JSON Pointer (RFC 6901) to the offending place, such as
+    /// `/extra_data/severity`; for a missing field, where it should be; the
+    /// empty pointer for the input as a whole.
+    pub pointer: String,
+    /// What kind of problem it is.
+    pub code: Code,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl Violation {
+    pub(crate) fn new(pointer: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+        Violation {
+            pointer: pointer.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} [{}]", self.pointer, self.message, self.code)
+    }
+}
+
+/// What the validator found: the event when the input is valid, and every
+/// violation and warning otherwise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// The typed, normalised event; `Some` exactly when there is no violation.
+    pub event: Option<Event>,
+    /// Everything that makes the input invalid.
+    pub violations: Vec<Violation>,
+    /// What lenient mode let through (unknown fields, dropped).
+    pub warnings: Vec<Violation>,
+}
+
+impl Verdict {
+    /// True when the input is a valid event.
+    pub fn is_valid(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Checks untrusted input against the event schema and the rules of its kind.
+#[derive(Clone, Debug, Default)]
+pub struct Validator {
+    config: ValidatorConfig,
+}
+
+impl Validator {
+    /// A validator with `config`.
+    pub fn new(config: ValidatorConfig) -> Validator {
+        Validator { config }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ValidatorConfig {
+        &self.config
+    }
+
+    /// Checks one event's text. An event without a timestamp gets `received`,
+    /// the time the caller took it in. Never panics; the work is linear in
+    /// the length of `input`.
+    pub fn check(&self, input: &[u8], received: Timestamp) -> Verdict {
+        let mut violations = Vec::new();
+        let mut warnings = Vec::new();
+        let tree = reader::read(input, &self.config.limits, &mut violations);
+        let event = tree.and_then(|tree| {
+            rules::event(
+                tree,
+                received,
+                self.config.mode,
+                &mut violations,
+                &mut warnings,
+            )
+        });
+        Verdict {
+            event: event.filter(|_| violations.is_empty()),
+            violations,
+            warnings,
+        }
+    }
+}
+
+/// Appends the JSON Pointer escape of one reference token (RFC 6901).
+pub(crate) fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}

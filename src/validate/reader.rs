@@ -1,0 +1,440 @@
+//! Reading untrusted text into a bounded JSON tree.
+//!
+//! serde_json alone would take duplicate keys silently (the last wins) and
+//! nest up to 128 levels. Here a `DeserializeSeed` drives serde_json's
+//! tokenizer and builds the tree itself: it records every duplicate key,
+//! over-long string, over-full object or array and over-deep container with
+//! its JSON Pointer, and skips what lies past a limit without building it.
+//! The tree is built to at most `max_depth` levels; serde_json skips a value
+//! (`IgnoredAny`) with a loop and a heap stack, not recursion, so the work is
+//! linear in the input and the call stack stays shallow at any nesting.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
+
+use super::{Code, Limits, Violation, push_token};
+
+/// Reads `input` into a JSON tree, appending a violation for every problem.
+/// `None` when the input is not JSON at all (or too large to read).
+pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> Option<Value> {
+    if let Some(violation) = limits.size_violation(input.len()) {
+        out.push(violation);
+        return None;
+    }
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => text,
+        Err(error) => {
+            out.push(Violation::new(
+                "",
+                Code::NotUtf8,
+                format!(
+                    "not valid UTF-8: invalid byte at column {}",
+                    error.valid_up_to() + 1
+                ),
+            ));
+            return None;
+        }
+    };
+    let mut reader = Reader {
+        limits,
+        out,
+        depth_exceeded: false,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let tree = match (Node {
+        reader: &mut reader,
+        depth: 1,
+    })
+    .deserialize(&mut deserializer)
+    {
+        Ok(tree) => tree,
+        Err(error) => {
+            // serde_json stops recursing at 128 levels: reached only when
+            // max_depth is set above that, it is the depth limit too.
+            if error.to_string().starts_with("recursion limit") {
+                if !reader.depth_exceeded {
+                    let message =
+                        format!("nesting is deeper than max_depth ({})", limits.max_depth);
+                    reader
+                        .out
+                        .push(Violation::new("", Code::LimitExceeded, message));
+                }
+            } else {
+                reader.out.push(syntax_violation(text, &error));
+            }
+            return None;
+        }
+    };
+    if let Err(error) = deserializer.end() {
+        reader.out.push(Violation::new(
+            "",
+            Code::TrailingGarbage,
+            format!(
+                "something follows the event (column {})",
+                error.column().max(1)
+            ),
+        ));
+    }
+    Some(tree)
+}
+
+/// The violation for a serde_json syntax error, with its column. `NaN` and
+/// the infinities, which some producers write, are named.
+fn syntax_violation(text: &str, error: &serde_json::Error) -> Violation {
+    let message = error.to_string();
+    let reason = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(reason, _)| reason);
+    // serde_json's column is the byte (from 1) where it stopped, on the line.
+    let line_start = text
+        .split('\n')
+        .take(error.line().saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    let at = (line_start + error.column().saturating_sub(1)).min(text.len());
+    let rest = text
+        .get(at.saturating_sub(1)..)
+        .or_else(|| text.get(at..))
+        .unwrap_or("");
+    let rest = rest.trim_start_matches([':', ',', '[', ' ', '\t', '\r', '\n']);
+    let non_finite = ["NaN", "Infinity", "-Infinity", "+Infinity"]
+        .into_iter()
+        .find(|word| rest.starts_with(word));
+    // Events are one line; a raw line break inside one moves serde_json to
+    // the next line, so the column is counted from the start of the input.
+    let column = at + 1;
+    let message = match non_finite {
+        Some(word) => format!("{word} is not a JSON number (column {column})"),
+        None if error.is_eof() => format!("the JSON ends too early (column {column})"),
+        None => format!("not JSON: {reason} (column {column})"),
+    };
+    Violation::new("", Code::NotJson, message)
+}
+
+/// The state shared by every level of one read.
+///
+/// Violations found inside a value get pointers relative to that value; each
+/// container prefixes its key or index to them as the read returns, so that
+/// no path is kept while reading and keys are hashed once.
+struct Reader<'a> {
+    limits: &'a Limits,
+    out: &'a mut Vec<Violation>,
+    depth_exceeded: bool,
+}
+
+impl Reader<'_> {
+    /// A limit violation at `last` within the value being read.
+    fn limit(&mut self, last: Option<&str>, message: String) {
+        let mut pointer = String::new();
+        if let Some(last) = last {
+            push_token(&mut pointer, last);
+        }
+        self.out
+            .push(Violation::new(pointer, Code::LimitExceeded, message));
+    }
+
+    fn check_string(&mut self, s: &str, last: Option<&str>, what: &str) {
+        if s.len() > self.limits.max_string_len {
+            let message = format!(
+                "{what} is {} bytes long, more than max_string_len ({})",
+                s.len(),
+                self.limits.max_string_len
+            );
+            self.limit(last, message);
+        }
+    }
+
+    /// Puts `token` in front of the pointers of the violations from `mark`
+    /// on, which were found inside the value at `token`.
+    fn prefix(&mut self, mark: usize, token: &str) {
+        if let Some(found) = self.out.get_mut(mark..) {
+            let mut escaped = String::new();
+            for violation in found {
+                if escaped.is_empty() {
+                    push_token(&mut escaped, token);
+                }
+                violation.pointer.insert_str(0, &escaped);
+            }
+        }
+    }
+}
+
+/// Reads one value at `depth` (the event object is at depth 1).
+struct Node<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Value, E> {
+        // serde_json reads only finite numbers; anything else is its error.
+        Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        self.reader.check_string(s, None, "the string");
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        self.reader.check_string(&s, None, "the string");
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let reader = self.reader;
+        if self.depth > reader.limits.max_depth {
+            reader.depth_exceeded = true;
+            let message = format!(
+                "nesting is deeper than max_depth ({})",
+                reader.limits.max_depth
+            );
+            reader.limit(None, message);
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        let mut items = Vec::new();
+        loop {
+            let index = items.len();
+            if index == reader.limits.max_array_len {
+                // Only an element past the limit is a violation.
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    let message = format!(
+                        "the array has more than max_array_len ({}) elements",
+                        reader.limits.max_array_len
+                    );
+                    reader.limit(None, message);
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                }
+                break;
+            }
+            let mark = reader.out.len();
+            let item = seq.next_element_seed(Node {
+                reader: &mut *reader,
+                depth: self.depth + 1,
+            })?;
+            if reader.out.len() > mark {
+                reader.prefix(mark, &index.to_string());
+            }
+            match item {
+                Some(item) => items.push(item),
+                None => break,
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let reader = self.reader;
+        if self.depth > reader.limits.max_depth {
+            reader.depth_exceeded = true;
+            let message = format!(
+                "nesting is deeper than max_depth ({})",
+                reader.limits.max_depth
+            );
+            reader.limit(None, message);
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        // The event object almost always has most of its nine fields: made
+        // that size at once, it is never rehashed while it grows.
+        let mut object = if self.depth == 1 {
+            Map::with_capacity(super::TOP_LEVEL_FIELDS.len())
+        } else {
+            Map::new()
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            if object.len() == reader.limits.max_keys_per_object {
+                let message = format!(
+                    "the object has more than max_keys_per_object ({}) keys",
+                    reader.limits.max_keys_per_object
+                );
+                reader.limit(None, message);
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                break;
+            }
+            reader.check_string(&key, Some(&key), "the key");
+            match object.entry(key) {
+                Entry::Occupied(entry) => {
+                    let key = entry.key();
+                    let mut pointer = String::new();
+                    push_token(&mut pointer, key);
+                    reader.out.push(Violation::new(
+                        pointer,
+                        Code::DuplicateKey,
+                        format!("the key {key:?} appears more than once in the object"),
+                    ));
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Entry::Vacant(entry) => {
+                    let mark = reader.out.len();
+                    let value = map.next_value_seed(Node {
+                        reader: &mut *reader,
+                        depth: self.depth + 1,
+                    })?;
+                    if reader.out.len() > mark {
+                        reader.prefix(mark, entry.key());
+                    }
+                    entry.insert(value);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pointers and codes that reading `input` within `limits` reports.
+    fn found(input: &str, limits: Limits) -> Vec<(String, Code)> {
+        let mut out = Vec::new();
+        read(input.as_bytes(), &limits, &mut out);
+        out.into_iter().map(|v| (v.pointer, v.code)).collect()
+    }
+
+    fn at(pointer: &str, code: Code) -> (String, Code) {
+        (pointer.to_owned(), code)
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_every_depth() {
+        let limits = Limits::default();
+        assert_eq!(
+            found(r#"{"a":1,"a":2}"#, limits),
+            [at("/a", Code::DuplicateKey)]
+        );
+        assert_eq!(
+            found(r#"{"x":[{"b":1},{"b":1,"b":2}]}"#, limits),
+            [at("/x/1/b", Code::DuplicateKey)]
+        );
+        // Keys that only look alike are not duplicates.
+        assert_eq!(found(r#"{"a":1,"A":2,"a ":3}"#, limits), []);
+    }
+
+    #[test]
+    fn pointers_escape_slash_and_tilde() {
+        assert_eq!(
+            found(r#"{"a/b":{"~":1,"~":2}}"#, Limits::default()),
+            [at("/a~1b/~0", Code::DuplicateKey)]
+        );
+    }
+
+    #[test]
+    fn depth_counts_the_event_object_as_one() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert_eq!(found(r#"{"a":{"b":[]}}"#, limits), []);
+        assert_eq!(
+            found(r#"{"a":{"b":[[]]}}"#, limits),
+            [at("/a/b/0", Code::LimitExceeded)]
+        );
+    }
+
+    #[test]
+    fn nesting_far_past_every_bound_is_one_violation() {
+        // Deeper than serde_json's own 128 levels and than any stack would
+        // like: what lies past max_depth is skipped, not built.
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let limits = Limits {
+            max_event_bytes: 1 << 20,
+            ..Limits::default()
+        };
+        assert_eq!(found(&deep, limits).len(), 1);
+    }
+
+    #[test]
+    fn counts_stop_at_their_limits() {
+        let limits = Limits {
+            max_keys_per_object: 2,
+            max_array_len: 2,
+            max_string_len: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            found(r#"{"a":[1,2,3],"b":"abcd","c":1}"#, limits),
+            [
+                at("/a", Code::LimitExceeded),
+                at("/b", Code::LimitExceeded),
+                at("", Code::LimitExceeded)
+            ]
+        );
+        // The limits are inclusive.
+        assert_eq!(found(r#"{"a":[1,2],"b":"abc"}"#, limits), []);
+    }
+
+    #[test]
+    fn text_that_is_not_json_says_where() {
+        let limits = Limits::default();
+        let cases = [
+            ("", Code::NotJson, "the JSON ends too early"),
+            (
+                "{\"a\":NaN}",
+                Code::NotJson,
+                "NaN is not a JSON number (column 6)",
+            ),
+            ("[Infinity]", Code::NotJson, "Infinity is not a JSON number"),
+            (
+                "{} {}",
+                Code::TrailingGarbage,
+                "something follows the event (column 4)",
+            ),
+            ("{\"a\":\"\\ud800\"}", Code::NotJson, "not JSON"),
+            ("{\"a\":1e999}", Code::NotJson, "number out of range"),
+        ];
+        for (input, code, message) in cases {
+            let mut out = Vec::new();
+            read(input.as_bytes(), &limits, &mut out);
+            assert_eq!(out.len(), 1, "{input}: {out:?}");
+            assert_eq!(out[0].code, code, "{input}");
+            assert!(
+                out[0].message.contains(message),
+                "{input}: {}",
+                out[0].message
+            );
+        }
+        let mut out = Vec::new();
+        assert_eq!(read(b"{\"a\":\"\xc3\x28\"}", &limits, &mut out), None);
+        assert_eq!(out[0].code, Code::NotUtf8);
+        assert_eq!(out[0].message, "not valid UTF-8: invalid byte at column 7");
+    }
+}

@@ -1,0 +1,270 @@
+//! The validator's vectors under `tests/vectors/check/`, in the toml-test
+//! style: `valid/` holds events and the event each one normalises to,
+//! `invalid/` holds inputs and every violation they must get. A vector's
+//! `input` is the raw line (so malformed JSON can be written), or `input_hex`
+//! its bytes; `config` is a `ValidatorConfig` (defaults when absent), `mode`
+//! a shorthand for `config.mode`; `beyond_schema` names the rule of
+//! `BEYOND_SCHEMA` that a JSON Schema validator cannot see (the ajv test
+//! holds each such vector to it).
+
+use barg::validate::schema::BEYOND_SCHEMA;
+use barg::{Code, Validator, ValidatorConfig, Verdict, Violation};
+use serde_json::{Value, json};
+
+use crate::util::{Vector, barg, blessing, received, stdout, vectors, write_vector};
+
+/// The bytes a vector feeds the validator.
+pub fn input_bytes(doc: &Value) -> Vec<u8> {
+    if let Some(hex) = doc["input_hex"].as_str() {
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("input_hex is hex"))
+            .collect();
+    }
+    doc["input"]
+        .as_str()
+        .expect("input is a raw string")
+        .as_bytes()
+        .to_vec()
+}
+
+fn config(doc: &Value) -> ValidatorConfig {
+    let mut config: Value = doc.get("config").cloned().unwrap_or_else(|| json!({}));
+    if let Some(mode) = doc.get("mode") {
+        config["mode"] = mode.clone();
+    }
+    serde_json::from_value(config).expect("vector config is a ValidatorConfig")
+}
+
+fn violations(list: &[Violation]) -> Value {
+    list.iter()
+        .map(|v| json!({ "pointer": v.pointer, "code": v.code, "message": v.message }))
+        .collect()
+}
+
+/// What one vector produces.
+fn run(doc: &Value) -> (Verdict, Value) {
+    let verdict = Validator::new(config(doc)).check(&input_bytes(doc), received());
+    let got = json!({
+        "event": verdict.event.as_ref().map(|e| serde_json::to_value(e).expect("json")),
+        "violations": violations(&verdict.violations),
+        "warnings": violations(&verdict.warnings),
+    });
+    (verdict, got)
+}
+
+fn check_group(group: &str, valid: bool) {
+    let mut failures = Vec::new();
+    for Vector {
+        name,
+        path,
+        mut doc,
+    } in vectors(&format!("check/{group}"))
+    {
+        let (verdict, got) = run(&doc);
+        if verdict.is_valid() != valid {
+            failures.push(format!(
+                "{name}: in {group}/ but the validator says {}: {}",
+                if verdict.is_valid() {
+                    "valid"
+                } else {
+                    "invalid"
+                },
+                got["violations"]
+            ));
+        }
+        assert_eq!(
+            verdict.event.is_some(),
+            verdict.is_valid(),
+            "{name}: an event exactly when valid"
+        );
+        if let Some(rule) = doc.get("beyond_schema").and_then(Value::as_str) {
+            assert!(
+                BEYOND_SCHEMA.iter().any(|(known, _)| *known == rule),
+                "{name}: beyond_schema {rule:?} is not a rule of BEYOND_SCHEMA"
+            );
+        }
+        if blessing() {
+            doc["expect"] = got;
+            write_vector(&path, &doc);
+        } else if doc["expect"] != got {
+            failures.push(format!(
+                "{name}:\n  expected {}\n  got      {got}",
+                doc["expect"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn valid_vectors() {
+    check_group("valid", true);
+}
+
+#[test]
+fn invalid_vectors() {
+    check_group("invalid", false);
+}
+
+#[test]
+fn every_code_has_a_vector() {
+    let mut seen = std::collections::BTreeSet::new();
+    for vector in vectors("check/invalid") {
+        let (verdict, _) = run(&vector.doc);
+        seen.extend(verdict.violations.iter().map(|v| v.code));
+    }
+    let missing: Vec<Code> = Code::ALL
+        .into_iter()
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without an invalid vector: {missing:?}"
+    );
+}
+
+#[test]
+fn the_examples_are_valid_and_normalise_to_themselves() {
+    let text = std::fs::read_to_string(crate::util::root().join("examples/events.ndjson"))
+        .expect("examples");
+    let validator = Validator::default();
+    for (number, line) in text.lines().enumerate() {
+        let verdict = validator.check(line.as_bytes(), received());
+        assert!(
+            verdict.is_valid(),
+            "line {}: {:?}",
+            number + 1,
+            verdict.violations
+        );
+        let event = verdict.event.expect("an event");
+        assert_eq!(serde_json::to_string(&event).expect("json"), line);
+    }
+}
+
+#[test]
+fn validator_agrees_with_the_strict_parse_on_valid_events() {
+    // Every valid vector is also an event to `Event::from_json`, and the same.
+    for vector in vectors("check/valid") {
+        if vector.doc.get("mode").is_some() {
+            continue;
+        }
+        let (verdict, _) = run(&vector.doc);
+        let text = String::from_utf8(input_bytes(&vector.doc)).expect("utf-8");
+        let parsed = barg::Event::from_json(&text, received()).expect("from_json reads it");
+        assert_eq!(verdict.event, Some(parsed), "{}", vector.name);
+    }
+}
+
+#[test]
+fn check_command_prints_line_pointer_message() {
+    let input = "{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\"}\n\nnot json\n{\"level\":\"LOUD\",\"logger\":\"a..b\",\"message\":\"m\"}\n";
+    let output = barg(&["check"], input);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("3: not JSON: expected ident (column 2)"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("4: /level: unknown level \"LOUD\""),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].starts_with("4: /logger: logger name \"a..b\""),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn check_command_json_and_lenient() {
+    let input = "{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\",\"host\":\"h\"}\n";
+    let strict = barg(&["check", "--json"], input);
+    assert_eq!(strict.status.code(), Some(1));
+    let report: Value = serde_json::from_str(stdout(&strict).trim()).expect("one JSON object");
+    assert_eq!(report["line"], 1);
+    assert_eq!(report["pointer"], "/host");
+    assert_eq!(report["code"], "unknown_field");
+    assert_eq!(report["severity"], "error");
+    let lenient = barg(&["check", "--json", "--lenient"], input);
+    assert_eq!(lenient.status.code(), Some(0));
+    let report: Value = serde_json::from_str(stdout(&lenient).trim()).expect("one JSON object");
+    assert_eq!(report["severity"], "warning");
+    let valid = barg(
+        &["check"],
+        "{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\"}\n",
+    );
+    assert_eq!(valid.status.code(), Some(0));
+    assert_eq!(stdout(&valid), "");
+}
+
+#[test]
+fn check_command_reports_a_long_line_without_holding_it() {
+    // 1 MiB on one line, then a valid event: the long line is one limit
+    // violation with its true size, the next line is still read.
+    let long = format!("{{\"message\":\"{}\"}}", "x".repeat(1 << 20));
+    let input = format!("{long}\n{{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\"}}\n");
+    let output = barg(&["check", "--json"], &input);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let reports: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(reports.len(), 1, "{text}");
+    assert_eq!(reports[0]["line"], 1);
+    assert_eq!(reports[0]["code"], "limit_exceeded");
+    let size = long.len();
+    assert!(
+        reports[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("{size} bytes"))),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_command_names_files_and_fails_on_missing_ones() {
+    let output = barg(
+        &["check", "examples/events.ndjson", "no/such/file.ndjson"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn check_command_keeps_one_violation_per_line() {
+    // A key with a line break and an escape sequence: the pointer is quoted
+    // from the input, and still printed on one line.
+    let input =
+        "{\"level\":\"INFO\",\"logger\":\"core\",\"message\":\"m\",\"a\\nb\\u001b[31m\":1}\n";
+    let output = barg(&["check"], input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("1: /a\\nb\\x1b[31m: unknown field"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn validator_agrees_with_the_strict_parse_on_the_format_vectors() {
+    // The format vectors were written for `Event::from_json`; the validator
+    // gives every one of them the same verdict, and the same event.
+    for vector in vectors("format") {
+        let line = crate::util::input_line(&vector.doc);
+        let verdict = Validator::default().check(line.as_bytes(), received());
+        let parsed = barg::Event::from_json(&line, received());
+        assert_eq!(
+            verdict.is_valid(),
+            parsed.is_ok(),
+            "{}: {:?}",
+            vector.name,
+            verdict.violations
+        );
+        assert_eq!(verdict.event, parsed.ok(), "{}", vector.name);
+    }
+}
