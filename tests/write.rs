@@ -584,7 +584,7 @@ fn over_long_line_is_rejected_and_the_next_lines_are_kept() {
             .trim_end(),
     )
     .expect("one json line");
-    assert_eq!(rejected["violations"][0]["code"], "too_long");
+    assert_eq!(rejected["violations"][0]["code"], "limit_exceeded");
     assert_eq!(rejected["input_bytes"], long.len());
     assert_eq!(rejected["input"].as_str().map(str::len), Some(4096));
 }

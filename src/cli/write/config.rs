@@ -149,6 +149,13 @@ pub struct Config {
     /// The HTTP ingest.
     #[serde(default)]
     pub http: Http,
+    /// How lines are validated: `mode` (`strict` by default) and `limits`.
+    #[serde(default)]
+    pub validation: barg::ValidatorConfig,
+    /// How events are sanitized: extra and allowed keys, the replacement,
+    /// card display, email masking, disabled rules, limits.
+    #[serde(default)]
+    pub sanitizer: barg::SanitizerConfig,
     /// The log files.
     #[serde(default)]
     pub files: Vec<barg::FileRoute>,
@@ -280,6 +287,8 @@ impl Config {
             listen: Vec::new(),
             max_clients: defaults::MAX_CLIENTS,
             http: Http::default(),
+            validation: barg::ValidatorConfig::default(),
+            sanitizer: barg::SanitizerConfig::default(),
             files: RouteTable::seed(Level::Info).files,
         }
     }
@@ -354,6 +363,9 @@ impl Config {
     /// Every value that cannot work, each naming its key.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        if let Err(error) = barg::Sanitizer::new(&self.sanitizer) {
+            problems.push(format!("sanitizer: {error}"));
+        }
         let mut check = |ok: bool, problem: &str| {
             if !ok {
                 problems.push(problem.to_owned());

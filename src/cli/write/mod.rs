@@ -155,6 +155,12 @@ pub fn run(args: WriteArgs) -> ExitCode {
         queue,
         admission: Admission {
             max_line_bytes: config.max_line_bytes,
+            validator: Arc::new(barg::Validator::new(config.validation)),
+            // `Config::problems` has built this sanitizer once already.
+            sanitizer: match barg::Sanitizer::new(&config.sanitizer) {
+                Ok(sanitizer) => Arc::new(sanitizer),
+                Err(error) => return fail(&format!("sanitizer: {error}")),
+            },
         },
         metrics: metrics.clone(),
         stopping: stopping.clone(),

@@ -2,21 +2,21 @@
 //! rejection, and the framing that cuts streams into lines.
 //!
 //! Every source (stdin, Unix and TCP streams, HTTP) calls [`Admission::admit`]
-//! and nothing else, so the pipeline's first three steps — parse, validate
-//! (strict), sanitize — change here and only here. Today `admit` checks the
-//! size and UTF-8 and parses with `Event::from_json`. The validator replaces
-//! the parse (`Validator::check(input, received)` gives an event and its
-//! violations, which map one to one onto [`Violation`]); the sanitizer then
-//! runs on the admitted event (`Sanitizer::sanitize(&mut event)`) and, for a
-//! rejection, on the input kept for `rejected.log` (`sanitize_value`).
+//! and nothing else, so the pipeline's first steps happen here and only here:
+//! the validator (strict by default) reads the line and gives the event or
+//! every violation; the sanitizer then redacts the admitted event, or, for a
+//! rejection, the input kept for `rejected.log`, so that a secret in a line
+//! that failed validation never reaches the disk either.
 
-use barg::{Event, Timestamp};
+use std::sync::Arc;
+
+use barg::{Event, Sanitizer, Timestamp, Validator};
 use serde::Serialize;
 
 /// How much of a rejected line `rejected.log` keeps.
 pub const KEPT_INPUT_BYTES: usize = 4096;
 
-/// One thing wrong with an input, in the validator's shape: where (a JSON
+/// One thing wrong with an input, as the validator says it: where (a JSON
 /// pointer into the input, empty for the whole line), a stable code, and a
 /// sentence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,6 +39,16 @@ impl Violation {
     }
 }
 
+impl From<barg::Violation> for Violation {
+    fn from(violation: barg::Violation) -> Violation {
+        Violation {
+            pointer: violation.pointer,
+            code: violation.code.to_string(),
+            message: violation.message,
+        }
+    }
+}
+
 /// A line that did not become an event: why, and what of it goes to
 /// `rejected.log`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -49,9 +59,8 @@ pub struct Rejected {
     pub source: &'static str,
     /// Everything wrong with it.
     pub violations: Vec<Violation>,
-    /// The input as text, cut to [`KEPT_INPUT_BYTES`], invalid UTF-8 replaced.
-    // Once the sanitizer exists, this is the sanitized input: parsed as JSON
-    // when it parses and passed through `sanitize_value`, else scanned as text.
+    /// The input, sanitized, cut to [`KEPT_INPUT_BYTES`], invalid UTF-8
+    /// replaced.
     pub input: String,
     /// The input's full length in bytes.
     pub input_bytes: u64,
@@ -71,48 +80,39 @@ impl Rejected {
 pub type Admitted = Result<Event, Rejected>;
 
 /// The admission rules: one per writer, shared by every source.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Admission {
     /// The longest line taken, in bytes, without its line break.
     pub max_line_bytes: usize,
+    /// Reads and checks each line.
+    pub validator: Arc<Validator>,
+    /// Redacts what is admitted and what is rejected.
+    pub sanitizer: Arc<Sanitizer>,
 }
 
 impl Admission {
-    /// Parse → validate → sanitize one line (without its line break).
+    /// Validate → sanitize one line (without its line break).
     pub fn admit(&self, line: &[u8], received: Timestamp, source: &'static str) -> Admitted {
         if line.len() > self.max_line_bytes {
             return Err(self.too_long(line, line.len() as u64, received, source));
         }
-        let text = match std::str::from_utf8(line) {
-            Ok(text) => text,
-            Err(error) => {
-                return Err(rejected(
-                    line,
-                    line.len() as u64,
-                    received,
-                    source,
-                    Violation::whole(
-                        "utf8",
-                        format!("not valid UTF-8 at byte {}", error.valid_up_to()),
-                    ),
-                ));
+        let verdict = self.validator.check(line, received);
+        match verdict.event {
+            Some(mut event) => {
+                self.sanitizer.sanitize(&mut event);
+                Ok(event)
             }
-        };
-        // The validator takes over here: it parses strictly and returns every
-        // violation instead of serde's first error.
-        match Event::from_json(text, received) {
-            // The sanitizer runs here, on the admitted event.
-            Ok(event) => Ok(event),
-            Err(error) => {
-                let message = error.to_string();
-                Err(rejected(
-                    line,
-                    line.len() as u64,
-                    received,
-                    source,
-                    Violation::whole("invalid", message),
-                ))
-            }
+            None => Err(self.rejected(
+                line,
+                line.len() as u64,
+                received,
+                source,
+                verdict
+                    .violations
+                    .into_iter()
+                    .map(Violation::from)
+                    .collect(),
+            )),
         }
     }
 
@@ -125,37 +125,57 @@ impl Admission {
         received: Timestamp,
         source: &'static str,
     ) -> Rejected {
-        rejected(
-            prefix,
-            len,
+        let violation = Violation::whole(
+            "limit_exceeded",
+            format!(
+                "line of {len} bytes is over the limit of {} bytes",
+                self.max_line_bytes
+            ),
+        );
+        self.rejected(prefix, len, received, source, vec![violation])
+    }
+
+    /// A rejection whose kept input is sanitized: as JSON when the input
+    /// parses, so that sensitive keys are found too, else as text.
+    fn rejected(
+        &self,
+        input: &[u8],
+        len: u64,
+        received: Timestamp,
+        source: &'static str,
+        violations: Vec<Violation>,
+    ) -> Rejected {
+        let text = String::from_utf8_lossy(input);
+        let sanitized = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(mut value) => {
+                self.sanitizer.sanitize_value(&mut value);
+                value.to_string()
+            }
+            Err(_) => self
+                .sanitizer
+                .sanitize_text(&text)
+                .unwrap_or_else(|| text.into_owned()),
+        };
+        Rejected {
             received,
             source,
-            Violation::whole(
-                "too_long",
-                format!(
-                    "line of {len} bytes is over the limit of {} bytes",
-                    self.max_line_bytes
-                ),
-            ),
-        )
+            violations,
+            input: cut(sanitized, KEPT_INPUT_BYTES),
+            input_bytes: len,
+        }
     }
 }
 
-fn rejected(
-    input: &[u8],
-    len: u64,
-    received: Timestamp,
-    source: &'static str,
-    violation: Violation,
-) -> Rejected {
-    let kept = &input[..input.len().min(KEPT_INPUT_BYTES)];
-    Rejected {
-        received,
-        source,
-        violations: vec![violation],
-        input: String::from_utf8_lossy(kept).into_owned(),
-        input_bytes: len,
+/// `text` cut to at most `max` bytes, at a character boundary.
+fn cut(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
     }
+    text
 }
 
 /// A piece of a stream, as [`Lines`] cuts it.
@@ -351,19 +371,25 @@ mod tests {
         assert_eq!(seen.len(), 1);
     }
 
+    fn admission() -> Admission {
+        Admission {
+            max_line_bytes: 200,
+            validator: Arc::new(Validator::new(barg::ValidatorConfig::default())),
+            sanitizer: Arc::new(Sanitizer::default()),
+        }
+    }
+
     #[test]
     fn admission_rejects_with_violations() {
-        let admission = Admission {
-            max_line_bytes: 200,
-        };
+        let admission = admission();
         let at = Timestamp::parse("2025-12-26T00:00:00Z").unwrap();
         let ok = br#"{"level":"INFO","logger":"a","message":"m"}"#;
         assert!(admission.admit(ok, at, "stdin").is_ok());
         let cases: &[(&[u8], &str)] = &[
-            (b"{not json", "invalid"),
-            (b"\xff\xfe", "utf8"),
-            (br#"{"level":"INFO","logger":"a"}"#, "invalid"),
-            (&[b' '; 201], "too_long"),
+            (b"{not json", "not_json"),
+            (b"\xff\xfe", "not_utf8"),
+            (br#"{"level":"INFO","logger":"a"}"#, "missing_field"),
+            (&[b' '; 201], "limit_exceeded"),
         ];
         for (input, code) in cases {
             let rejected = admission.admit(input, at, "stdin").unwrap_err();
@@ -375,5 +401,31 @@ mod tests {
             assert_eq!(back["violations"][0]["code"], *code);
             assert_eq!(back["received"], "2025-12-26T00:00:00.000000Z");
         }
+    }
+
+    #[test]
+    fn admitted_and_rejected_lines_are_sanitized() {
+        let admission = admission();
+        let at = Timestamp::parse("2025-12-26T00:00:00Z").unwrap();
+        let ok = br#"{"level":"INFO","logger":"a","message":"card 4111 1111 1111 1111","extra_data":{"password":"hunter2"}}"#;
+        let event = admission.admit(ok, at, "stdin").unwrap();
+        assert_eq!(event.message, "card [REDACTED]");
+        assert_eq!(event.extra_data["password"], "[REDACTED]");
+        let bad = br#"{"level":"LOUD","logger":"a","message":"4111111111111111","extra_data":{"password":"hunter2"}}"#;
+        let rejected = admission.admit(bad, at, "stdin").unwrap_err();
+        assert!(!rejected.input.contains("hunter2"), "{}", rejected.input);
+        assert!(
+            !rejected.input.contains("4111111111111111"),
+            "{}",
+            rejected.input
+        );
+        assert_eq!(rejected.violations[0].code, "unknown_level");
+        let not_json = b"password=hunter2 card 4111111111111111 {";
+        let rejected = admission.admit(not_json, at, "stdin").unwrap_err();
+        assert!(
+            !rejected.input.contains("4111111111111111"),
+            "{}",
+            rejected.input
+        );
     }
 }
