@@ -19,7 +19,9 @@ use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::route::RouteTable;
+use crate::kind::{Analytics, ApiError, DbStats, HttpRequest, SecurityEvent, Thresholds, UserAction};
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
+use crate::validate::{Validator, ValidatorConfig, Verdict};
 use crate::timestamp::{Timestamp, parse_offset};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -56,6 +58,33 @@ extern "C" {
     /// Any JSON value, or JSON text.
     #[wasm_bindgen(typescript_type = "JsonValue")]
     pub type JsonArg;
+    /// The validator's configuration.
+    #[wasm_bindgen(typescript_type = "ValidatorConfig")]
+    pub type ValidatorConfigArg;
+    /// The options of the whole pipeline.
+    #[wasm_bindgen(typescript_type = "PipelineOptions")]
+    pub type PipelineOptionsArg;
+    /// The fields of an analytics event.
+    #[wasm_bindgen(typescript_type = "Analytics")]
+    pub type AnalyticsArg;
+    /// The fields of an audit-trail entry.
+    #[wasm_bindgen(typescript_type = "UserAction")]
+    pub type UserActionArg;
+    /// The fields of a security event, with its description.
+    #[wasm_bindgen(typescript_type = "SecurityEvent & { description: string }")]
+    pub type SecurityEventArg;
+    /// The fields of an API error.
+    #[wasm_bindgen(typescript_type = "ApiError")]
+    pub type ApiErrorArg;
+    /// The fields of an HTTP request.
+    #[wasm_bindgen(typescript_type = "HttpRequest")]
+    pub type HttpRequestArg;
+    /// The fields of database statistics (`flagged` is computed).
+    #[wasm_bindgen(typescript_type = "Omit<DbStats, \"flagged\">")]
+    pub type DbStatsArg;
+    /// The limits of the seed's monitoring.
+    #[wasm_bindgen(typescript_type = "Thresholds")]
+    pub type ThresholdsArg;
 }
 
 /// A readable JS `Error` from any error of the core.
@@ -468,4 +497,191 @@ impl Sanitizer {
         let report = self.core.sanitize_value(&mut value);
         sanitized_value(&value, &report)
     }
+}
+
+fn verdict_json(verdict: &Verdict) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    object.insert("valid".into(), verdict.is_valid().into());
+    if let Some(event) = &verdict.event {
+        object.insert("event".into(), event_json(event));
+    }
+    object.insert("violations".into(), serde_json::json!(verdict.violations));
+    object.insert("warnings".into(), serde_json::json!(verdict.warnings));
+    serde_json::Value::Object(object)
+}
+
+/// The event as the JSON format writes it, as a JSON tree.
+fn event_json(event: &Event) -> serde_json::Value {
+    serde_json::from_str(&Formatter::new(Format::Json).format(event)).unwrap_or_default()
+}
+
+fn to_js(value: &serde_json::Value) -> Result<JsValue, JsError> {
+    js_value(&value.to_string())
+}
+
+/// Checks an untrusted event: every violation with its JSON Pointer, code
+/// and message, and the normalised event when there is none. A failed
+/// validation is data, not an exception.
+#[wasm_bindgen(unchecked_return_type = "Verdict")]
+pub fn validate(input: &EventArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
+    let config: ValidatorConfig = self::options(options.as_deref())?;
+    let text = json_text(input, "the event")?;
+    to_js(&verdict_json(&Validator::new(config).check(text.as_bytes(), now())))
+}
+
+/// [`validate`] over many events, crossing into wasm once.
+#[wasm_bindgen(js_name = validateBatch, unchecked_return_type = "Verdict[]")]
+pub fn validate_batch(inputs: &BatchArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
+    let validator = Validator::new(self::options(options.as_deref())?);
+    let received = now();
+    let verdicts: Vec<serde_json::Value> = batch_items(inputs)?
+        .iter()
+        .map(|text| verdict_json(&validator.check(text.as_bytes(), received)))
+        .collect();
+    to_js(&serde_json::Value::Array(verdicts))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct PipelineOptions {
+    validation: ValidatorConfig,
+    sanitizer: SanitizerConfig,
+    format: Option<Format>,
+    zone: Option<String>,
+}
+
+/// Validate, sanitize and (optionally) format, with everything compiled
+/// once: the path every event takes before it leaves a page.
+#[wasm_bindgen]
+pub struct Pipeline {
+    validator: Validator,
+    sanitizer: CoreSanitizer,
+    formatter: Option<Formatter>,
+}
+
+#[wasm_bindgen]
+impl Pipeline {
+    /// Compiles the options; throws on a bad sanitizer configuration.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<PipelineOptionsArg>) -> Result<Pipeline, JsError> {
+        let options: PipelineOptions = self::options(options.as_deref())?;
+        let mut formatter = options.format.map(Formatter::new);
+        if let (Some(f), Some(zone)) = (formatter.as_mut(), &options.zone) {
+            *f = f.in_zone(parse_offset(zone).map_err(into_error)?);
+        }
+        Ok(Pipeline {
+            validator: Validator::new(options.validation),
+            sanitizer: CoreSanitizer::new(&options.sanitizer).map_err(into_error)?,
+            formatter,
+        })
+    }
+
+    /// One event through the pipeline: `{ valid, event, line, violations,
+    /// warnings, redactions }`, the event sanitized.
+    #[wasm_bindgen(unchecked_return_type = "Prepared")]
+    pub fn prepare(&self, input: &EventArg) -> Result<JsValue, JsError> {
+        let text = json_text(input, "the event")?;
+        to_js(&self.prepared(&text, now()))
+    }
+
+    /// [`Pipeline::prepare`] over many events, crossing into wasm once.
+    #[wasm_bindgen(js_name = prepareBatch, unchecked_return_type = "Prepared[]")]
+    pub fn prepare_batch(&self, inputs: &BatchArg) -> Result<JsValue, JsError> {
+        let received = now();
+        let all: Vec<serde_json::Value> = batch_items(inputs)?
+            .iter()
+            .map(|text| self.prepared(text, received))
+            .collect();
+        to_js(&serde_json::Value::Array(all))
+    }
+
+    fn prepared(&self, text: &str, received: Timestamp) -> serde_json::Value {
+        let mut verdict = self.validator.check(text.as_bytes(), received);
+        let report = match verdict.event.as_mut() {
+            Some(event) => self.sanitizer.sanitize(event),
+            None => Report::default(),
+        };
+        let mut out = verdict_json(&verdict);
+        if let (Some(event), Some(formatter), serde_json::Value::Object(map)) =
+            (&verdict.event, &self.formatter, &mut out)
+        {
+            map.insert("line".into(), formatter.format(event).into());
+        }
+        if let serde_json::Value::Object(map) = &mut out {
+            map.insert("redactions".into(), serde_json::json!(report.redactions));
+        }
+        out
+    }
+}
+
+/// [`Pipeline::prepare`] with options compiled for this one call.
+#[wasm_bindgen(unchecked_return_type = "Prepared")]
+pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<JsValue, JsError> {
+    Pipeline::new(options)?.prepare(input)
+}
+
+/// Reads a kind's fields from a JS object.
+fn fields<T: for<'de> Deserialize<'de>>(input: &JsValue, what: &str) -> Result<T, JsError> {
+    serde_json::from_str(&json_text(input, what)?).map_err(|e| into_error(format!("{what}: {e}")))
+}
+
+/// The seed's `log_analytics_event`.
+#[wasm_bindgen(js_name = analyticsEvent, unchecked_return_type = "Event")]
+pub fn analytics_event(fields: &AnalyticsArg) -> Result<JsValue, JsError> {
+    event_value(&self::fields::<Analytics>(fields, "the analytics event")?.into_event(now()))
+}
+
+/// The seed's `log_user_action`: an audit-trail entry.
+#[wasm_bindgen(js_name = userAction, unchecked_return_type = "Event")]
+pub fn user_action(fields: &UserActionArg) -> Result<JsValue, JsError> {
+    event_value(&self::fields::<UserAction>(fields, "the user action")?.into_event(now()))
+}
+
+/// The seed's `log_security_event`; the level follows the severity.
+#[wasm_bindgen(js_name = securityEvent, unchecked_return_type = "Event")]
+pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
+    let mut value: serde_json::Value = self::fields(fields, "the security event")?;
+    let description = match value.as_object_mut().and_then(|o| o.remove("description")) {
+        Some(serde_json::Value::String(text)) => text,
+        _ => return Err(into_error("the security event: a description (a string) is required")),
+    };
+    let mut event: SecurityEvent =
+        serde_json::from_value(value).map_err(|e| into_error(format!("the security event: {e}")))?;
+    event.description = description;
+    event_value(&event.into_event(now()))
+}
+
+/// The seed's `log_api_error`.
+#[wasm_bindgen(js_name = apiError, unchecked_return_type = "Event")]
+pub fn api_error(fields: &ApiErrorArg) -> Result<JsValue, JsError> {
+    event_value(&self::fields::<ApiError>(fields, "the API error")?.into_event(now()))
+}
+
+/// The seed's request log: the request's event and, past the slow-request
+/// threshold, the `Slow request detected` warning.
+#[wasm_bindgen(js_name = httpRequest, unchecked_return_type = "Event[]")]
+pub fn http_request(fields: &HttpRequestArg, thresholds: Option<ThresholdsArg>) -> Result<JsValue, JsError> {
+    let thresholds: Thresholds = options(thresholds.as_deref())?;
+    let events = self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
+    let all: Vec<serde_json::Value> = events.into_vec().iter().map(event_json).collect();
+    to_js(&serde_json::Value::Array(all))
+}
+
+/// The seed's database statistics, flagged past the thresholds.
+#[wasm_bindgen(js_name = dbStats, unchecked_return_type = "Event")]
+pub fn db_stats(fields: &DbStatsArg, thresholds: Option<ThresholdsArg>) -> Result<JsValue, JsError> {
+    let thresholds: Thresholds = options(thresholds.as_deref())?;
+    let mut value: serde_json::Value = self::fields(fields, "the database stats")?;
+    if let Some(object) = value.as_object_mut() {
+        object.entry("flagged").or_insert(false.into());
+    }
+    let stats: DbStats =
+        serde_json::from_value(value).map_err(|e| into_error(format!("the database stats: {e}")))?;
+    event_value(&stats.into_event(now(), &thresholds))
+}
+
+/// A plain log record: an event with the time now when it has none.
+#[wasm_bindgen(js_name = logRecord, unchecked_return_type = "Event")]
+pub fn log_record(input: &EventArg) -> Result<JsValue, JsError> {
+    parse_event(input)
 }

@@ -32,3 +32,22 @@ export type RuleName = "sensitive_key" | "card_number" | "jwt" | "auth_credentia
 export interface Redaction { path: string; rule: RuleName }
 /** A sanitized value and what was changed. */
 export interface Sanitized { value: JsonValue; redactions: Redaction[] }
+/** A stable name for what is wrong with an input. */
+export type Code = "not_utf8" | "not_json" | "trailing_garbage" | "duplicate_key" | "limit_exceeded" | "wrong_type" | "missing_field" | "unknown_field" | "unknown_level" | "bad_logger" | "bad_timestamp" | "unknown_value" | "out_of_range" | "level_mismatch";
+/** One thing wrong with an input: where (a JSON Pointer), what, and why. */
+export interface Violation { pointer: string; code: Code; message: string }
+/** The validator's verdict: the normalised event exactly when valid. */
+export interface Verdict { valid: boolean; event?: Event; violations: Violation[]; warnings: Violation[] }
+/** The validator's configuration. */
+export interface ValidatorConfig {
+  /** `lenient` makes unknown fields warnings. */
+  mode?: "strict" | "lenient";
+  /** Bounds on one event. */
+  limits?: { max_event_bytes?: number; max_depth?: number; max_string_len?: number; max_keys_per_object?: number; max_array_len?: number };
+}
+/** Options of `prepare` and `Pipeline`. */
+export interface PipelineOptions { validation?: ValidatorConfig; sanitizer?: SanitizerConfig; format?: Format; zone?: string }
+/** An event after validation, sanitization and formatting. */
+export interface Prepared extends Verdict { line?: string; redactions: Redaction[] }
+/** The limits past which the seed's monitoring speaks up. */
+export interface Thresholds { slow_request_ms?: number; db_query_count?: number; db_total_time_ms?: number }

@@ -39,7 +39,7 @@ function expected(line) {
   writeFileSync(config, JSON.stringify({ extra_keys: [SETTINGS.keys], card_display: SETTINGS.card }));
   const violations = native(["check", "--json"], line + "\n")
     .split("\n").filter(Boolean).map((l) => JSON.parse(l))
-    .map((v) => ({ pointer: v.pointer, code: v.code, kind: v.severity }));
+    .map((v) => ({ pointer: v.pointer, code: v.code, kind: v.severity === "error" ? "violation" : v.severity }));
   const valid = !violations.some((v) => v.kind === "violation");
   if (!valid) {
     return { violations, valid, lines: null, routes: ["rejected.log"], redactions: null };

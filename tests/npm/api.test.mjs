@@ -110,3 +110,68 @@ test("an operation timer records success and failure once", async () => {
   assert.equal(failed.extra_data.error_type, "TypeError");
   assert.equal(failed.extra_data.error, "bad image");
 });
+
+test("validate returns every violation as data, never an exception", () => {
+  const verdict = barg.validate({ level: "LOUD", logger: "security", message: "m", extra_data: { event_type: "x", severity: "extreme" } });
+  assert.equal(verdict.valid, false);
+  assert.equal(verdict.event, undefined);
+  const found = verdict.violations.map((v) => `${v.pointer} ${v.code}`);
+  assert.deepEqual(found, ["/level unknown_level", "/extra_data/severity unknown_value"]);
+  assert.ok(verdict.violations.every((v) => v.message.length > 0));
+  assert.equal(barg.validate("{not json").violations[0].code, "not_json");
+  const ok = barg.validate(JSON.stringify(event));
+  assert.equal(ok.valid, true);
+  assert.equal(ok.event.level, "INFO");
+  const lenient = barg.validate({ ...event, extra: 1 }, { mode: "lenient" });
+  assert.equal(lenient.valid, true);
+  assert.equal(lenient.warnings[0].code, "unknown_field");
+  assert.equal(barg.validateBatch([event, { level: "INFO" }]).map((v) => v.valid).join(), "true,false");
+});
+
+test("sanitize redacts secrets and reports where, never what", () => {
+  const dirty = { ...event, message: "card 4111 1111 1111 1111", extra_data: { request_data: { password: "hunter2", cardNumber: "6037991234567892" } } };
+  const { value, redactions } = barg.sanitize(dirty, { card_display: "last4" });
+  assert.equal(value.message, "card [CARD ****1111]");
+  assert.equal(value.extra_data.request_data.password, "[REDACTED]");
+  assert.ok(!JSON.stringify(value).includes("hunter2"));
+  assert.ok(!JSON.stringify(redactions).includes("hunter2"));
+  assert.deepEqual(redactions.map((r) => r.path).sort(), ["/extra_data/request_data/cardNumber", "/extra_data/request_data/password", "/message"]);
+  assert.throws(() => barg.sanitize(event, { disabled_rules: ["nope"] }), /nope/);
+  const sanitizer = new barg.Sanitizer({ extra_keys: ["national_id"] });
+  assert.equal(sanitizer.sanitize({ national_id: "0012345678" }).value.national_id, "[REDACTED]");
+});
+
+test("a Pipeline validates, sanitizes and formats in one call", () => {
+  const pipeline = new barg.Pipeline({ format: "simple", sanitizer: { card_display: "last4" } });
+  const prepared = pipeline.prepare({ ...event, message: "paid with 4111111111111111" });
+  assert.equal(prepared.valid, true);
+  assert.equal(prepared.line, "[INFO] 2025-12-26 10:30:45 stories.generation | paid with [CARD ****1111]");
+  assert.deepEqual(prepared.redactions, [{ path: "/message", rule: "card_number" }]);
+  const batch = pipeline.prepareBatch([event, { level: "INFO", logger: "a" }]);
+  assert.equal(batch[1].valid, false);
+  assert.equal(batch[1].line, undefined);
+  assert.equal(barg.prepare(event, { format: "json" }).line, barg.format(event, "json"));
+});
+
+test("every kind has a constructor", () => {
+  const a = barg.analyticsEvent({ event_name: "story_started", event_category: "stories", user_id: 123, properties: { template_id: 42 } });
+  assert.equal(a.message, "Analytics: stories.story_started");
+  assert.equal(a.logger, "analytics");
+  const u = barg.userAction({ action: "story_completed", user_id: 5, user_email: "a@example.ir", story_id: 9 });
+  assert.equal(u.logger, "audit");
+  assert.equal(u.extra_data.story_id, 9);
+  const s = barg.securityEvent({ event_type: "auth_failure", severity: "high", description: "Failed login", ip_address: "5.1.2.3" });
+  assert.deepEqual([s.logger, s.level, s.message], ["security", "ERROR", "Failed login"]);
+  assert.throws(() => barg.securityEvent({ event_type: "x", severity: "low" }), /description/);
+  const e = barg.apiError({ error_type: "ValueError", error_message: "bad", path: "/api/x", method: "POST" });
+  assert.equal(e.level, "ERROR");
+  const r = barg.httpRequest({ method: "POST", path: "/api/stories/", status: 201, duration_ms: 1523.45 });
+  assert.equal(r.length, 2);
+  assert.equal(r[1].message, "Slow request detected: POST /api/stories/ took 1523.45ms");
+  assert.equal(barg.httpRequest({ method: "GET", path: "/", status: 503, duration_ms: 5 }, { slow_request_ms: 1 })[0].level, "ERROR");
+  const d = barg.dbStats({ query_count: 63, total_time_ms: 812.4, slowest_queries: [{ sql: "SELECT 1", time_ms: 30 }] });
+  assert.equal(d.level, "WARNING");
+  assert.equal(d.extra_data.flagged, true);
+  assert.equal(barg.logRecord({ level: "info", logger: "blog", message: "m" }).level, "INFO");
+  for (const made of [a, u, s, e, ...r, d]) assert.equal(barg.validate(made).valid, true, made.logger);
+});
