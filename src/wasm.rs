@@ -15,14 +15,16 @@ use wasm_bindgen::prelude::*;
 
 use crate::event::{Context, Event, ExtraData};
 use crate::format::{Format, Formatter};
+use crate::kind::{
+    Analytics, ApiError, DbStats, HttpRequest, SecurityEvent, Thresholds, UserAction,
+};
 use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::route::RouteTable;
-use crate::kind::{Analytics, ApiError, DbStats, HttpRequest, SecurityEvent, Thresholds, UserAction};
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
-use crate::validate::{Validator, ValidatorConfig, Verdict};
 use crate::timestamp::{Timestamp, parse_offset};
+use crate::validate::{Validator, ValidatorConfig, Verdict};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -526,12 +528,17 @@ fn to_js(value: &serde_json::Value) -> Result<JsValue, JsError> {
 pub fn validate(input: &EventArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
     let config: ValidatorConfig = self::options(options.as_deref())?;
     let text = json_text(input, "the event")?;
-    to_js(&verdict_json(&Validator::new(config).check(text.as_bytes(), now())))
+    to_js(&verdict_json(
+        &Validator::new(config).check(text.as_bytes(), now()),
+    ))
 }
 
 /// [`validate`] over many events, crossing into wasm once.
 #[wasm_bindgen(js_name = validateBatch, unchecked_return_type = "Verdict[]")]
-pub fn validate_batch(inputs: &BatchArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
+pub fn validate_batch(
+    inputs: &BatchArg,
+    options: Option<ValidatorConfigArg>,
+) -> Result<JsValue, JsError> {
     let validator = Validator::new(self::options(options.as_deref())?);
     let received = now();
     let verdicts: Vec<serde_json::Value> = batch_items(inputs)?
@@ -643,10 +650,14 @@ pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
     let mut value: serde_json::Value = self::fields(fields, "the security event")?;
     let description = match value.as_object_mut().and_then(|o| o.remove("description")) {
         Some(serde_json::Value::String(text)) => text,
-        _ => return Err(into_error("the security event: a description (a string) is required")),
+        _ => {
+            return Err(into_error(
+                "the security event: a description (a string) is required",
+            ));
+        }
     };
-    let mut event: SecurityEvent =
-        serde_json::from_value(value).map_err(|e| into_error(format!("the security event: {e}")))?;
+    let mut event: SecurityEvent = serde_json::from_value(value)
+        .map_err(|e| into_error(format!("the security event: {e}")))?;
     event.description = description;
     event_value(&event.into_event(now()))
 }
@@ -660,23 +671,30 @@ pub fn api_error(fields: &ApiErrorArg) -> Result<JsValue, JsError> {
 /// The seed's request log: the request's event and, past the slow-request
 /// threshold, the `Slow request detected` warning.
 #[wasm_bindgen(js_name = httpRequest, unchecked_return_type = "Event[]")]
-pub fn http_request(fields: &HttpRequestArg, thresholds: Option<ThresholdsArg>) -> Result<JsValue, JsError> {
+pub fn http_request(
+    fields: &HttpRequestArg,
+    thresholds: Option<ThresholdsArg>,
+) -> Result<JsValue, JsError> {
     let thresholds: Thresholds = options(thresholds.as_deref())?;
-    let events = self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
+    let events =
+        self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
     let all: Vec<serde_json::Value> = events.into_vec().iter().map(event_json).collect();
     to_js(&serde_json::Value::Array(all))
 }
 
 /// The seed's database statistics, flagged past the thresholds.
 #[wasm_bindgen(js_name = dbStats, unchecked_return_type = "Event")]
-pub fn db_stats(fields: &DbStatsArg, thresholds: Option<ThresholdsArg>) -> Result<JsValue, JsError> {
+pub fn db_stats(
+    fields: &DbStatsArg,
+    thresholds: Option<ThresholdsArg>,
+) -> Result<JsValue, JsError> {
     let thresholds: Thresholds = options(thresholds.as_deref())?;
     let mut value: serde_json::Value = self::fields(fields, "the database stats")?;
     if let Some(object) = value.as_object_mut() {
         object.entry("flagged").or_insert(false.into());
     }
-    let stats: DbStats =
-        serde_json::from_value(value).map_err(|e| into_error(format!("the database stats: {e}")))?;
+    let stats: DbStats = serde_json::from_value(value)
+        .map_err(|e| into_error(format!("the database stats: {e}")))?;
     event_value(&stats.into_event(now(), &thresholds))
 }
 

@@ -2,24 +2,11 @@
 //! format's line out, or the error that the line is not an event.
 
 use crate::common::format_case;
-use crate::util::{blessing, vectors, write_vector};
+use crate::util::{check_vectors, vectors};
 
 #[test]
 fn format_vectors() {
-    let mut failures = Vec::new();
-    for mut vector in vectors("format") {
-        let got = format_case(&vector.doc);
-        if blessing() {
-            vector.doc["expect"] = got;
-            write_vector(&vector.path, &vector.doc);
-        } else if vector.doc["expect"] != got {
-            failures.push(format!(
-                "{}:\n  expected {}\n  got      {}",
-                vector.name, vector.doc["expect"], got
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_vectors("format", format_case);
 }
 
 #[test]

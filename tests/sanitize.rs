@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use barg::{ConfigError, Event, Rule, Sanitizer, SanitizerConfig};
 use serde_json::{Value, json};
 
-use crate::util::{barg, blessing, input_line, received, stderr, stdout, vectors, write_vector};
+use crate::util::{barg, check_vectors, input_line, received, stderr, stdout, vectors};
 
 fn sanitizer(config: Value) -> Sanitizer {
     let config: SanitizerConfig = serde_json::from_value(config).expect("valid config");
@@ -33,20 +33,7 @@ fn run(doc: &Value) -> Value {
 
 #[test]
 fn sanitize_vectors() {
-    let mut failures = Vec::new();
-    for mut vector in vectors("sanitize") {
-        let got = run(&vector.doc);
-        if blessing() {
-            vector.doc["expect"] = got;
-            write_vector(&vector.path, &vector.doc);
-        } else if vector.doc["expect"] != got {
-            failures.push(format!(
-                "{}:\n  expected {}\n  got      {}",
-                vector.name, vector.doc["expect"], got
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check_vectors("sanitize", run);
 }
 
 /// Every vector's output holds no string that its input marked secret: the

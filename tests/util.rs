@@ -99,3 +99,23 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Runs `run` on every vector of `group` and compares with its `expect`
+/// (or, with `BARG_BLESS=1`, writes what it got there), reporting every
+/// mismatch at once.
+pub fn check_vectors(group: &str, run: impl Fn(&Value) -> Value) {
+    let mut failures = Vec::new();
+    for mut vector in vectors(group) {
+        let got = run(&vector.doc);
+        if blessing() {
+            vector.doc["expect"] = got;
+            write_vector(&vector.path, &vector.doc);
+        } else if vector.doc["expect"] != got {
+            failures.push(format!(
+                "{}:\n  expected {}\n  got      {}",
+                vector.name, vector.doc["expect"], got
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

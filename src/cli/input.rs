@@ -44,61 +44,26 @@ pub fn each_line(
     files: &[PathBuf],
     mut each: impl FnMut(&str, &mut dyn Write) -> Result<(), Outcome>,
 ) -> Summary {
-    let stdin_only = [PathBuf::from("-")];
-    let files = if files.is_empty() {
-        &stdin_only[..]
-    } else {
-        files
-    };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut summary = Summary::default();
-    let mut buffer = Vec::with_capacity(4096);
-
-    for path in files {
-        let (name, mut reader) = match open(path) {
-            Ok(opened) => opened,
-            Err(error) => {
-                eprintln!("barg: {}: {error}", path.display());
-                summary.io_failed = true;
-                continue;
-            }
-        };
-        let mut number = 0u64;
-        loop {
-            buffer.clear();
-            match reader.read_until(b'\n', &mut buffer) {
-                Ok(0) => break,
-                Ok(_) => number += 1,
-                Err(error) => {
-                    eprintln!("barg: {name}:{}: {error}", number + 1);
-                    summary.io_failed = true;
-                    break;
-                }
-            }
-            let line = trim_line_end(&buffer);
-            let result = match std::str::from_utf8(line) {
-                Ok(text) if text.trim().is_empty() => continue,
-                Ok(text) => each(text, &mut out),
+    // Unbounded: a line is held whole, as the commands that take whole
+    // events need it.
+    each_bounded_line(files, usize::MAX, |name, number, line, out| {
+        let result = match line {
+            Line::Text(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => each(text, out),
                 Err(error) => Err(Outcome::Invalid(format!(
                     "not valid UTF-8: invalid byte at column {}",
                     error.valid_up_to() + 1
                 ))),
-            };
-            match result {
-                Ok(()) => {}
-                Err(Outcome::Invalid(reason)) => {
-                    summary.invalid_lines += 1;
-                    eprintln!("{name}:{number}: {reason}");
-                }
-                Err(Outcome::Io(error)) => return closed_output(error, summary),
-            }
+            },
+            Line::TooLong(length) => Err(Outcome::Invalid(format!(
+                "line of {length} bytes is too long to read"
+            ))),
+        };
+        if let Err(Outcome::Invalid(reason)) = &result {
+            eprintln!("{name}:{number}: {reason}");
         }
-    }
-    if let Err(error) = out.flush() {
-        return closed_output(error, summary);
-    }
-    summary
+        result
+    })
 }
 
 fn open(path: &Path) -> io::Result<(String, Box<dyn BufRead>)> {
