@@ -221,11 +221,13 @@ fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
     }
 }
 
-/// serde_json escapes the C0 controls but writes DEL, the C1 controls and
-/// U+2028/U+2029 raw, as JSON allows. Line-based readers take NEL (U+0085)
-/// and U+2028/U+2029 for line breaks (Python's `splitlines`, JavaScript), and
-/// terminals obey C1 controls, so they are escaped too. They can only stand
-/// inside strings, where `\u0085` means the same character.
+/// serde_json escapes the C0 controls but writes DEL, the C1 controls,
+/// U+2028/U+2029 and the bidirectional controls raw, as JSON allows.
+/// Line-based readers take NEL (U+0085) and U+2028/U+2029 for line breaks
+/// (Python's `splitlines`, JavaScript), terminals obey C1 controls, and the
+/// bidirectional controls make a line read other than it is, so they are
+/// escaped too. They can only stand inside strings, where `\u0085` means the
+/// same character.
 fn escape_line_separators(out: &mut Vec<u8>, start: usize) {
     if !(start..out.len()).any(|i| raw_separator_width(&out[i..]) > 0) {
         return;
@@ -251,12 +253,14 @@ fn escape_line_separators(out: &mut Vec<u8>, start: usize) {
 }
 
 /// The UTF-8 length of the character at the start of `bytes` when it is one
-/// that [`escape_line_separators`] escapes, else 0.
+/// that [`escape_line_separators`] escapes, else 0: DEL, C1, U+061C,
+/// U+200E/U+200F, U+2028/U+2029, U+202A to U+202E, U+2066 to U+2069 (the
+/// characters above ASCII that [`needs_escape`] names).
 fn raw_separator_width(bytes: &[u8]) -> usize {
     match bytes {
         [0x7f, ..] => 1,
-        [0xc2, 0x80..=0x9f, ..] => 2,
-        [0xe2, 0x80, 0xa8 | 0xa9, ..] => 3,
+        [0xc2, 0x80..=0x9f, ..] | [0xd8, 0x9c, ..] => 2,
+        [0xe2, 0x80, 0x8e | 0x8f | 0xa8..=0xae, ..] | [0xe2, 0x81, 0xa6..=0xa9, ..] => 3,
         _ => 0,
     }
 }
@@ -289,13 +293,15 @@ mod tests {
     #[test]
     fn json_line_separators_are_escaped() {
         let mut out = b"prefix".to_vec();
-        let mut json =
-            serde_json::to_vec("a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}").unwrap();
+        let mut json = serde_json::to_vec(
+            "a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}\u{202e}g\u{2069}\u{61c}\u{200f}",
+        )
+        .unwrap();
         out.append(&mut json);
         escape_line_separators(&mut out, 6);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "prefix\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u009bf\u{a0}\""
+            "prefix\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u009bf\u{a0}\\u202eg\\u2069\\u061c\\u200f\""
         );
     }
 

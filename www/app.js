@@ -87,6 +87,13 @@ export function locate(text, pointer) {
   return best;
 }
 
+/** JSON text with the characters that can make it read other than it is
+ * (bidirectional controls, line separators) written as `\uXXXX` escapes,
+ * which mean the same in JSON. */
+function visibleJson(json) {
+  return json.replace(/[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
@@ -115,10 +122,10 @@ function renderJson(value, redacted, pointer = "", indent = "") {
     const keys = Object.keys(value);
     html = keys.length === 0 ? "{}" : "{\n" + keys.map((key) => {
       const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-      return `${indent}  ${escapeHtml(JSON.stringify(key))}: ${renderJson(value[key], redacted, child, indent + "  ")}`;
+      return `${indent}  ${escapeHtml(visibleJson(JSON.stringify(key)))}: ${renderJson(value[key], redacted, child, indent + "  ")}`;
     }).join(",\n") + "\n" + indent + "}";
   } else {
-    html = escapeHtml(JSON.stringify(value));
+    html = escapeHtml(visibleJson(JSON.stringify(value)));
   }
   return rule ? `<span class="redacted" data-pointer="${escapeHtml(pointer)}" title="${escapeHtml(rule)}">${html}</span>` : html;
 }
