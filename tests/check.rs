@@ -8,50 +8,13 @@
 //! holds each such vector to it).
 
 use barg::validate::schema::BEYOND_SCHEMA;
-use barg::{Code, Validator, ValidatorConfig, Verdict, Violation};
-use serde_json::{Value, json};
+use barg::{Code, Validator};
+use serde_json::Value;
 
 use crate::util::{Vector, barg, blessing, received, stdout, vectors, write_vector};
 
-/// The bytes a vector feeds the validator.
-pub fn input_bytes(doc: &Value) -> Vec<u8> {
-    if let Some(hex) = doc["input_hex"].as_str() {
-        return (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("input_hex is hex"))
-            .collect();
-    }
-    doc["input"]
-        .as_str()
-        .expect("input is a raw string")
-        .as_bytes()
-        .to_vec()
-}
-
-fn config(doc: &Value) -> ValidatorConfig {
-    let mut config: Value = doc.get("config").cloned().unwrap_or_else(|| json!({}));
-    if let Some(mode) = doc.get("mode") {
-        config["mode"] = mode.clone();
-    }
-    serde_json::from_value(config).expect("vector config is a ValidatorConfig")
-}
-
-fn violations(list: &[Violation]) -> Value {
-    list.iter()
-        .map(|v| json!({ "pointer": v.pointer, "code": v.code, "message": v.message }))
-        .collect()
-}
-
-/// What one vector produces.
-fn run(doc: &Value) -> (Verdict, Value) {
-    let verdict = Validator::new(config(doc)).check(&input_bytes(doc), received());
-    let got = json!({
-        "event": verdict.event.as_ref().map(|e| serde_json::to_value(e).expect("json")),
-        "violations": violations(&verdict.violations),
-        "warnings": violations(&verdict.warnings),
-    });
-    (verdict, got)
-}
+use crate::common::check_case as run;
+pub use crate::common::input_bytes;
 
 fn check_group(group: &str, valid: bool) {
     let mut failures = Vec::new();

@@ -6,30 +6,14 @@ use std::time::{Duration, Instant};
 use barg::{ConfigError, Event, Rule, Sanitizer, SanitizerConfig};
 use serde_json::{Value, json};
 
-use crate::util::{barg, check_vectors, input_line, received, stderr, stdout, vectors};
+use crate::util::{barg, check_vectors, received, stderr, stdout, vectors};
 
 fn sanitizer(config: Value) -> Sanitizer {
     let config: SanitizerConfig = serde_json::from_value(config).expect("valid config");
     Sanitizer::new(&config).expect("usable config")
 }
 
-/// What one vector produces: the sanitized event (or value) and the report,
-/// or the error that the input is not an event.
-fn run(doc: &Value) -> Value {
-    let sanitizer = sanitizer(doc.get("config").cloned().unwrap_or(json!({})));
-    if doc["value"] == true {
-        let mut value = doc["input"].clone();
-        let report = sanitizer.sanitize_value(&mut value);
-        return json!({ "value": value, "redactions": report.redactions });
-    }
-    match Event::from_json(&input_line(doc), received()) {
-        Ok(mut event) => {
-            let report = sanitizer.sanitize(&mut event);
-            json!({ "event": event, "redactions": report.redactions })
-        }
-        Err(error) => json!({ "error": error.to_string() }),
-    }
-}
+use crate::common::sanitize_case as run;
 
 #[test]
 fn sanitize_vectors() {

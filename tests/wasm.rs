@@ -1,4 +1,5 @@
-//! The vectors, run by the core compiled to wasm and through its JS face, in
+//! Every vector group (format, sanitize, check), run by the core compiled to
+//! wasm, and the format vectors through its JS face too, in
 //! Node (`wasm-pack test --node`) and in headless Chromium
 //! (`wasm-pack test --headless --chrome` with `WASM_BINDGEN_USE_BROWSER=1`).
 //! Every expectation is the one the native tests hold, so the outputs are
@@ -12,7 +13,7 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use common::{format_case, input_line};
+use common::{check_case, format_case, input_line, sanitize_case};
 
 static VECTORS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/vectors");
 
@@ -80,6 +81,22 @@ fn format_vectors_through_the_js_api() {
                     "{name} {format}"
                 ),
             }
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn sanitize_vectors_in_the_core() {
+    for (name, doc) in vectors("sanitize") {
+        assert_eq!(sanitize_case(&doc), doc["expect"], "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn check_vectors_in_the_core() {
+    for group in ["check/valid", "check/invalid"] {
+        for (name, doc) in vectors(group) {
+            assert_eq!(check_case(&doc).1, doc["expect"], "{name}");
         }
     }
 }

@@ -3,7 +3,10 @@
 //! call these functions, so every runtime is held to the same expectations.
 
 use barg::timestamp::{Offset, parse_offset};
-use barg::{Event, Format, Formatter, Timestamp};
+use barg::{
+    Event, Format, Formatter, Sanitizer, SanitizerConfig, Timestamp, Validator, ValidatorConfig,
+    Verdict, Violation,
+};
 use serde_json::{Map, Value, json};
 
 /// The time of receipt that vectors assume for events without a timestamp.
@@ -37,6 +40,68 @@ pub fn format_case(doc: &Value) -> Value {
                 lines.insert(format.name().to_owned(), Value::String(line));
             }
             Value::Object(lines)
+        }
+        Err(error) => json!({ "error": error.to_string() }),
+    }
+}
+
+/// The bytes a vector feeds the validator.
+pub fn input_bytes(doc: &Value) -> Vec<u8> {
+    if let Some(hex) = doc["input_hex"].as_str() {
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("input_hex is hex"))
+            .collect();
+    }
+    doc["input"]
+        .as_str()
+        .expect("input is a raw string")
+        .as_bytes()
+        .to_vec()
+}
+
+fn config(doc: &Value) -> ValidatorConfig {
+    let mut config: Value = doc.get("config").cloned().unwrap_or_else(|| json!({}));
+    if let Some(mode) = doc.get("mode") {
+        config["mode"] = mode.clone();
+    }
+    serde_json::from_value(config).expect("vector config is a ValidatorConfig")
+}
+
+fn violations(list: &[Violation]) -> Value {
+    list.iter()
+        .map(|v| json!({ "pointer": v.pointer, "code": v.code, "message": v.message }))
+        .collect()
+}
+
+/// What one validator vector produces: the verdict, and the event (or
+/// none) with the violations and warnings as the vector writes them.
+pub fn check_case(doc: &Value) -> (Verdict, Value) {
+    let verdict = Validator::new(config(doc)).check(&input_bytes(doc), received());
+    let got = json!({
+        "event": verdict.event.as_ref().map(|e| serde_json::to_value(e).expect("json")),
+        "violations": violations(&verdict.violations),
+        "warnings": violations(&verdict.warnings),
+    });
+    (verdict, got)
+}
+
+/// What one sanitizer vector produces: the sanitized event (or value) and
+/// the report, or the error that the input is not an event.
+pub fn sanitize_case(doc: &Value) -> Value {
+    let config: SanitizerConfig =
+        serde_json::from_value(doc.get("config").cloned().unwrap_or(json!({})))
+            .expect("valid config");
+    let sanitizer = Sanitizer::new(&config).expect("usable config");
+    if doc["value"] == true {
+        let mut value = doc["input"].clone();
+        let report = sanitizer.sanitize_value(&mut value);
+        return json!({ "value": value, "redactions": report.redactions });
+    }
+    match Event::from_json(&input_line(doc), received()) {
+        Ok(mut event) => {
+            let report = sanitizer.sanitize(&mut event);
+            json!({ "event": event, "redactions": report.redactions })
         }
         Err(error) => json!({ "error": error.to_string() }),
     }
