@@ -87,11 +87,6 @@ impl Formatter {
         Formatter { zone, ..self }
     }
 
-    /// The format it writes.
-    pub fn format_kind(&self) -> Format {
-        self.format
-    }
-
     /// The event as one line, without the line break.
     pub fn format(&self, event: &Event) -> String {
         let mut out = Vec::with_capacity(128 + event.message.len());

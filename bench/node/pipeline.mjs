@@ -19,21 +19,21 @@
 //
 //   scripts/pkg && node bench/node/pipeline.mjs
 //
-// with the dependencies installed once by `npm ci --prefix bench/node`. The
-// schema comes from `barg schema`: $BARG, else target/release/barg, else
-// `cargo run --release`. EVENTS, ROUNDS and WARMUP can be set in the
+// with the dependencies installed once by `npm ci --prefix bench/node` (pino,
+// @pinojs/redact) and `npm ci --prefix tests/js` (ajv, set up by
+// tests/js/ajv.mjs as the vector test sets it up). The schema comes from
+// `barg schema`: $BARG, else target/release/barg. EVENTS, ROUNDS and WARMUP can be set in the
 // environment, and BARG_PKG to time another build of the Node target (a
 // directory holding barg.js) in place of pkg/node.
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import redact from "@pinojs/redact";
 import pino from "pino";
+
+import { compile, schema } from "../../tests/js/ajv.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const require = createRequire(import.meta.url);
@@ -225,29 +225,10 @@ const devNull = () => pino.destination({ dest: "/dev/null", sync: true });
 // ---------------------------------------------------------------------------
 // ajv + @pinojs/redact + JSON.stringify, with barg's published schema.
 
-function bargSchema() {
-  const binary = process.env.BARG ?? join(root, "target", "release", "barg");
-  const text = existsSync(binary)
-    ? execFileSync(binary, ["schema"], { encoding: "utf8" })
-    : execFileSync("cargo", ["run", "-q", "--release", "--", "schema"], { cwd: root, encoding: "utf8" });
-  return JSON.parse(text);
+if (!process.env.BARG && existsSync(join(root, "target", "release", "barg"))) {
+  process.env.BARG = join(root, "target", "release", "barg");
 }
-
-// As tests/js/ajv.mjs: schemars names the Rust number types in `format`, and
-// ajv's strict mode refuses unknown formats, so each gets the check its name
-// means; strictRequired is off because the kind branches' `if` name required
-// fields whose definitions live in the payload schemas.
-const numberFormats = {
-  uint16: (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
-  uint32: (n) => Number.isInteger(n) && n >= 0 && n <= 4294967295,
-  uint64: (n) => Number.isInteger(n) && n >= 0 && n <= 2 ** 64,
-  int64: (n) => Number.isInteger(n) && n >= -(2 ** 63) && n <= 2 ** 63,
-  double: (n) => Number.isFinite(n),
-};
-const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
-addFormats(ajv);
-for (const [name, validate] of Object.entries(numberFormats)) ajv.addFormat(name, { type: "number", validate });
-const validate = ajv.compile(bargSchema());
+const validate = compile(schema());
 const redactToJson = redact({ paths, censor, serialize: JSON.stringify });
 
 if (!validate(event)) throw new Error(`ajv: invalid: ${JSON.stringify(validate.errors)}`);

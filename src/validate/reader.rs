@@ -126,6 +126,21 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// True when a container at `depth` is past `max_depth`, which is then
+    /// recorded; the caller skips the container without building it.
+    fn too_deep(&mut self, depth: usize) -> bool {
+        if depth <= self.limits.max_depth {
+            return false;
+        }
+        self.depth_exceeded = true;
+        let message = format!(
+            "nesting is deeper than max_depth ({})",
+            self.limits.max_depth
+        );
+        self.limit(None, message);
+        true
+    }
+
     /// A limit violation at `last` within the value being read.
     fn limit(&mut self, last: Option<&str>, message: String) {
         let mut pointer = String::new();
@@ -218,13 +233,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let reader = self.reader;
-        if self.depth > reader.limits.max_depth {
-            reader.depth_exceeded = true;
-            let message = format!(
-                "nesting is deeper than max_depth ({})",
-                reader.limits.max_depth
-            );
-            reader.limit(None, message);
+        if reader.too_deep(self.depth) {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
@@ -261,13 +270,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let reader = self.reader;
-        if self.depth > reader.limits.max_depth {
-            reader.depth_exceeded = true;
-            let message = format!(
-                "nesting is deeper than max_depth ({})",
-                reader.limits.max_depth
-            );
-            reader.limit(None, message);
+        if reader.too_deep(self.depth) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
