@@ -1074,6 +1074,23 @@ fn http_answers_per_event_and_guards_its_door() {
         head.contains("access-control-allow-origin: https://app.example"),
         "{head}"
     );
+    assert!(
+        head.contains("access-control-expose-headers: retry-after"),
+        "a page's transport reads Retry-After: {head}"
+    );
+    // sendBeacon's type: the body is read as JSON whatever the type says.
+    let (status, _, body) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[auth, origin, ("Content-Type", "text/plain;charset=UTF-8")],
+        format!("[{}]", event("INFO", "app", "beacon")).as_bytes(),
+    );
+    assert_eq!(
+        (status, body.contains(r#""accepted":1"#)),
+        (200, true),
+        "{body}"
+    );
     let (status, _, _) = http(
         &addr,
         "POST",
@@ -1088,11 +1105,11 @@ fn http_answers_per_event_and_guards_its_door() {
     let (status, _, metrics) = http(&addr, "GET", "/metrics", &[auth], b"");
     assert_eq!(status, 200);
     for expected in [
-        "barg_events_received_total 5",
-        "barg_events_accepted_total 3",
+        "barg_events_received_total 6",
+        "barg_events_accepted_total 4",
         "barg_events_rejected_total 2",
         "barg_events_dropped_total 0",
-        "barg_lines_written_total{file=\"x.log\"} 3",
+        "barg_lines_written_total{file=\"x.log\"} 4",
         "barg_lines_written_total{file=\"rejected.log\"} 2",
         "barg_rotations_total{file=\"x.log\"} 0",
     ] {

@@ -155,6 +155,11 @@ async fn events(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
         response
             .headers_mut()
             .insert(header::VARY, HeaderValue::from_static("origin"));
+        // A page's retry must be able to read when to come back.
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after"),
+        );
     }
     response
 }
@@ -211,11 +216,11 @@ impl Service {
         let accepted = items.iter().filter(|item| item.is_ok()).count();
         let rejected = items.len() - accepted;
         if self.ingest.send(items).await.is_err() {
-            return problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+            return stopping();
         }
         let (written, answer) = oneshot::channel();
         if self.ingest.queue.send(Item::Ack(written)).await.is_err() || answer.await.is_err() {
-            return problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+            return stopping();
         }
         let body = json!({"accepted": accepted, "rejected": rejected, "results": results});
         (StatusCode::OK, axum::Json(body)).into_response()
@@ -288,6 +293,15 @@ fn unauthorized() -> Response {
     response
         .headers_mut()
         .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// A writer on its way out; a restarted one will take the retry.
+fn stopping() -> Response {
+    let mut response = problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
 }
 
