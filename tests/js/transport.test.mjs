@@ -1,0 +1,367 @@
+// The transport of the npm package (pkg/node/transport.mjs, the real wasm
+// core inside) against a fake fetch, on a mocked clock: batching, backoff,
+// Retry-After, what is not retried, the bounded queue, rejections, and the
+// beacon path with a fake page.
+import { test, mock, beforeEach, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { createTransport } from "../../pkg/node/transport.mjs";
+
+const URL = "http://127.0.0.1:9/v1/events";
+
+function event(i, extra = {}) {
+  return { timestamp: "2026-01-05T10:00:00Z", level: "INFO", logger: "app", message: `event ${i}`, ...extra };
+}
+
+function response(status, body, headers = {}) {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+    json: async () => body,
+  };
+}
+
+function accepted(events) {
+  return response(200, {
+    accepted: events.length,
+    rejected: 0,
+    results: events.map((_, index) => ({ index, status: "accepted" })),
+  });
+}
+
+/**
+ * A fetch that records each request (its time on the mocked clock and its
+ * events) and answers with `answer(events, n)`: a response, an Error to
+ * throw, or a promise of either.
+ */
+function fakeFetch(answer = accepted) {
+  const requests = [];
+  const fetch = async (url, init) => {
+    const events = JSON.parse(init.body);
+    requests.push({ url, init, events, at: Date.now() });
+    const result = await answer(events, requests.length);
+    if (result instanceof Error) throw result;
+    return result;
+  };
+  return { fetch, requests };
+}
+
+/** Lets every promise chain the transport started run to its end. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Moves the mocked clock forward in small steps, settling after each. */
+async function advance(ms, step = 10) {
+  await settle();
+  for (let done = 0; done < ms; done += step) {
+    mock.timers.tick(Math.min(step, ms - done));
+    await settle();
+  }
+}
+
+const messages = (request) => request.events.map((e) => e.message);
+
+beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "Date"], now: 1_000_000 }));
+afterEach(() => {
+  mock.timers.reset();
+  mock.restoreAll();
+});
+
+test("batches leave when full, the rest when the interval ends", async () => {
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch, batchSize: 3, flushIntervalMs: 1000 });
+  for (let i = 0; i < 7; i++) transport.log(event(i));
+  await settle();
+  assert.deepEqual(requests.map(messages), [["event 0", "event 1", "event 2"], ["event 3", "event 4", "event 5"]]);
+  const { url, init } = requests[0];
+  assert.equal(url, URL);
+  assert.equal(init.method, "POST");
+  assert.equal(init.keepalive, true);
+  assert.deepEqual(init.headers, { "content-type": "text/plain;charset=UTF-8" });
+  // What leaves is the writer's JSON line of the event: normalised.
+  assert.deepEqual(requests[0].events[0], { ...event(0), timestamp: "2026-01-05T10:00:00.000000Z", extra_data: {} });
+
+  await advance(990);
+  assert.equal(requests.length, 2);
+  await advance(10);
+  assert.deepEqual(requests.map(messages)[2], ["event 6"]);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 7, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 0 });
+});
+
+test("a batch stays under maxBatchBytes; a larger event goes alone", async () => {
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch, batchSize: 100, maxBatchBytes: 300 });
+  for (let i = 0; i < 5; i++) transport.log(event(i));
+  transport.log(event(5, { message: "x".repeat(400) }));
+  transport.log(event(6));
+  await transport.flush();
+  assert.deepEqual(requests.flatMap(messages).map((m) => m.slice(0, 7)), [0, 1, 2, 3, 4, "xxxxxxx", 6].map((i) => typeof i === "number" ? `event ${i}` : i));
+  for (const r of requests) {
+    const alone = r.events.length === 1 && r.events[0].message.length === 400;
+    assert.ok(alone || Buffer.byteLength(r.init.body) <= 300, r.init.body);
+  }
+  assert.ok(requests.length < 7, "several events share a request");
+});
+
+test("events are stamped when logged, not when sent", async () => {
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch });
+  transport.log({ level: "INFO", logger: "app", message: "no time" });
+  await Promise.resolve();
+  mock.timers.tick(5000);
+  await transport.flush();
+  // The timestamp is the time of logging, not of sending.
+  assert.equal(requests[0].events[0].timestamp, new Date(1_000_000).toISOString().replace("Z", "000Z"));
+});
+
+test("network errors back off exponentially with full jitter, up to the cap", async () => {
+  let fails = 6;
+  const { fetch, requests } = fakeFetch((events) => (fails-- > 0 ? new TypeError("fetch failed") : accepted(events)));
+  const random = mock.method(Math, "random", () => 0.5);
+  const transport = createTransport({ url: URL, fetch, retry: { baseMs: 100, maxMs: 1000 } });
+  transport.log(event(0));
+  const flushed = transport.flush();
+  await advance(3000, 1);
+  await flushed;
+  const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
+  // Half of each ceiling: 100, 200, 400, 800, then the cap of 1000.
+  assert.deepEqual(gaps, [50, 100, 200, 400, 500, 500]);
+  assert.equal(random.mock.callCount(), 6);
+  assert.equal(transport.stats().retries, 6);
+  assert.equal(transport.stats().sent, 1);
+
+  // The jitter spans the whole ceiling: from no wait to just under it.
+  const draws = [0, 0.995];
+  random.mock.mockImplementation(() => draws.shift());
+  fails = 2;
+  requests.length = 0;
+  transport.log(event(1));
+  const again = transport.flush();
+  await advance(300, 1);
+  await again;
+  const [none, most] = requests.slice(1).map((r, i) => r.at - requests[i].at);
+  assert.ok(none <= 1, `no wait (the mocked clock moves by 1 ms): ${none}`);
+  assert.equal(most, 199, "just under the ceiling of 200");
+});
+
+test("5xx and 429 are retried, obeying Retry-After in seconds or as a date", async () => {
+  const answers = [
+    () => response(503, { error: "the writer is stopping" }, { "retry-after": "3" }),
+    () => response(429, {}, { "retry-after": new Date(Date.now() + 5000).toUTCString() }),
+    () => response(500, {}),
+  ];
+  const { fetch, requests } = fakeFetch((events) => (answers.shift() ?? (() => accepted(events)))());
+  mock.method(Math, "random", () => 0.999);
+  const transport = createTransport({ url: URL, fetch, retry: { baseMs: 1000, maxMs: 1000 } });
+  transport.log(event(0));
+  const flushed = transport.flush();
+  await advance(10_000, 1);
+  await flushed;
+  const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
+  // Retry-After, as given (the date to the second), then the backoff.
+  assert.equal(gaps[0], 3000);
+  assert.ok(gaps[1] > 4000 && gaps[1] <= 5000, `${gaps[1]}`);
+  assert.equal(gaps[2], 999);
+  assert.equal(transport.stats().retries, 3);
+  assert.equal(transport.stats().sent, 1);
+});
+
+for (const status of [400, 401, 403, 408, 413]) {
+  test(`a ${status} drops the batch, reports it, and is not retried`, async () => {
+    let first = true;
+    const { fetch, requests } = fakeFetch((events) => {
+      if (!first) return accepted(events);
+      first = false;
+      return response(status, { error: "no" });
+    });
+    const failures = [];
+    const transport = createTransport({ url: URL, fetch, batchSize: 2, onError: (f) => failures.push(f) });
+    for (let i = 0; i < 3; i++) transport.log(event(i));
+    await transport.flush();
+    await advance(60_000, 1000);
+    assert.deepEqual(requests.map(messages), [["event 0", "event 1"], ["event 2"]]);
+    assert.deepEqual(failures, [{ status, message: `the writer answered ${status}: no`, events: 2 }]);
+    assert.deepEqual(transport.stats(), { queued: 0, sent: 1, beaconed: 0, rejected: 0, dropped: 0, failed: 2, retries: 0 });
+  });
+}
+
+test("a full queue drops its oldest events and counts them", async () => {
+  let release;
+  const { fetch, requests } = fakeFetch((events, n) => (n === 1 ? new Promise((r) => (release = () => r(accepted(events)))) : accepted(events)));
+  const transport = createTransport({ url: URL, fetch, batchSize: 2, maxQueue: 5 });
+  transport.log(event(0));
+  transport.log(event(1));
+  await settle();
+  assert.equal(requests.length, 1, "the first batch is on its way, and hangs");
+  for (let i = 2; i < 12; i++) transport.log(event(i));
+  await settle();
+  assert.deepEqual(transport.stats(), { queued: 7, sent: 0, beaconed: 0, rejected: 0, dropped: 5, failed: 0, retries: 0 });
+  release();
+  await transport.flush();
+  assert.deepEqual(requests.slice(1).flatMap(messages), ["event 7", "event 8", "event 9", "event 10", "event 11"]);
+  assert.equal(transport.stats().sent, 7);
+});
+
+test("invalid events are reported with their violations and sent sanitized; the writer's rejections too", async () => {
+  const { fetch, requests } = fakeFetch((events) =>
+    response(200, {
+      accepted: 1,
+      rejected: 2,
+      results: [
+        { index: 0, status: "rejected", violations: [{ pointer: "/message", code: "limit_exceeded", message: "too long here" }] },
+        { index: 1, status: "accepted" },
+        { index: 2, status: "rejected", violations: [{ pointer: "/level", code: "unknown_level", message: "m" }] },
+      ].slice(0, events.length),
+    }),
+  );
+  const rejections = [];
+  const transport = createTransport({ url: URL, fetch, onReject: (...args) => rejections.push(args) });
+  transport.log(event(0));
+  transport.log(event(1));
+  transport.log({ level: "LOUD", logger: "app", message: "card 4111 1111 1111 1111", extra_data: { password: "hunter2" } });
+  const cyclic = {};
+  cyclic.self = cyclic;
+  transport.log(cyclic);
+  await transport.flush();
+
+  const body = requests[0].init.body;
+  assert.ok(!body.includes("4111") && !body.includes("hunter2"), body);
+  assert.deepEqual(requests[0].events[2], { level: "LOUD", logger: "app", message: "card [REDACTED]", extra_data: { password: "[REDACTED]" } });
+  assert.equal(rejections.length, 3);
+  const [cycle, local, remote] = [rejections[0], rejections[1], rejections[2]];
+  assert.deepEqual([cycle[0], cycle[1][0].code, cycle[2]], [null, "not_json", "transport"]);
+  assert.deepEqual(local[0].message, "card [REDACTED]");
+  assert.deepEqual(local[1].map((v) => `${v.pointer} ${v.code}`), ["/level unknown_level"]);
+  assert.equal(local[2], "transport");
+  // The writer's verdict on event 0; its verdict on the invalid event was
+  // already reported by the transport.
+  assert.deepEqual(remote, [requests[0].events[0], [{ pointer: "/message", code: "limit_exceeded", message: "too long here" }], "writer"]);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 3, beaconed: 0, rejected: 3, dropped: 0, failed: 0, retries: 0 });
+
+  const quiet = fakeFetch();
+  const strict = createTransport({ url: URL, fetch: quiet.fetch, sendInvalid: false });
+  strict.log({ level: "LOUD", logger: "app", message: "m" });
+  strict.log(event(9));
+  await strict.flush();
+  assert.deepEqual(quiet.requests.map(messages), [["event 9"]]);
+});
+
+test("flush waits out retries; close sends the rest and refuses more", async () => {
+  let fails = 2;
+  const { fetch, requests } = fakeFetch((events) => (fails-- > 0 ? new TypeError("down") : accepted(events)));
+  const transport = createTransport({ url: URL, fetch, retry: { baseMs: 100, maxMs: 100 } });
+  transport.log(event(0));
+  let flushed = false;
+  const flush = transport.flush().then(() => (flushed = true));
+  await settle();
+  assert.equal(flushed, false);
+  await advance(300);
+  await flush;
+  assert.equal(requests.length, 3);
+  transport.log(event(1));
+  await transport.close();
+  transport.log(event(2));
+  assert.deepEqual(requests.map(messages).at(-1), ["event 1"]);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 2, beaconed: 0, rejected: 0, dropped: 1, failed: 0, retries: 2 });
+});
+
+test("options are checked, each named", () => {
+  assert.throws(() => createTransport({}), /url/);
+  assert.throws(() => createTransport({ url: URL, batchSize: 0 }), /batchSize/);
+  assert.throws(() => createTransport({ url: URL, retry: { baseMs: 100, maxMs: 10 } }), /retry\.maxMs/);
+  assert.throws(() => createTransport({ url: URL, onReject: 1 }), /onReject/);
+  assert.throws(() => createTransport({ url: URL, sanitizer: { disabled_rules: ["nope"] } }), /nope/);
+  assert.equal(typeof globalThis.document, "undefined", "Node has no DOM, and needs none");
+});
+
+/** A fake page: document, window events and navigator.sendBeacon. */
+function fakePage({ beaconAccepts = () => true } = {}) {
+  const page = new EventTarget();
+  page.visibilityState = "visible";
+  const window = new EventTarget();
+  const beacons = [];
+  const saved = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+  Object.defineProperty(globalThis, "navigator", {
+    configurable: true,
+    value: {
+      sendBeacon(url, body) {
+        const ok = beaconAccepts(body);
+        if (ok) beacons.push({ url, events: JSON.parse(body) });
+        return ok;
+      },
+    },
+  });
+  globalThis.document = page;
+  globalThis.addEventListener = window.addEventListener.bind(window);
+  globalThis.removeEventListener = window.removeEventListener.bind(window);
+  return {
+    beacons,
+    hide() {
+      page.visibilityState = "hidden";
+      page.dispatchEvent(new Event("visibilitychange"));
+    },
+    leave: () => window.dispatchEvent(new Event("pagehide")),
+    restore() {
+      delete globalThis.document;
+      delete globalThis.addEventListener;
+      delete globalThis.removeEventListener;
+      if (saved) Object.defineProperty(globalThis, "navigator", saved);
+      else delete globalThis.navigator;
+    },
+  };
+}
+
+test("a hidden page hands its queue to sendBeacon", async (t) => {
+  const page = fakePage();
+  t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch, batchSize: 100, maxBatchBytes: 400 });
+  for (let i = 0; i < 5; i++) transport.log(event(i));
+  page.hide();
+  assert.deepEqual(page.beacons.map((b) => b.events.map((e) => e.message)), [
+    ["event 0", "event 1", "event 2"],
+    ["event 3", "event 4"],
+  ]);
+  assert.equal(page.beacons[0].url, URL);
+  await advance(2000);
+  assert.equal(requests.length, 0);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 0, beaconed: 5, rejected: 0, dropped: 0, failed: 0, retries: 0 });
+  await transport.close();
+  page.leave();
+  assert.equal(page.beacons.length, 2, "a closed transport listens no more");
+});
+
+test("what the beacon refuses stays queued; a page that goes away takes a batch waiting to be retried", async (t) => {
+  let refuse = true;
+  const page = fakePage({ beaconAccepts: () => !refuse });
+  t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch(() => new TypeError("down"));
+  const transport = createTransport({ url: URL, fetch, batchSize: 2, retry: { baseMs: 10_000, maxMs: 10_000 } });
+  for (let i = 0; i < 3; i++) transport.log(event(i));
+  await settle();
+  assert.equal(requests.length, 1, "events 0 and 1 failed once and wait");
+  page.hide();
+  assert.equal(transport.stats().queued, 3, "the beacon refused event 2");
+  refuse = false;
+  page.hide();
+  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 2"], "hidden: the waiting batch waits");
+  page.leave();
+  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 2", "event 0", "event 1"]);
+  assert.equal(transport.stats().queued, 0);
+  await advance(30_000, 1000);
+  assert.equal(requests.length, 1, "what was beaconed is not retried");
+});
+
+test("with a token, a hidden page sends a keepalive fetch, not a beacon", async (t) => {
+  const page = fakePage();
+  t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch, token: "s3cret", flushIntervalMs: 60_000 });
+  for (let i = 0; i < 3; i++) transport.log(event(i));
+  await settle();
+  page.hide();
+  assert.equal(page.beacons.length, 0);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].init.keepalive, true);
+  assert.equal(requests[0].init.headers.authorization, "Bearer s3cret");
+  assert.equal(transport.stats().beaconed, 3);
+});
