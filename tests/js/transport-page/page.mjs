@@ -1,0 +1,24 @@
+// A page that logs through barg's transport to the writer named in
+// `?writer=http://127.0.0.1:PORT`. The test drives it through `window`.
+import init from "./barg/barg.js";
+import { createTransport } from "./barg/transport.js";
+
+await init();
+const writer = new URLSearchParams(location.search).get("writer");
+const url = `${writer}/v1/events`;
+
+window.rejections = [];
+window.failures = [];
+window.transport = createTransport({
+  url,
+  batchSize: 50,
+  flushIntervalMs: 200,
+  maxQueue: 20000,
+  retry: { baseMs: 100, maxMs: 2000 },
+  onReject: (event, violations, by) => window.rejections.push({ event, violations, by }),
+  onError: (failure) => window.failures.push(failure),
+});
+// A second transport whose events wait (a long interval, large batches)
+// until the page goes away, to see them leave by sendBeacon.
+window.leaving = createTransport({ url, batchSize: 1000, flushIntervalMs: 600000 });
+document.querySelector("#state").textContent = "ready";
