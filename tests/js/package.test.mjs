@@ -58,9 +58,13 @@ test("the package's TypeScript declarations are precise", () => {
   const code = declarations.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   assert.doesNotMatch(code, /\bany\b/, "no `any` on the public surface");
   assert.match(code, /export function format\(input: EventInput \| string, format: Format, options\?: FormatOptions/);
+  for (const build of ["node", "bundler", "web"]) {
+    const transport = run("cat", [join(scratch, `node_modules/barg/${build}/transport.d.ts`)], scratch);
+    assert.doesNotMatch(transport.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, ""), /\bany\b/, `no \`any\` in ${build}/transport.d.ts`);
+  }
 });
 
-test("a Vite app imports the bundler package, builds, and runs in Chromium", async () => {
+test("a Vite app imports the bundler package and its transport, builds, and runs in Chromium", async () => {
   const app = join(scratch, "vite-app");
   cpSync(join(root, "tests/vite-app"), app, { recursive: true });
   run(process.execPath, [join(here, "node_modules/vite/bin/vite.js"), "build", "--config", join(here, "vite.config.mjs"), app], scratch);
@@ -77,6 +81,7 @@ test("a Vite app imports the bundler package, builds, and runs in Chromium", asy
     assert.deepEqual(out, {
       simple: "[INFO] <time> stories.generation | Story created from template: 42",
       routes: ["derakht.log"],
+      sent: ["Story created from template: 42", "paid with [REDACTED]"],
     });
     assert.deepEqual(errors, []);
   } finally {
