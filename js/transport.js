@@ -39,7 +39,9 @@ function settings(options) {
   if (options === null || typeof options !== "object") {
     throw new TypeError("createTransport takes an options object with a url");
   }
-  const s = { ...DEFAULTS, ...options, retry: { ...DEFAULTS.retry, ...options.retry } };
+  // An option given as undefined takes its default, as if it were absent.
+  const given = (object) => Object.fromEntries(Object.entries(object ?? {}).filter(([, v]) => v !== undefined));
+  const s = { ...DEFAULTS, ...given(options), retry: { ...DEFAULTS.retry, ...given(options.retry) } };
   if (typeof s.url !== "string" || s.url === "") throw new TypeError("url: the writer's /v1/events address is required");
   if (s.token !== undefined && (typeof s.token !== "string" || s.token === "")) throw new TypeError("token: a non-empty string");
   const whole = (name, value, min) => {

@@ -267,6 +267,7 @@ test("flush waits out retries; close sends the rest and refuses more", async () 
 test("options are checked, each named", () => {
   assert.throws(() => createTransport({}), /url/);
   assert.throws(() => createTransport({ url: URL, batchSize: 0 }), /batchSize/);
+  assert.equal(typeof createTransport({ url: URL, batchSize: undefined, retry: { maxMs: undefined } }).log, "function", "undefined means the default");
   assert.throws(() => createTransport({ url: URL, retry: { baseMs: 100, maxMs: 10 } }), /retry\.maxMs/);
   assert.throws(() => createTransport({ url: URL, onReject: 1 }), /onReject/);
   assert.throws(() => createTransport({ url: URL, sanitizer: { disabled_rules: ["nope"] } }), /nope/);
