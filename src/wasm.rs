@@ -7,6 +7,7 @@
 //! read by exactly the functions the native binary uses.
 
 use std::fmt::Display;
+use std::ops::Range;
 
 use js_sys::{Array, JSON};
 use serde::Deserialize;
@@ -454,12 +455,10 @@ impl OperationTimer {
 
 /// The sanitized value and what was changed, as one JS object.
 fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(&serde_json::json!({
-        "value": value,
-        "redactions": report.redactions,
-    }))
-    .map_err(into_error)?;
-    js_value(&text)
+    let mut out = Json::object();
+    out.field("value", value);
+    out.field("redactions", &report.redactions);
+    out.into_js()
 }
 
 fn core_sanitizer(config: Option<&JsValue>) -> Result<CoreSanitizer, JsError> {
@@ -501,24 +500,96 @@ impl Sanitizer {
     }
 }
 
-fn verdict_json(verdict: &Verdict) -> serde_json::Value {
-    let mut object = serde_json::Map::new();
-    object.insert("valid".into(), verdict.is_valid().into());
-    if let Some(event) = &verdict.event {
-        object.insert("event".into(), event_json(event));
+/// JSON text written straight from the core's values, read once by
+/// `JSON.parse` on the JS side: no intermediate tree on either side.
+struct Json {
+    out: Vec<u8>,
+    first: bool,
+}
+
+impl Json {
+    fn object() -> Json {
+        Json::with(b'{')
     }
-    object.insert("violations".into(), serde_json::json!(verdict.violations));
-    object.insert("warnings".into(), serde_json::json!(verdict.warnings));
-    serde_json::Value::Object(object)
-}
 
-/// The event as the JSON format writes it, as a JSON tree.
-fn event_json(event: &Event) -> serde_json::Value {
-    serde_json::from_str(&Formatter::new(Format::Json).format(event)).unwrap_or_default()
-}
+    fn array() -> Json {
+        Json::with(b'[')
+    }
 
-fn to_js(value: &serde_json::Value) -> Result<JsValue, JsError> {
-    js_value(&value.to_string())
+    fn with(open: u8) -> Json {
+        Json {
+            out: vec![open],
+            first: true,
+        }
+    }
+
+    fn comma(&mut self) {
+        if !std::mem::replace(&mut self.first, false) {
+            self.out.push(b',');
+        }
+    }
+
+    /// `"name":` and the value; names are plain ASCII keys.
+    fn key(&mut self, name: &str) {
+        self.comma();
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    fn field(&mut self, name: &str, value: &impl serde::Serialize) {
+        self.key(name);
+        // Writing plain data to a Vec cannot fail; `null` keeps it JSON.
+        if serde_json::to_writer(&mut self.out, value).is_err() {
+            self.out.extend_from_slice(b"null");
+        }
+    }
+
+    /// Writes the event in the JSON format; gives where it is in the text.
+    fn event(&mut self, name: &str, event: &Event) -> Range<usize> {
+        self.key(name);
+        let start = self.out.len();
+        Formatter::new(Format::Json).write(event, &mut self.out);
+        start..self.out.len()
+    }
+
+    /// `valid`, `event` (when there is one: where it is is returned),
+    /// `violations` and `warnings`.
+    fn verdict(&mut self, verdict: &Verdict) -> Option<Range<usize>> {
+        self.field("valid", &verdict.is_valid());
+        let event = verdict
+            .event
+            .as_ref()
+            .map(|event| self.event("event", event));
+        self.field("violations", &verdict.violations);
+        self.field("warnings", &verdict.warnings);
+        event
+    }
+
+    /// Appends an object to this array, its fields written by `fill`.
+    fn object_item(&mut self, fill: impl FnOnce(&mut Json)) {
+        self.comma();
+        let mut item = Json {
+            out: std::mem::take(&mut self.out),
+            first: true,
+        };
+        item.out.push(b'{');
+        fill(&mut item);
+        item.out.push(b'}');
+        self.out = item.out;
+    }
+
+    /// Appends an event, in the JSON format, to this array.
+    fn event_item(&mut self, event: &Event) {
+        self.comma();
+        Formatter::new(Format::Json).write(event, &mut self.out);
+    }
+
+    fn into_js(mut self) -> Result<JsValue, JsError> {
+        self.out.push(if self.out[0] == b'{' { b'}' } else { b']' });
+        // Every byte written comes from a `str` or is ASCII.
+        js_value(&String::from_utf8_lossy(&self.out))
+    }
 }
 
 /// Checks an untrusted event: every violation with its JSON Pointer, code
@@ -528,9 +599,9 @@ fn to_js(value: &serde_json::Value) -> Result<JsValue, JsError> {
 pub fn validate(input: &EventArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
     let config: ValidatorConfig = self::options(options.as_deref())?;
     let text = json_text(input, "the event")?;
-    to_js(&verdict_json(
-        &Validator::new(config).check(text.as_bytes(), now()),
-    ))
+    let mut out = Json::object();
+    out.verdict(&Validator::new(config).check(text.as_bytes(), now()));
+    out.into_js()
 }
 
 /// [`validate`] over many events, crossing into wasm once.
@@ -541,11 +612,13 @@ pub fn validate_batch(
 ) -> Result<JsValue, JsError> {
     let validator = Validator::new(self::options(options.as_deref())?);
     let received = now();
-    let verdicts: Vec<serde_json::Value> = batch_items(inputs)?
-        .iter()
-        .map(|text| verdict_json(&validator.check(text.as_bytes(), received)))
-        .collect();
-    to_js(&serde_json::Value::Array(verdicts))
+    let mut all = Json::array();
+    for text in batch_items(inputs)? {
+        all.object_item(|one| {
+            one.verdict(&validator.check(text.as_bytes(), received));
+        });
+    }
+    all.into_js()
 }
 
 #[derive(Default, Deserialize)]
@@ -588,36 +661,43 @@ impl Pipeline {
     #[wasm_bindgen(unchecked_return_type = "Prepared")]
     pub fn prepare(&self, input: &EventArg) -> Result<JsValue, JsError> {
         let text = json_text(input, "the event")?;
-        to_js(&self.prepared(&text, now()))
+        let mut out = Json::object();
+        self.prepared(&text, now(), &mut out);
+        out.into_js()
     }
 
     /// [`Pipeline::prepare`] over many events, crossing into wasm once.
     #[wasm_bindgen(js_name = prepareBatch, unchecked_return_type = "Prepared[]")]
     pub fn prepare_batch(&self, inputs: &BatchArg) -> Result<JsValue, JsError> {
         let received = now();
-        let all: Vec<serde_json::Value> = batch_items(inputs)?
-            .iter()
-            .map(|text| self.prepared(text, received))
-            .collect();
-        to_js(&serde_json::Value::Array(all))
+        let mut all = Json::array();
+        for text in batch_items(inputs)? {
+            all.object_item(|one| self.prepared(&text, received, one));
+        }
+        all.into_js()
     }
 
-    fn prepared(&self, text: &str, received: Timestamp) -> serde_json::Value {
+    /// Writes `{ valid, event, violations, warnings, line, redactions }`'s
+    /// fields into `out`.
+    fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) {
         let mut verdict = self.validator.check(text.as_bytes(), received);
         let report = match verdict.event.as_mut() {
             Some(event) => self.sanitizer.sanitize(event),
             None => Report::default(),
         };
-        let mut out = verdict_json(&verdict);
-        if let (Some(event), Some(formatter), serde_json::Value::Object(map)) =
-            (&verdict.event, &self.formatter, &mut out)
-        {
-            map.insert("line".into(), formatter.format(event).into());
+        let written = out.verdict(&verdict);
+        if let (Some(event), Some(formatter)) = (&verdict.event, &self.formatter) {
+            let mut line = Vec::new();
+            match written {
+                // The line is the event just written: copied, not formatted again.
+                Some(range) if *formatter == Formatter::new(Format::Json) => {
+                    line.extend_from_slice(&out.out[range]);
+                }
+                _ => formatter.write(event, &mut line),
+            }
+            out.field("line", &String::from_utf8_lossy(&line));
         }
-        if let serde_json::Value::Object(map) = &mut out {
-            map.insert("redactions".into(), serde_json::json!(report.redactions));
-        }
-        out
+        out.field("redactions", &report.redactions);
     }
 }
 
@@ -678,8 +758,11 @@ pub fn http_request(
     let thresholds: Thresholds = options(thresholds.as_deref())?;
     let events =
         self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
-    let all: Vec<serde_json::Value> = events.into_vec().iter().map(event_json).collect();
-    to_js(&serde_json::Value::Array(all))
+    let mut all = Json::array();
+    for event in events.into_vec() {
+        all.event_item(&event);
+    }
+    all.into_js()
 }
 
 /// The seed's database statistics, flagged past the thresholds.
