@@ -6,7 +6,7 @@ import type { EventInput, JsonValue, SanitizerConfig, ValidatorConfig, Violation
 export interface TransportOptions {
   /** The writer's ingest address, such as `https://logs.example/v1/events`. */
   url: string;
-  /** Sent as `Authorization: Bearer TOKEN`. In a page, what is queued when the page goes away then leaves by keepalive fetch, not sendBeacon. */
+  /** Sent as `Authorization: Bearer TOKEN`; a beacon, which cannot send a header, carries it as `?token=TOKEN`. */
   token?: string;
   /** Events per request; 100 by default. */
   batchSize?: number;

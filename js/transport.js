@@ -8,8 +8,8 @@
 // Batches leave one at a time with fetch; network errors, 5xx and 429 are
 // retried with exponential backoff and full jitter (Retry-After obeyed),
 // any other 4xx drops the batch and says so. When the page is hidden or
-// goes away, what is queued leaves with navigator.sendBeacon (or a
-// keepalive fetch when a token must be sent).
+// goes away, what is queued leaves with navigator.sendBeacon (the token, if
+// any, in the URL: a beacon cannot send headers).
 //
 // scripts/pkg places this file in each build of the package between the
 // import of that build's Pipeline and Sanitizer and the build's own
@@ -114,6 +114,8 @@ class Transport {
   #flushes = [];
   #closed = false;
   #unlisten = null;
+  /** Where beacons go: the url, with the token when there is one. */
+  #beaconUrl;
   #stats = { sent: 0, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 0 };
 
   constructor(core, s) {
@@ -125,6 +127,7 @@ class Transport {
     // whatever the type says.
     this.#headers = { "content-type": "text/plain;charset=UTF-8" };
     if (s.token) this.#headers.authorization = `Bearer ${s.token}`;
+    this.#beaconUrl = s.token ? withQuery(s.url, "token", s.token) : s.url;
     this.#listen();
   }
 
@@ -408,7 +411,8 @@ class Transport {
 
   /**
    * Hands the queue to the browser to deliver after the page: sendBeacon
-   * without a token (it cannot send one), a keepalive fetch with it. Both
+   * (the token, which a beacon cannot send as a header, in the URL's
+   * `?token=`), or a keepalive fetch where there is no sendBeacon. Both
    * share the 64 KiB the browser keeps for such requests; what does not
    * fit stays queued for when the page comes back. When the page goes
    * away, a batch waiting out a backoff goes along as a last attempt; when
@@ -424,13 +428,13 @@ class Transport {
     }
     const inFlight = this.#batch && !this.#batch.waiting ? this.#batch.bytes : 0;
     let budget = KEEPALIVE_BYTES - inFlight;
-    const beacon = !this.#s.token && typeof globalThis.navigator?.sendBeacon === "function";
+    const beacon = typeof globalThis.navigator?.sendBeacon === "function";
     while (this.#head < this.#queue.length) {
       const start = this.#head;
       const { items, bytes } = this.#take(Math.min(this.#s.maxBatchBytes, budget));
       let handed = bytes <= budget;
       if (handed && beacon) {
-        handed = globalThis.navigator.sendBeacon(this.#s.url, body(items));
+        handed = globalThis.navigator.sendBeacon(this.#beaconUrl, body(items));
       } else if (handed) {
         this.#s.fetch(this.#s.url, { method: "POST", headers: this.#headers, body: body(items), keepalive: true })
           .then((r) => r.body?.cancel?.())
@@ -445,6 +449,12 @@ class Transport {
     }
     this.#settle();
   }
+}
+
+function withQuery(url, name, value) {
+  const at = new URL(url, globalThis.location?.href);
+  at.searchParams.set(name, value);
+  return at.href;
 }
 
 function body(items) {

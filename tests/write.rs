@@ -1045,6 +1045,29 @@ fn http_answers_per_event_and_guards_its_door() {
         "{lines:?}"
     );
 
+    // A beacon cannot send a header: the token may come in the query, of
+    // /v1/events only.
+    let beacon = format!("[{}]", event("INFO", "app", "beaconed"));
+    let (status, _, _) = http(
+        &addr,
+        "POST",
+        "/v1/events?token=s3cres",
+        &[],
+        beacon.as_bytes(),
+    );
+    assert_eq!(status, 401);
+    let (status, _, body) = http(
+        &addr,
+        "POST",
+        "/v1/events?source=web&token=s3cret",
+        &[("Content-Type", "text/plain;charset=UTF-8")],
+        beacon.as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(all_lines(&logs, "x.log")[2].ends_with("app | beaconed"));
+    let (status, _, _) = http(&addr, "GET", "/metrics?token=s3cret", &[], b"");
+    assert_eq!(status, 401);
+
     let ndjson = format!("{}\n\n{}\n", event("INFO", "app", "three"), "{oops");
     let (status, _, body) = http(&addr, "POST", "/v1/events", &[auth], ndjson.as_bytes());
     assert_eq!(status, 200);
@@ -1105,11 +1128,11 @@ fn http_answers_per_event_and_guards_its_door() {
     let (status, _, metrics) = http(&addr, "GET", "/metrics", &[auth], b"");
     assert_eq!(status, 200);
     for expected in [
-        "barg_events_received_total 6",
-        "barg_events_accepted_total 4",
+        "barg_events_received_total 7",
+        "barg_events_accepted_total 5",
         "barg_events_rejected_total 2",
         "barg_events_dropped_total 0",
-        "barg_lines_written_total{file=\"x.log\"} 4",
+        "barg_lines_written_total{file=\"x.log\"} 5",
         "barg_lines_written_total{file=\"rejected.log\"} 2",
         "barg_rotations_total{file=\"x.log\"} 0",
     ] {

@@ -71,13 +71,15 @@ function freePort() {
   });
 }
 
-/** Starts the writer on the test's port and directory; resolves once it listens. */
-function startWriter() {
+/** Starts a writer (the test's own unless told another port, directory or
+ * token); resolves once it listens. */
+function startWriter(at = { port, dir: logs }) {
   const env = { ...process.env, BARG_LOG_LEVEL: "INFO" };
   delete env.DJANGO_LOG_LEVEL;
   delete env.DEBUG;
   delete env.BARG_HTTP_TOKEN;
-  const child = spawn(barg, ["write", "--config", config, "--dir", logs, "--http", `127.0.0.1:${port}`, "--stats"], {
+  if (at.token) env.BARG_HTTP_TOKEN = at.token;
+  const child = spawn(barg, ["write", "--config", config, "--dir", at.dir, "--http", `127.0.0.1:${at.port}`, "--stats"], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -98,16 +100,17 @@ function startWriter() {
   });
 }
 
-async function stopWriter() {
-  writer.kill("SIGTERM");
-  const exit = await writer.exited;
-  said.push(writer.said());
-  assert.deepEqual(exit, { code: 0, signal: null }, writer.said());
-  return writer.said();
+async function stopWriter(child = writer) {
+  child.kill("SIGTERM");
+  const exit = await child.exited;
+  said.push(child.said());
+  assert.deepEqual(exit, { code: 0, signal: null }, child.said());
+  return child.said();
 }
 
-async function metric(name) {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+async function metric(name, at = port, token = undefined) {
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const text = await (await fetch(`http://127.0.0.1:${at}/metrics`, { headers })).text();
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return Number(line?.split(" ")[1] ?? 0);
 }
@@ -242,13 +245,13 @@ test("a workerd worker sends events through the same transport", async () => {
   }
 });
 
-/** Every file of the log directory, rotated backups included: base name → lines. */
-function readLogs() {
+/** Every file of a log directory, rotated backups included: base name → lines. */
+function readLogs(dir = logs) {
   const files = new Map();
-  for (const name of readdirSync(logs)) {
+  for (const name of readdirSync(dir)) {
     if (name.startsWith(".")) continue;
     const base = name.replace(/\.\d+$/, "");
-    const lines = readFileSync(join(logs, name), "utf8").split("\n").filter(Boolean);
+    const lines = readFileSync(join(dir, name), "utf8").split("\n").filter(Boolean);
     files.set(base, [...(files.get(base) ?? []), ...lines]);
   }
   return files;
@@ -296,4 +299,64 @@ test("every valid event is written exactly once, in the files route names; the c
   assert.ok(backups > 5, `the files rotated (${backups} backups)`);
   for (const run of said) assert.match(run, /events_dropped=0 /, run);
   console.log(`files: ${lines} lines in ${files.size} files and ${backups} rotated backups`);
+});
+
+test("with a token: a page's events pass CORS preflight, leave by beacon on the way out, and a page without it is refused, not retried", async () => {
+  const token = "s3cret-token-for-the-test";
+  const dir = join(scratch, "logs-token");
+  mkdirSync(dir);
+  const at = { port: await freePort(), dir, token };
+  const guarded = await startWriter(at);
+  try {
+    const writerUrl = `http://127.0.0.1:${at.port}`;
+    const events = Array.from({ length: 200 }, (_, n) => ({ level: "INFO", logger: "stories.token", message: `kept ${id("tk", n)}` }));
+    const leavingEvents = Array.from({ length: 20 }, (_, n) => ({ level: "INFO", logger: "stories.token", message: `leaving ${id("tl", n)}` }));
+
+    const withToken = await browser.newPage();
+    const errors = [];
+    withToken.on("pageerror", (e) => errors.push(e.message));
+    await withToken.goto(`${site.url}?writer=${writerUrl}&token=${token}`);
+    await withToken.waitForFunction(() => document.querySelector("#state").textContent === "ready");
+    const stats = await withToken.evaluate(async (events) => {
+      for (const event of events) transport.log(event);
+      await transport.flush();
+      return transport.stats();
+    }, events);
+    assert.deepEqual(stats, { queued: 0, sent: events.length, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 0 });
+    assert.deepEqual(await withToken.evaluate(() => failures), []);
+
+    // Events still queued when the page goes away leave by sendBeacon, the
+    // token in the URL (a beacon cannot send it as a header).
+    const queued = await withToken.evaluate((events) => {
+      for (const event of events) leaving.log(event);
+      return new Promise((resolve) => setTimeout(() => resolve(leaving.stats().queued), 50));
+    }, leavingEvents);
+    assert.equal(queued, leavingEvents.length);
+    const before = await metric("barg_events_received_total", at.port, token);
+    await withToken.goto("about:blank");
+    await waitFor("the beacon", async () => (await metric("barg_events_received_total", at.port, token)) >= before + leavingEvents.length, 10_000);
+    await withToken.close();
+    assert.deepEqual(errors, []);
+
+    // A page with no token: 401, reported once, not retried.
+    const without = await browser.newPage();
+    await without.goto(`${site.url}?writer=${writerUrl}`);
+    await without.waitForFunction(() => document.querySelector("#state").textContent === "ready");
+    const refused = await without.evaluate(async () => {
+      transport.log({ level: "INFO", logger: "stories.token", message: "no token" });
+      await transport.flush();
+      return { stats: transport.stats(), failures: failures.map((f) => f.status) };
+    });
+    await without.close();
+    assert.deepEqual(refused, { stats: { queued: 0, sent: 0, beaconed: 0, rejected: 0, dropped: 0, failed: 1, retries: 0 }, failures: [401] });
+  } finally {
+    await stopWriter(guarded);
+  }
+
+  const files = readLogs(dir);
+  const written = [...files.values()].flat();
+  const ids = written.map((line) => /\b(tk|tl)-\d{5}\b/.exec(line)?.[0]);
+  assert.equal(new Set(ids).size, ids.length, "each event once");
+  assert.deepEqual([...ids].sort(), [...Array.from({ length: 200 }, (_, n) => id("tk", n)), ...Array.from({ length: 20 }, (_, n) => id("tl", n))].sort());
+  assert.ok(!written.join("\n").includes("no token"));
 });

@@ -352,15 +352,31 @@ test("what the beacon refuses stays queued; a page that goes away takes a batch 
   assert.equal(requests.length, 1, "what was beaconed is not retried");
 });
 
-test("with a token, a hidden page sends a keepalive fetch, not a beacon", async (t) => {
+test("with a token, a hidden page's beacon carries it in the URL, which a beacon can send", async (t) => {
   const page = fakePage();
   t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: `${URL}?source=web`, fetch, token: "s3cret/+=", flushIntervalMs: 60_000 });
+  for (let i = 0; i < 3; i++) transport.log(event(i));
+  await settle();
+  page.hide();
+  assert.equal(requests.length, 0);
+  assert.deepEqual(page.beacons.map((b) => b.events.length), [3]);
+  const sent = new globalThis.URL(page.beacons[0].url);
+  assert.equal(sent.searchParams.get("token"), "s3cret/+=");
+  assert.equal(sent.searchParams.get("source"), "web");
+  assert.equal(transport.stats().beaconed, 3);
+});
+
+test("without sendBeacon, a hidden page's queue leaves by keepalive fetch with the token header", async (t) => {
+  const page = fakePage();
+  t.after(() => page.restore());
+  delete globalThis.navigator.sendBeacon;
   const { fetch, requests } = fakeFetch();
   const transport = createTransport({ url: URL, fetch, token: "s3cret", flushIntervalMs: 60_000 });
   for (let i = 0; i < 3; i++) transport.log(event(i));
   await settle();
   page.hide();
-  assert.equal(page.beacons.length, 0);
   assert.equal(requests.length, 1);
   assert.equal(requests[0].init.keepalive, true);
   assert.equal(requests[0].init.headers.authorization, "Bearer s3cret");

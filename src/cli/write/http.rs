@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -103,7 +103,7 @@ async fn healthz() -> &'static str {
 }
 
 async fn metrics(State(service): State<Arc<Service>>, headers: HeaderMap) -> Response {
-    if !service.authorized(&headers) {
+    if !service.authorized(&headers, None) {
         return unauthorized();
     }
     let queue = &service.ingest.queue;
@@ -141,13 +141,29 @@ async fn preflight(State(service): State<Arc<Service>>, headers: HeaderMap) -> R
     }
 }
 
-async fn events(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
+/// The query of `POST /v1/events`: a beacon cannot send an Authorization
+/// header, so the token may come as `?token=` instead.
+#[derive(serde::Deserialize)]
+struct EventsQuery {
+    token: Option<String>,
+}
+
+async fn events(
+    State(service): State<Arc<Service>>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let origin = match service.origin(&headers) {
         Origin::None => None,
         Origin::Allowed(origin) => Some(origin),
         Origin::Refused => return refused(),
     };
-    let mut response = service.take_events(&headers, body).await;
+    let mut response = if service.authorized(&headers, query.token.as_deref()) {
+        service.take_events(&headers, body).await
+    } else {
+        unauthorized()
+    };
     if let Some(origin) = origin {
         response
             .headers_mut()
@@ -166,9 +182,6 @@ async fn events(State(service): State<Arc<Service>>, headers: HeaderMap, body: B
 
 impl Service {
     async fn take_events(&self, headers: &HeaderMap, body: Body) -> Response {
-        if !self.authorized(headers) {
-            return unauthorized();
-        }
         let declared = headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -247,13 +260,16 @@ impl Service {
         Ok(items)
     }
 
-    fn authorized(&self, headers: &HeaderMap) -> bool {
+    /// Whether the request carries the token, when one is required: as
+    /// `Authorization: Bearer`, or as `?token=` (`query`) where allowed.
+    fn authorized(&self, headers: &HeaderMap, query: Option<&str>) -> bool {
         let Some(token) = &self.token else {
             return true;
         };
         let Some(given) = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+            .or(query.map(str::as_bytes))
         else {
             return false;
         };

@@ -4,13 +4,17 @@ import init from "./barg/barg.js";
 import { createTransport } from "./barg/transport.js";
 
 await init();
-const writer = new URLSearchParams(location.search).get("writer");
+const params = new URLSearchParams(location.search);
+const writer = params.get("writer");
+// A writer that requires a token is given one with `&token=`.
+const token = params.get("token") ?? undefined;
 const url = `${writer}/v1/events`;
 
 window.rejections = [];
 window.failures = [];
 window.transport = createTransport({
   url,
+  token,
   batchSize: 50,
   flushIntervalMs: 200,
   maxQueue: 20000,
@@ -20,5 +24,5 @@ window.transport = createTransport({
 });
 // A second transport whose events wait (a long interval, large batches)
 // until the page goes away, to see them leave by sendBeacon.
-window.leaving = createTransport({ url, batchSize: 1000, flushIntervalMs: 600000 });
+window.leaving = createTransport({ url, token, batchSize: 1000, flushIntervalMs: 600000 });
 document.querySelector("#state").textContent = "ready";
