@@ -184,19 +184,15 @@ fn admit_blocks(ingest: &Ingest, waiting: &Mutex<Receiver<Block>>, turn: &Turn) 
                 Err(_) => return,
             }
         };
-        let items: Vec<_> = block
-            .pieces
-            .into_iter()
-            .map(|piece| match piece {
-                Piece::Line(range) => {
-                    ingest.admit(Frame::Line(&block.bytes[range]), block.received, "stdin")
-                }
-                Piece::TooLong(rejected) => {
-                    ingest.metrics.count_admission(false);
-                    Err(*rejected)
-                }
-            })
-            .collect();
+        // Admitted, routed and formatted here, so that the writer only
+        // appends; each event is dropped on the thread that made it.
+        let admitted = block.pieces.into_iter().map(|piece| match piece {
+            Piece::Line(range) => {
+                ingest.admit(Frame::Line(&block.bytes[range]), block.received, "stdin")
+            }
+            Piece::TooLong(rejected) => Err(*rejected),
+        });
+        let batches = ingest.layout.batches(admitted);
         let mut next = turn.next.lock().unwrap_or_else(PoisonError::into_inner);
         while *next != block.sequence {
             next = turn
@@ -206,7 +202,7 @@ fn admit_blocks(ingest: &Ingest, waiting: &Mutex<Receiver<Block>>, turn: &Turn) 
         }
         // Queued while holding the turn: the next block waits for this one,
         // and when the queue is full, both wait for the writer.
-        let _ = ingest.send_blocking(items);
+        let _ = ingest.send_blocking(batches);
         *next += 1;
         turn.changed.notify_all();
     }
