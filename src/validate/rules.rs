@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use super::reader::Tree;
 use super::{Code, Mode, Violation, push_token};
 use crate::event::{Context, Event, UserId};
 use crate::kind::{Kind, Severity};
@@ -212,8 +213,7 @@ impl Findings<'_> {
     }
 
     /// Takes the values of the `known` fields out of `object`, in `known`'s
-    /// order, and reports every other key: a violation in strict mode, a
-    /// warning in lenient mode.
+    /// order, and reports every other key.
     fn take_fields<const N: usize>(
         &mut self,
         parent: &str,
@@ -224,25 +224,29 @@ impl Findings<'_> {
         for (key, value) in object {
             match known.iter().position(|name| *name == key) {
                 Some(index) => fields[index] = Some(value),
-                None => {
-                    let mut pointer = parent.to_owned();
-                    push_token(&mut pointer, &key);
-                    let violation = Violation::new(
-                        pointer,
-                        Code::UnknownField,
-                        format!(
-                            "unknown field {key:?}: expected one of {}",
-                            known.join(", ")
-                        ),
-                    );
-                    match self.mode {
-                        Mode::Strict => self.violations.push(violation),
-                        Mode::Lenient => self.warnings.push(violation),
-                    }
-                }
+                None => self.unknown_field(parent, &key, known),
             }
         }
         fields
+    }
+
+    /// A key that is not one of `known`: a violation in strict mode, a
+    /// warning in lenient mode.
+    fn unknown_field(&mut self, parent: &str, key: &str, known: &[&str]) {
+        let mut pointer = parent.to_owned();
+        push_token(&mut pointer, key);
+        let violation = Violation::new(
+            pointer,
+            Code::UnknownField,
+            format!(
+                "unknown field {key:?}: expected one of {}",
+                known.join(", ")
+            ),
+        );
+        match self.mode {
+            Mode::Strict => self.violations.push(violation),
+            Mode::Lenient => self.warnings.push(violation),
+        }
     }
 }
 
@@ -273,7 +277,7 @@ fn pointer(parts: &[&str]) -> String {
 /// Checks the tree of one event and moves it into an [`Event`]; `None` when
 /// some part could not be typed (the violations say why).
 pub(super) fn event(
-    tree: Value,
+    tree: Tree,
     received: Timestamp,
     mode: Mode,
     violations: &mut Vec<Violation>,
@@ -285,15 +289,18 @@ pub(super) fn event(
         warnings,
     };
     let found = &mut findings;
-    let object = match tree {
-        Value::Object(object) => object,
-        other => {
+    let fields = match tree {
+        Tree::Event(fields) => fields,
+        Tree::Other(other) => {
             found.wrong_type(String::new(), "an event object", &other);
             return None;
         }
     };
-    // One pass over the keys, each matched by name: no hashing, and unknown
-    // fields reported in the order they came.
+    // The reader matched the known keys by name already; the others are
+    // reported in the order they came.
+    for key in fields.unknown.keys() {
+        found.unknown_field("", key, &TOP_LEVEL_FIELDS);
+    }
     let [
         timestamp,
         level,
@@ -304,7 +311,7 @@ pub(super) fn event(
         line,
         context,
         extra_data,
-    ] = found.take_fields("", object, &TOP_LEVEL_FIELDS);
+    ] = fields.known;
 
     let timestamp = match timestamp {
         None => Some(received),
@@ -692,6 +699,7 @@ mod tests {
     /// The violations and warnings of `input`.
     fn check(input: &str, mode: Mode) -> (Found, Found) {
         let tree: Value = serde_json::from_str(input).expect("json");
+        let tree = Tree::from(tree);
         let (mut violations, mut warnings) = (Vec::new(), Vec::new());
         let received = Timestamp::from_unix_micros(0).expect("epoch");
         event(tree, received, mode, &mut violations, &mut warnings);
