@@ -8,6 +8,8 @@
 //! breaks, and where each ends: the writer still applies the rotation rule
 //! line by line, but copies and writes whole runs of lines at once.
 
+use std::sync::{Mutex, PoisonError};
+
 use barg::{Event, Format, Formatter, RouteTable};
 
 use super::pipeline::Admitted;
@@ -15,6 +17,12 @@ use super::pipeline::Admitted;
 /// Events per batch at most: big enough that the hand-over costs little per
 /// event, small enough to keep memory low.
 pub const BATCH: usize = 256;
+
+/// Emptied batches kept for reuse, at most.
+const SPARE_BATCHES: usize = 16;
+
+/// A buffer that grew past this (a batch of very long lines) is not kept.
+const SPARE_BYTES: usize = 1024 * 1024;
 
 /// The lines of one batch for one file.
 #[derive(Debug, Default)]
@@ -54,11 +62,14 @@ impl Batch {
 }
 
 /// How admitted items become lines: the route table and one formatter per
-/// file. Built once, shared by every source.
+/// file. Built once, shared by every source and the writer, which hands
+/// back the batches it has written: their buffers are used again, so a
+/// steady stream allocates nothing for its lines.
 #[derive(Debug)]
 pub struct Layout {
     table: RouteTable,
     formatters: Vec<Formatter>,
+    spare: Mutex<Vec<Batch>>,
 }
 
 impl Layout {
@@ -69,18 +80,44 @@ impl Layout {
             .iter()
             .map(|f| Formatter::new(f.format))
             .collect();
-        Layout { table, formatters }
+        Layout {
+            table,
+            formatters,
+            spare: Mutex::new(Vec::new()),
+        }
     }
 
     /// An empty batch for these files and `rejected.log`.
     pub fn batch(&self) -> Batch {
-        Batch {
+        let spare = self
+            .spare
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        spare.unwrap_or_else(|| Batch {
             files: (0..=self.table.files.len())
                 .map(|_| FileLines::default())
                 .collect(),
             items: 0,
             accepted: 0,
             unrouted: 0,
+        })
+    }
+
+    /// Takes back a batch that was written, for [`Layout::batch`] to give
+    /// out again.
+    pub fn recycle(&self, mut batch: Batch) {
+        for file in &mut batch.files {
+            if file.bytes.capacity() > SPARE_BYTES {
+                return;
+            }
+            file.bytes.clear();
+            file.ends.clear();
+        }
+        (batch.items, batch.accepted, batch.unrouted) = (0, 0, 0);
+        let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < SPARE_BATCHES {
+            spare.push(batch);
         }
     }
 

@@ -126,7 +126,8 @@ pub fn run(args: WriteArgs) -> ExitCode {
         .chain([REJECTED_LOG.to_owned()]);
     let metrics = Arc::new(Metrics::new(names));
     let stopping = Arc::new(AtomicBool::new(false));
-    let writer = match Writer::open(&config, metrics.clone(), stopping.clone()) {
+    let layout = Arc::new(Layout::new(config.route_table()));
+    let writer = match Writer::open(&config, layout.clone(), metrics.clone(), stopping.clone()) {
         Ok(writer) => writer,
         Err(error) => {
             return fail(&format!(
@@ -164,7 +165,7 @@ pub fn run(args: WriteArgs) -> ExitCode {
                 Err(error) => return fail(&format!("sanitizer: {error}")),
             },
         },
-        layout: Layout::new(config.route_table()),
+        layout,
         metrics: metrics.clone(),
         stopping: stopping.clone(),
     });
@@ -252,7 +253,7 @@ fn lock_directory(dir: &Path) -> Result<std::fs::File, String> {
 pub struct Ingest {
     queue: mpsc::Sender<Item>,
     admission: Admission,
-    layout: Layout,
+    layout: Arc<Layout>,
     metrics: Arc<Metrics>,
     stopping: Arc<AtomicBool>,
 }

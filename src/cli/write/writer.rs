@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use barg::rotation::Rotation;
 use tokio::sync::{mpsc, oneshot};
 
-use super::batch::Batch;
+use super::batch::{Batch, Layout};
 use super::config::{Config, Fsync, Rotate, defaults};
 use super::diag;
 use super::metrics::Metrics;
@@ -45,6 +45,8 @@ const FINAL_ATTEMPTS: u32 = 5;
 pub struct Writer {
     /// One per route, then `rejected.log`.
     files: Vec<RotatingFile>,
+    /// Takes the written batches back for reuse.
+    layout: Arc<Layout>,
     metrics: Arc<Metrics>,
     fsync: Fsync,
     fsync_interval: Duration,
@@ -63,6 +65,7 @@ impl Writer {
     /// Opens every file of the configuration under its directory.
     pub fn open(
         config: &Config,
+        layout: Arc<Layout>,
         metrics: Arc<Metrics>,
         stopping: Arc<AtomicBool>,
     ) -> std::io::Result<Writer> {
@@ -91,6 +94,7 @@ impl Writer {
         )?);
         Ok(Writer {
             files,
+            layout,
             metrics,
             fsync: config.fsync,
             fsync_interval: Duration::from_millis(config.fsync_interval_ms),
@@ -129,6 +133,7 @@ impl Writer {
             match item {
                 Item::Batch(batch) => {
                     self.write(&batch);
+                    self.layout.recycle(batch);
                     if self.failing {
                         self.flush_all_retrying(&queue);
                     }
