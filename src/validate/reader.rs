@@ -19,14 +19,13 @@ use serde_json::{Map, Number, Value};
 use super::rules::TOP_LEVEL_FIELDS;
 use super::{Code, Limits, Violation, push_token};
 
-/// What was read: the event object, taken apart into its fields as it is
-/// read, or any other JSON value.
+/// What was read: the event object, taken apart into the caller's
+/// [`Fields`] as it is read (so that they are never moved), or any other
+/// JSON value.
 #[derive(Debug)]
-// One per read, never in a collection: its size costs nothing.
-#[allow(clippy::large_enum_variant)]
 pub(super) enum Tree {
-    /// A JSON object: the event's fields.
-    Event(Fields),
+    /// A JSON object, whose fields are in the [`Fields`] given to [`read`].
+    Event,
     /// Anything but an object.
     Other(Value),
 }
@@ -42,13 +41,12 @@ pub(super) struct Fields {
     pub unknown: Map<String, Value>,
 }
 
-#[cfg(test)]
-impl From<Value> for Tree {
+impl Tree {
     /// The tree of a value read some other way (the rules' own tests).
-    fn from(value: Value) -> Tree {
+    #[cfg(test)]
+    pub fn of(value: Value, fields: &mut Fields) -> Tree {
         match value {
             Value::Object(object) => {
-                let mut fields = Fields::default();
                 for (key, value) in object {
                     match TOP_LEVEL_FIELDS.iter().position(|name| *name == key) {
                         Some(index) => fields.known[index] = Some(value),
@@ -57,16 +55,22 @@ impl From<Value> for Tree {
                         }
                     }
                 }
-                Tree::Event(fields)
+                Tree::Event
             }
             other => Tree::Other(other),
         }
     }
 }
 
-/// Reads `input` into a JSON tree, appending a violation for every problem.
-/// `None` when the input is not JSON at all (or too large to read).
-pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> Option<Tree> {
+/// Reads `input` into a JSON tree (an event object into `fields`, which
+/// must be empty), appending a violation for every problem. `None` when the
+/// input is not JSON at all (or too large to read).
+pub(super) fn read(
+    input: &[u8],
+    limits: &Limits,
+    out: &mut Vec<Violation>,
+    fields: &mut Fields,
+) -> Option<Tree> {
     if let Some(violation) = limits.size_violation(input.len()) {
         out.push(violation);
         return None;
@@ -93,6 +97,7 @@ pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> O
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let tree = match (Top {
         reader: &mut reader,
+        fields,
     })
     .deserialize(&mut deserializer)
     {
@@ -279,6 +284,7 @@ impl<'de> Visitor<'de> for Key {
 /// other value as [`Node`] does at depth 1.
 struct Top<'r, 'a> {
     reader: &'r mut Reader<'a>,
+    fields: &'r mut Fields,
 }
 
 impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
@@ -343,7 +349,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Tree::Other(Value::Null));
         }
-        let mut fields = Fields::default();
+        let fields = self.fields;
         let mut keys = 0;
         while let Some(key) = map.next_key_seed(Key)? {
             if keys == reader.limits.max_keys_per_object {
@@ -379,7 +385,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                 }
             }
         }
-        Ok(Tree::Event(fields))
+        Ok(Tree::Event)
     }
 }
 
@@ -518,7 +524,7 @@ mod tests {
     /// The pointers and codes that reading `input` within `limits` reports.
     fn found(input: &str, limits: Limits) -> Vec<(String, Code)> {
         let mut out = Vec::new();
-        read(input.as_bytes(), &limits, &mut out);
+        read(input.as_bytes(), &limits, &mut out, &mut Fields::default());
         out.into_iter().map(|v| (v.pointer, v.code)).collect()
     }
 
@@ -615,7 +621,7 @@ mod tests {
         ];
         for (input, code, message) in cases {
             let mut out = Vec::new();
-            read(input.as_bytes(), &limits, &mut out);
+            read(input.as_bytes(), &limits, &mut out, &mut Fields::default());
             assert_eq!(out.len(), 1, "{input}: {out:?}");
             assert_eq!(out[0].code, code, "{input}");
             assert!(
@@ -625,7 +631,8 @@ mod tests {
             );
         }
         let mut out = Vec::new();
-        assert!(read(b"{\"a\":\"\xc3\x28\"}", &limits, &mut out).is_none());
+        let bad = b"{\"a\":\"\xc3\x28\"}";
+        assert!(read(bad, &limits, &mut out, &mut Fields::default()).is_none());
         assert_eq!(out[0].code, Code::NotUtf8);
         assert_eq!(out[0].message, "not valid UTF-8: invalid byte at column 7");
     }

@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::reader::Tree;
+use super::reader::{Fields, Tree};
 use super::{Code, Mode, Violation, push_token};
 use crate::event::{Context, Event, UserId};
 use crate::kind::{Kind, Severity};
@@ -291,6 +291,7 @@ fn pointer(parts: &[&str]) -> String {
 /// some part could not be typed (the violations say why).
 pub(super) fn event(
     tree: Tree,
+    fields: &mut Fields,
     received: Timestamp,
     mode: Mode,
     violations: &mut Vec<Violation>,
@@ -302,13 +303,13 @@ pub(super) fn event(
         warnings,
     };
     let found = &mut findings;
-    let fields = match tree {
-        Tree::Event(fields) => fields,
+    match tree {
+        Tree::Event => {}
         Tree::Other(other) => {
             found.wrong_type(String::new(), "an event object", &other);
             return None;
         }
-    };
+    }
     // The reader matched the known keys by name already; the others are
     // reported in the order they came.
     for key in fields.unknown.keys() {
@@ -324,7 +325,7 @@ pub(super) fn event(
         line,
         context,
         extra_data,
-    ] = fields.known;
+    ] = fields.known.each_mut().map(Option::take);
 
     let timestamp = match timestamp {
         None => Some(received),
@@ -712,10 +713,18 @@ mod tests {
     /// The violations and warnings of `input`.
     fn check(input: &str, mode: Mode) -> (Found, Found) {
         let tree: Value = serde_json::from_str(input).expect("json");
-        let tree = Tree::from(tree);
+        let mut fields = Fields::default();
+        let tree = Tree::of(tree, &mut fields);
         let (mut violations, mut warnings) = (Vec::new(), Vec::new());
         let received = Timestamp::from_unix_micros(0).expect("epoch");
-        event(tree, received, mode, &mut violations, &mut warnings);
+        event(
+            tree,
+            &mut fields,
+            received,
+            mode,
+            &mut violations,
+            &mut warnings,
+        );
         let pairs = |list: Vec<Violation>| list.into_iter().map(|v| (v.pointer, v.code)).collect();
         (pairs(violations), pairs(warnings))
     }
