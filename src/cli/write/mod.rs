@@ -1,11 +1,12 @@
 //! `barg write`: the one owner of a log directory. Sources (standard input,
-//! Unix and TCP streams, HTTP) admit lines into events and feed one bounded
-//! queue; one writer thread drains it into the files.
+//! Unix and TCP streams, HTTP) admit lines into events, route and format
+//! them into batches of lines and feed one bounded queue; one writer thread
+//! drains it into the files.
 //!
 //! ```text
 //! stdin ─┐
-//! unix  ─┼─ Admission::admit ─▶ queue (bounded, sources wait) ─▶ Writer ─▶ files
-//! tcp   ─┤                                                          └──▶ rejected.log
+//! unix  ─┼─ Admission::admit ─▶ Layout::add ─▶ queue (bounded, sources wait) ─▶ Writer ─▶ files
+//! tcp   ─┤                                                                       └──▶ rejected.log
 //! http  ─┘
 //! ```
 

@@ -1,11 +1,12 @@
 //! Standard input, admitted on several threads in order.
 //!
-//! Admission (parse, validate, sanitize) costs far more than cutting lines
-//! or writing them, and standard input is one stream, so one thread cuts it
-//! into blocks of whole lines and a few admission threads take turns on the
-//! blocks. Each block carries a sequence number, and a block's events are
-//! queued only once every earlier block's are: the files get the lines in
-//! input order.
+//! Admission (parse, validate, sanitize), routing and formatting cost far
+//! more than cutting lines or writing them, and standard input is one
+//! stream, so one thread cuts it into blocks of whole lines and a few
+//! admission threads take turns on the blocks, each making the block's
+//! batches of lines. Each block carries a sequence number, and a block's
+//! batches are queued only once every earlier block's are: the files get
+//! the lines in input order.
 //!
 //! At a stop, whatever was read is still queued: [`Progress::settle`] closes
 //! the gate between reading and handing over, then waits until every block
