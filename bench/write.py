@@ -7,7 +7,10 @@ configuration), CPython's logging through six RotatingFileHandlers with the
 same routing (bench/python_writer.py), and `cat` copying the bytes to a file,
 the floor. Each runs under /usr/bin/time -v for its peak resident memory.
 
-Usage: bench/write.py [EVENTS]   (default 1000000)
+Usage: bench/write.py [EVENTS] [--baseline BARG]   (default 1000000)
+
+--baseline runs another barg binary too, on the same bytes in the same run
+(such as one built from an earlier commit), for a before and after.
 """
 
 import os
@@ -45,7 +48,13 @@ def run(label, command, stdin_path, cwd):
 
 
 def main():
-    events = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    args = sys.argv[1:]
+    baseline = None
+    if "--baseline" in args:
+        at = args.index("--baseline")
+        baseline = Path(args[at + 1]).resolve()
+        del args[at : at + 2]
+    events = int(args[0]) if args else 1_000_000
     if not Path("/usr/bin/time").exists():
         sys.exit("needs /usr/bin/time: apt-get install -y time")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
@@ -62,12 +71,15 @@ def main():
 
         load = os.getloadavg()[0]
         results = []
-        for label, make_command in [
+        runs = [
             ("cat (floor)", lambda d: ["sh", "-c", f"cat > {d}/copy.ndjson"]),
             ("barg write", lambda d: [str(barg), "write", "--dir", str(d)]),
             ("python logging", lambda d: [sys.executable, str(ROOT / "bench/python_writer.py"), str(d)]),
-        ]:
-            directory = tmp / label.split()[0]
+        ]
+        if baseline:
+            runs.insert(1, ("barg baseline", lambda d: [str(baseline), "write", "--dir", str(d)]))
+        for index, (label, make_command) in enumerate(runs):
+            directory = tmp / f"run{index}"
             directory.mkdir()
             env_free = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "BARG_LOG_LEVEL", "DJANGO_LOG_LEVEL")}
             os.environ.clear()
@@ -91,10 +103,11 @@ def main():
         )
     wall = {label: seconds for label, seconds, _, _, _ in results}
     cpu = {label: c for label, _, c, _, _ in results}
-    print(
-        f"barg write: {wall['python logging'] / wall['barg write']:.1f}x CPython's events/s, "
-        f"{cpu['python logging'] / cpu['barg write']:.1f}x less CPU per event"
-    )
+    for label in ["barg baseline", "barg write"] if baseline else ["barg write"]:
+        print(
+            f"{label}: {wall['python logging'] / wall[label]:.1f}x CPython's events/s, "
+            f"{cpu['python logging'] / cpu[label]:.1f}x less CPU per event"
+        )
 
 
 if __name__ == "__main__":

@@ -457,6 +457,90 @@ fn stdin_events_go_where_barg_route_says_and_bad_lines_to_rejected_log() {
 }
 
 #[test]
+fn stdin_order_is_kept_in_every_file_across_many_batches() {
+    // Far more than one block of standard input and one batch, so that the
+    // admission threads take turns many times; events of several files and
+    // bad lines mixed, and a small file size, so that every file gets its
+    // lines from many batches and rotates between them.
+    const LINES: usize = 40_000;
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = tmp.path().join("barg.toml");
+    let file = |path: &str, format: &str, extra: &str| {
+        format!(
+            "[[files]]\npath = \"{path}\"\nformat = \"{format}\"\nmax_bytes = 65536\n\
+             backups = 1000\nloggers = [\"*\"]\n{extra}\n"
+        )
+    };
+    let text = format!(
+        "level = \"DEBUG\"\n{}{}",
+        file("x.log", "simple", ""),
+        file("e.log", "json", "min_level = \"ERROR\"")
+    );
+    std::fs::write(&config, text).expect("config written");
+    let mut input = String::new();
+    let (mut all, mut errors, mut bad) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..LINES {
+        match i % 7 {
+            3 => {
+                input.push_str(&format!("{{\"level\":\"INFO\",\"n\":{i}}}\n"));
+                bad.push(i);
+            }
+            5 => {
+                input.push_str(&event("ERROR", "app", &format!("n{i}")));
+                input.push('\n');
+                all.push(i);
+                errors.push(i);
+            }
+            _ => {
+                input.push_str(&event(
+                    "INFO",
+                    "app",
+                    &format!("n{i} {}", "p".repeat(i % 50)),
+                ));
+                input.push('\n');
+                all.push(i);
+            }
+        }
+    }
+    let (status, said) = write_stdin(
+        &[
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--dir",
+            logs.to_str().expect("utf-8"),
+            "--stats",
+        ],
+        &input,
+    );
+    assert!(status.success(), "{said}");
+    let numbers = |base: &str, find: &dyn Fn(&str) -> usize| -> Vec<usize> {
+        all_lines(&logs, base)
+            .iter()
+            .map(|line| find(line))
+            .collect()
+    };
+    let after = |line: &str, marker: &str| -> usize {
+        let rest = &line[line.find(marker).expect("a numbered line") + marker.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().expect("a number")
+    };
+    assert_eq!(numbers("x.log", &|line| after(line, "| n")), all);
+    assert_eq!(
+        numbers("e.log", &|line| after(line, "\"message\":\"n")),
+        errors
+    );
+    assert_eq!(
+        numbers("rejected.log", &|line| after(line, "INFO\\\",\\\"n\\\":")),
+        bad
+    );
+    assert!(files(&logs, "x.log.").len() > 10, "x.log rotated");
+    let stats = stats(&said);
+    assert_eq!(stats["events_received"], LINES as u64);
+    assert_eq!(stats["events_rejected"], bad.len() as u64);
+}
+
+#[test]
 fn files_are_created_with_mode_0640() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
@@ -798,13 +882,15 @@ fn sighup_reopens_the_files() {
 }
 
 /// Checks that the lines are exactly `clients` × `per_client` messages
-/// `c{client}-{i}`, each once and whole, and that no file reached the limit.
+/// `c{client}-{i}`, each once and whole, each client's in the order it sent
+/// them, and that no file reached the limit.
 fn check_every_event_once(logs: &Path, clients: usize, per_client: usize, max_bytes: usize) {
     for (name, bytes) in files(logs, "x.log") {
         assert!(bytes.len() < max_bytes, "{name}: {} bytes", bytes.len());
     }
     let lines = all_lines(logs, "x.log");
     let mut seen = HashMap::new();
+    let mut last: HashMap<String, usize> = HashMap::new();
     for line in &lines {
         let message = line
             .strip_prefix("[INFO] 2025-12-26 10:30:45 app | ")
@@ -812,6 +898,11 @@ fn check_every_event_once(logs: &Path, clients: usize, per_client: usize, max_by
         let (id, padding) = message.split_once(' ').expect("id and padding");
         assert_eq!(padding, "p".repeat(padding.len()), "interleaved: {line:?}");
         *seen.entry(id.to_owned()).or_insert(0) += 1;
+        let (client, i) = id.split_once('-').expect("client and number");
+        let i: usize = i.parse().expect("a number");
+        if let Some(before) = last.insert(client.to_owned(), i) {
+            assert!(before < i, "{client}: {i} after {before}");
+        }
     }
     for client in 0..clients {
         for i in 0..per_client {

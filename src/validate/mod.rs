@@ -254,10 +254,14 @@ impl Validator {
     pub fn check(&self, input: &[u8], received: Timestamp) -> Verdict {
         let mut violations = Vec::new();
         let mut warnings = Vec::new();
-        let tree = reader::read(input, &self.config.limits, &mut violations);
+        // Filled in place by the reader and emptied by the rules: the
+        // fields of the event object are never moved whole.
+        let mut fields = reader::Fields::default();
+        let tree = reader::read(input, &self.config.limits, &mut violations, &mut fields);
         let event = tree.and_then(|tree| {
             rules::event(
                 tree,
+                &mut fields,
                 received,
                 self.config.mode,
                 &mut violations,

@@ -9,17 +9,68 @@
 //! (`IgnoredAny`) with a loop and a heap stack, not recursion, so the work is
 //! linear in the input and the call stack stays shallow at any nesting.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
+use super::rules::TOP_LEVEL_FIELDS;
 use super::{Code, Limits, Violation, push_token};
 
-/// Reads `input` into a JSON tree, appending a violation for every problem.
-/// `None` when the input is not JSON at all (or too large to read).
-pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> Option<Value> {
+/// What was read: the event object, taken apart into the caller's
+/// [`Fields`] as it is read (so that they are never moved), or any other
+/// JSON value.
+#[derive(Debug)]
+pub(super) enum Tree {
+    /// A JSON object, whose fields are in the [`Fields`] given to [`read`].
+    Event,
+    /// Anything but an object.
+    Other(Value),
+}
+
+/// The fields of the event object: the known ones by their place in
+/// [`TOP_LEVEL_FIELDS`], the others in the order they came. Its keys are
+/// matched by name as they are read, so they are neither hashed nor kept.
+#[derive(Debug, Default)]
+pub(super) struct Fields {
+    /// The value of each of [`TOP_LEVEL_FIELDS`], when present.
+    pub known: [Option<Value>; TOP_LEVEL_FIELDS.len()],
+    /// Every other key, in order.
+    pub unknown: Map<String, Value>,
+}
+
+impl Tree {
+    /// The tree of a value read some other way (the rules' own tests).
+    #[cfg(test)]
+    pub fn of(value: Value, fields: &mut Fields) -> Tree {
+        match value {
+            Value::Object(object) => {
+                for (key, value) in object {
+                    match TOP_LEVEL_FIELDS.iter().position(|name| *name == key) {
+                        Some(index) => fields.known[index] = Some(value),
+                        None => {
+                            fields.unknown.insert(key, value);
+                        }
+                    }
+                }
+                Tree::Event
+            }
+            other => Tree::Other(other),
+        }
+    }
+}
+
+/// Reads `input` into a JSON tree (an event object into `fields`, which
+/// must be empty), appending a violation for every problem. `None` when the
+/// input is not JSON at all (or too large to read).
+pub(super) fn read(
+    input: &[u8],
+    limits: &Limits,
+    out: &mut Vec<Violation>,
+    fields: &mut Fields,
+) -> Option<Tree> {
     if let Some(violation) = limits.size_violation(input.len()) {
         out.push(violation);
         return None;
@@ -44,9 +95,9 @@ pub(super) fn read(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> O
         depth_exceeded: false,
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let tree = match (Node {
+    let tree = match (Top {
         reader: &mut reader,
-        depth: 1,
+        fields,
     })
     .deserialize(&mut deserializer)
     {
@@ -151,6 +202,24 @@ impl Reader<'_> {
             .push(Violation::new(pointer, Code::LimitExceeded, message));
     }
 
+    fn too_many_keys(&mut self) {
+        let message = format!(
+            "the object has more than max_keys_per_object ({}) keys",
+            self.limits.max_keys_per_object
+        );
+        self.limit(None, message);
+    }
+
+    fn duplicate(&mut self, key: &str) {
+        let mut pointer = String::new();
+        push_token(&mut pointer, key);
+        self.out.push(Violation::new(
+            pointer,
+            Code::DuplicateKey,
+            format!("the key {key:?} appears more than once in the object"),
+        ));
+    }
+
     fn check_string(&mut self, s: &str, last: Option<&str>, what: &str) {
         if s.len() > self.limits.max_string_len {
             let message = format!(
@@ -174,6 +243,149 @@ impl Reader<'_> {
                 violation.pointer.insert_str(0, &escaped);
             }
         }
+    }
+}
+
+/// A key, borrowed from the input when it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(s))
+    }
+}
+
+/// Reads the outermost value: the event object into its [`Fields`], any
+/// other value as [`Node`] does at depth 1.
+struct Top<'r, 'a> {
+    reader: &'r mut Reader<'a>,
+    fields: &'r mut Fields,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+    type Value = Tree;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'r, 'a> Top<'r, 'a> {
+    fn node(self) -> Node<'r, 'a> {
+        Node {
+            reader: self.reader,
+            depth: 1,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_, '_> {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Tree, E> {
+        self.node().visit_bool(b).map(Tree::Other)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tree, E> {
+        self.node().visit_i64(n).map(Tree::Other)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tree, E> {
+        self.node().visit_u64(n).map(Tree::Other)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Tree, E> {
+        self.node().visit_f64(n).map(Tree::Other)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Tree, E> {
+        self.node().visit_str(s).map(Tree::Other)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Tree, E> {
+        self.node().visit_string(s).map(Tree::Other)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Tree, E> {
+        self.node().visit_unit().map(Tree::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Tree, A::Error> {
+        self.node().visit_seq(seq).map(Tree::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let reader = self.reader;
+        if reader.too_deep(1) {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Tree::Other(Value::Null));
+        }
+        let fields = self.fields;
+        let mut keys = 0;
+        while let Some(key) = map.next_key_seed(Key)? {
+            if keys == reader.limits.max_keys_per_object {
+                reader.too_many_keys();
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                break;
+            }
+            reader.check_string(&key, Some(&key), "the key");
+            let known = TOP_LEVEL_FIELDS.iter().position(|name| *name == key);
+            let taken = match known {
+                Some(index) => fields.known[index].is_some(),
+                None => fields.unknown.contains_key(&*key),
+            };
+            if taken {
+                reader.duplicate(&key);
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let mark = reader.out.len();
+            let value = map.next_value_seed(Node {
+                reader: &mut *reader,
+                depth: 2,
+            })?;
+            if reader.out.len() > mark {
+                reader.prefix(mark, &key);
+            }
+            keys += 1;
+            match known {
+                Some(index) => fields.known[index] = Some(value),
+                None => {
+                    fields.unknown.insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(Tree::Event)
     }
 }
 
@@ -274,35 +486,18 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
-        // The event object almost always has most of its nine fields: made
-        // that size at once, it is never rehashed while it grows.
-        let mut object = if self.depth == 1 {
-            Map::with_capacity(super::TOP_LEVEL_FIELDS.len())
-        } else {
-            Map::new()
-        };
-        while let Some(key) = map.next_key::<String>()? {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key_seed(Key)? {
             if object.len() == reader.limits.max_keys_per_object {
-                let message = format!(
-                    "the object has more than max_keys_per_object ({}) keys",
-                    reader.limits.max_keys_per_object
-                );
-                reader.limit(None, message);
+                reader.too_many_keys();
                 map.next_value::<IgnoredAny>()?;
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 break;
             }
             reader.check_string(&key, Some(&key), "the key");
-            match object.entry(key) {
+            match object.entry(key.into_owned()) {
                 Entry::Occupied(entry) => {
-                    let key = entry.key();
-                    let mut pointer = String::new();
-                    push_token(&mut pointer, key);
-                    reader.out.push(Violation::new(
-                        pointer,
-                        Code::DuplicateKey,
-                        format!("the key {key:?} appears more than once in the object"),
-                    ));
+                    reader.duplicate(entry.key());
                     map.next_value::<IgnoredAny>()?;
                 }
                 Entry::Vacant(entry) => {
@@ -329,7 +524,7 @@ mod tests {
     /// The pointers and codes that reading `input` within `limits` reports.
     fn found(input: &str, limits: Limits) -> Vec<(String, Code)> {
         let mut out = Vec::new();
-        read(input.as_bytes(), &limits, &mut out);
+        read(input.as_bytes(), &limits, &mut out, &mut Fields::default());
         out.into_iter().map(|v| (v.pointer, v.code)).collect()
     }
 
@@ -426,7 +621,7 @@ mod tests {
         ];
         for (input, code, message) in cases {
             let mut out = Vec::new();
-            read(input.as_bytes(), &limits, &mut out);
+            read(input.as_bytes(), &limits, &mut out, &mut Fields::default());
             assert_eq!(out.len(), 1, "{input}: {out:?}");
             assert_eq!(out[0].code, code, "{input}");
             assert!(
@@ -436,7 +631,8 @@ mod tests {
             );
         }
         let mut out = Vec::new();
-        assert_eq!(read(b"{\"a\":\"\xc3\x28\"}", &limits, &mut out), None);
+        let bad = b"{\"a\":\"\xc3\x28\"}";
+        assert!(read(bad, &limits, &mut out, &mut Fields::default()).is_none());
         assert_eq!(out[0].code, Code::NotUtf8);
         assert_eq!(out[0].message, "not valid UTF-8: invalid byte at column 7");
     }

@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use super::reader::{Fields, Tree};
 use super::{Code, Mode, Violation, push_token};
 use crate::event::{Context, Event, UserId};
 use crate::kind::{Kind, Severity};
@@ -168,7 +169,20 @@ pub fn payload_applies(
     !framework
         || fields
             .iter()
-            .any(|field| field.presence == Presence::Required && data.contains_key(field.name))
+            .any(|field| field.presence == Presence::Required && get(data, field.name).is_some())
+}
+
+/// The value at `key`. A payload has a handful of keys, and comparing them
+/// costs less than hashing the one looked for.
+fn get<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if object.len() <= 16 {
+        object
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, value)| value)
+    } else {
+        object.get(key)
+    }
 }
 
 /// The top-level fields of an event, in the seed's order.
@@ -212,8 +226,7 @@ impl Findings<'_> {
     }
 
     /// Takes the values of the `known` fields out of `object`, in `known`'s
-    /// order, and reports every other key: a violation in strict mode, a
-    /// warning in lenient mode.
+    /// order, and reports every other key.
     fn take_fields<const N: usize>(
         &mut self,
         parent: &str,
@@ -224,25 +237,29 @@ impl Findings<'_> {
         for (key, value) in object {
             match known.iter().position(|name| *name == key) {
                 Some(index) => fields[index] = Some(value),
-                None => {
-                    let mut pointer = parent.to_owned();
-                    push_token(&mut pointer, &key);
-                    let violation = Violation::new(
-                        pointer,
-                        Code::UnknownField,
-                        format!(
-                            "unknown field {key:?}: expected one of {}",
-                            known.join(", ")
-                        ),
-                    );
-                    match self.mode {
-                        Mode::Strict => self.violations.push(violation),
-                        Mode::Lenient => self.warnings.push(violation),
-                    }
-                }
+                None => self.unknown_field(parent, &key, known),
             }
         }
         fields
+    }
+
+    /// A key that is not one of `known`: a violation in strict mode, a
+    /// warning in lenient mode.
+    fn unknown_field(&mut self, parent: &str, key: &str, known: &[&str]) {
+        let mut pointer = parent.to_owned();
+        push_token(&mut pointer, key);
+        let violation = Violation::new(
+            pointer,
+            Code::UnknownField,
+            format!(
+                "unknown field {key:?}: expected one of {}",
+                known.join(", ")
+            ),
+        );
+        match self.mode {
+            Mode::Strict => self.violations.push(violation),
+            Mode::Lenient => self.warnings.push(violation),
+        }
     }
 }
 
@@ -273,7 +290,8 @@ fn pointer(parts: &[&str]) -> String {
 /// Checks the tree of one event and moves it into an [`Event`]; `None` when
 /// some part could not be typed (the violations say why).
 pub(super) fn event(
-    tree: Value,
+    tree: Tree,
+    fields: &mut Fields,
     received: Timestamp,
     mode: Mode,
     violations: &mut Vec<Violation>,
@@ -285,15 +303,18 @@ pub(super) fn event(
         warnings,
     };
     let found = &mut findings;
-    let object = match tree {
-        Value::Object(object) => object,
-        other => {
+    match tree {
+        Tree::Event => {}
+        Tree::Other(other) => {
             found.wrong_type(String::new(), "an event object", &other);
             return None;
         }
-    };
-    // One pass over the keys, each matched by name: no hashing, and unknown
-    // fields reported in the order they came.
+    }
+    // The reader matched the known keys by name already; the others are
+    // reported in the order they came.
+    for key in fields.unknown.keys() {
+        found.unknown_field("", key, &TOP_LEVEL_FIELDS);
+    }
     let [
         timestamp,
         level,
@@ -304,7 +325,7 @@ pub(super) fn event(
         line,
         context,
         extra_data,
-    ] = found.take_fields("", object, &TOP_LEVEL_FIELDS);
+    ] = fields.known.each_mut().map(Option::take);
 
     let timestamp = match timestamp {
         None => Some(received),
@@ -396,7 +417,7 @@ pub(super) fn event(
             }
         }
         if kind == Kind::Security {
-            let severity = data.get("severity").and_then(|s| s.as_str());
+            let severity = get(data, "severity").and_then(|s| s.as_str());
             if let (Some(level), Some(severity)) = (level, severity.and_then(parse_severity)) {
                 if level != severity.level() {
                     found.violation(
@@ -607,7 +628,7 @@ fn check_fields(
             push_token(&mut at, field.name);
             at
         };
-        match (object.get(field.name), field.presence) {
+        match (get(object, field.name), field.presence) {
             (None, Presence::Required) => {
                 found.missing(at(), &format!("the field {:?}", field.name))
             }
@@ -692,9 +713,18 @@ mod tests {
     /// The violations and warnings of `input`.
     fn check(input: &str, mode: Mode) -> (Found, Found) {
         let tree: Value = serde_json::from_str(input).expect("json");
+        let mut fields = Fields::default();
+        let tree = Tree::of(tree, &mut fields);
         let (mut violations, mut warnings) = (Vec::new(), Vec::new());
         let received = Timestamp::from_unix_micros(0).expect("epoch");
-        event(tree, received, mode, &mut violations, &mut warnings);
+        event(
+            tree,
+            &mut fields,
+            received,
+            mode,
+            &mut violations,
+            &mut warnings,
+        );
         let pairs = |list: Vec<Violation>| list.into_iter().map(|v| (v.pointer, v.code)).collect();
         (pairs(violations), pairs(warnings))
     }

@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+use super::batch::Batch;
+
 /// Reads one counter of a file.
 type Reading = fn(&FileCounters) -> u64;
 
@@ -57,14 +59,13 @@ impl Metrics {
         }
     }
 
-    /// Counts one admission.
-    pub fn count_admission(&self, accepted: bool) {
-        self.received.fetch_add(1, Relaxed);
-        if accepted {
-            self.accepted.fetch_add(1, Relaxed);
-        } else {
-            self.rejected.fetch_add(1, Relaxed);
-        }
+    /// Counts the items of a batch as received, and how they fared.
+    pub fn count_batch(&self, batch: &Batch) {
+        let items = batch.items as u64;
+        self.received.fetch_add(items, Relaxed);
+        self.accepted.fetch_add(batch.accepted, Relaxed);
+        self.rejected.fetch_add(items - batch.accepted, Relaxed);
+        self.unrouted.fetch_add(batch.unrouted, Relaxed);
     }
 
     fn totals(&self) -> [(&'static str, &'static str, u64); 7] {

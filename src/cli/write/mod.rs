@@ -1,14 +1,16 @@
 //! `barg write`: the one owner of a log directory. Sources (standard input,
-//! Unix and TCP streams, HTTP) admit lines into events and feed one bounded
-//! queue; one writer thread drains it into the files.
+//! Unix and TCP streams, HTTP) admit lines into events, route and format
+//! them into batches of lines and feed one bounded queue; one writer thread
+//! drains it into the files.
 //!
 //! ```text
 //! stdin ─┐
-//! unix  ─┼─ Admission::admit ─▶ queue (bounded, sources wait) ─▶ Writer ─▶ files
-//! tcp   ─┤                                                          └──▶ rejected.log
+//! unix  ─┼─ Admission::admit ─▶ Layout::add ─▶ queue (bounded, sources wait) ─▶ Writer ─▶ files
+//! tcp   ─┤                                                                       └──▶ rejected.log
 //! http  ─┘
 //! ```
 
+mod batch;
 mod config;
 mod diag;
 mod http;
@@ -27,12 +29,13 @@ use barg::Timestamp;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 
+use batch::{BATCH, Batch, Layout};
 pub use config::Fsync;
 use config::{Config, Listen, Overrides};
 use metrics::Metrics;
 use pipeline::{Admission, Admitted, Frame, Lines};
 pub use writer::REJECTED_LOG;
-use writer::{BATCH, Item, Writer};
+use writer::{Item, Writer};
 
 /// The options of `barg write`.
 #[derive(clap::Args)]
@@ -124,7 +127,8 @@ pub fn run(args: WriteArgs) -> ExitCode {
         .chain([REJECTED_LOG.to_owned()]);
     let metrics = Arc::new(Metrics::new(names));
     let stopping = Arc::new(AtomicBool::new(false));
-    let writer = match Writer::open(&config, metrics.clone(), stopping.clone()) {
+    let layout = Arc::new(Layout::new(config.route_table()));
+    let writer = match Writer::open(&config, layout.clone(), metrics.clone(), stopping.clone()) {
         Ok(writer) => writer,
         Err(error) => {
             return fail(&format!(
@@ -162,6 +166,7 @@ pub fn run(args: WriteArgs) -> ExitCode {
                 Err(error) => return fail(&format!("sanitizer: {error}")),
             },
         },
+        layout,
         metrics: metrics.clone(),
         stopping: stopping.clone(),
     });
@@ -244,58 +249,64 @@ fn lock_directory(dir: &Path) -> Result<std::fs::File, String> {
     Ok(file)
 }
 
-/// What every source shares: the queue's sending end and admission.
+/// What every source shares: the queue's sending end, admission and the
+/// layout that turns admitted items into lines.
 pub struct Ingest {
     queue: mpsc::Sender<Item>,
     admission: Admission,
+    layout: Arc<Layout>,
     metrics: Arc<Metrics>,
     stopping: Arc<AtomicBool>,
 }
 
 impl Ingest {
-    /// Admits one frame of a stream, counting it.
+    /// Admits one frame of a stream.
     fn admit(&self, frame: Frame<'_>, received: Timestamp, source: &'static str) -> Admitted {
-        let admitted = match frame {
+        match frame {
             Frame::Line(line) => self.admission.admit(line, received, source),
             Frame::TooLong { prefix, len } => {
                 Err(self.admission.too_long(prefix, len, received, source))
             }
-        };
-        self.metrics.count_admission(admitted.is_ok());
-        admitted
+        }
     }
 
-    /// Queues admitted items in batches, waiting while the queue is full.
-    /// Items the writer can no longer take are counted as dropped.
-    async fn send(&self, mut items: Vec<Admitted>) -> Result<(), ()> {
-        while !items.is_empty() {
-            let rest = items.split_off(items.len().min(BATCH));
-            let batch = std::mem::replace(&mut items, rest);
-            let len = batch.len() as u64;
+    /// Routes, formats and queues admitted items, waiting while the queue
+    /// is full. Items the writer can no longer take are counted as dropped.
+    async fn send(&self, items: Vec<Admitted>) -> Result<(), ()> {
+        let batches = self.layout.batches(items);
+        let mut left = self.count(&batches);
+        for batch in batches {
+            let items = batch.items as u64;
             if self.queue.send(Item::Batch(batch)).await.is_err() {
-                self.metrics
-                    .dropped
-                    .fetch_add(len + items.len() as u64, Relaxed);
+                self.metrics.dropped.fetch_add(left, Relaxed);
                 return Err(());
             }
+            left -= items;
         }
         Ok(())
     }
 
-    /// As [`Ingest::send`], from a thread outside the runtime.
-    fn send_blocking(&self, mut items: Vec<Admitted>) -> Result<(), ()> {
-        while !items.is_empty() {
-            let rest = items.split_off(items.len().min(BATCH));
-            let batch = std::mem::replace(&mut items, rest);
-            let len = batch.len() as u64;
+    /// As [`Ingest::send`] for batches made already, from a thread outside
+    /// the runtime.
+    fn send_blocking(&self, batches: Vec<Batch>) -> Result<(), ()> {
+        let mut left = self.count(&batches);
+        for batch in batches {
+            let items = batch.items as u64;
             if self.queue.blocking_send(Item::Batch(batch)).is_err() {
-                self.metrics
-                    .dropped
-                    .fetch_add(len + items.len() as u64, Relaxed);
+                self.metrics.dropped.fetch_add(left, Relaxed);
                 return Err(());
             }
+            left -= items;
         }
         Ok(())
+    }
+
+    /// Counts the items of `batches` as received; gives how many there are.
+    fn count(&self, batches: &[Batch]) -> u64 {
+        batches
+            .iter()
+            .for_each(|batch| self.metrics.count_batch(batch));
+        batches.iter().map(|batch| batch.items as u64).sum()
     }
 }
 

@@ -20,6 +20,7 @@ use barg::rotation::{
 };
 use barg::timestamp::Day;
 
+use super::batch::FileLines;
 use super::metrics::FileCounters;
 
 /// Log files are readable by the owner's group, never by others.
@@ -73,34 +74,50 @@ impl RotatingFile {
         })
     }
 
-    /// Appends one line (without its line break), rolling over first when
-    /// the rule says so. A failed write leaves the line buffered and the
-    /// error returned; the caller retries with [`RotatingFile::flush`].
-    pub fn append(&mut self, line: &[u8], counters: &FileCounters) -> io::Result<()> {
-        let len = line.len() as u64 + 1;
+    /// Appends a batch's lines for this file, rolling over before each line
+    /// that the rule says must start a new file. Lines are copied in runs:
+    /// the rule is applied line by line, the bytes between rollovers move
+    /// at once. A failed write leaves the lines buffered and the error
+    /// returned; the caller retries with [`RotatingFile::flush`].
+    pub fn append(&mut self, lines: &FileLines, counters: &FileCounters) -> io::Result<()> {
+        if lines.ends.is_empty() {
+            return Ok(());
+        }
         let today = match self.rotation {
             Rotation::Daily { .. } => Timestamp::now().day(),
             Rotation::Size { .. } => self.day,
         };
-        let state = FileState {
-            size: self.size + self.pending.len() as u64,
-            day: self.day,
-        };
         let mut result = Ok(());
-        if should_roll_over(self.rotation, state, len, today) {
-            // Should this fail, the line still goes to the current file and
-            // the rollover is tried again at the next line.
-            result = self
-                .flush(counters)
-                .and_then(|()| self.roll_over(today, counters));
+        // The run of lines not yet buffered: from `run` to `start`.
+        let (mut run, mut run_lines, mut start) = (0, 0, 0);
+        for &end in &lines.ends {
+            let state = FileState {
+                size: self.size + (self.pending.len() + start - run) as u64,
+                day: self.day,
+            };
+            if should_roll_over(self.rotation, state, (end - start) as u64, today) {
+                self.buffer(&lines.bytes[run..start], run_lines);
+                (run, run_lines) = (start, 0);
+                // Should this fail, the line still goes to the current file
+                // and the rollover is tried again at the next line.
+                let rolled = self
+                    .flush(counters)
+                    .and_then(|()| self.roll_over(today, counters));
+                result = result.and(rolled);
+            }
+            run_lines += 1;
+            start = end;
         }
-        self.pending.extend_from_slice(line);
-        self.pending.push(b'\n');
-        self.pending_lines += 1;
+        self.buffer(&lines.bytes[run..], run_lines);
         if self.pending.len() >= FLUSH_AT {
             result = result.and(self.flush(counters));
         }
         result
+    }
+
+    fn buffer(&mut self, lines: &[u8], count: u64) {
+        self.pending.extend_from_slice(lines);
+        self.pending_lines += count;
     }
 
     /// Writes the buffered lines. On failure the file is cut back to its

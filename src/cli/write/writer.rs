@@ -1,5 +1,6 @@
-//! The writer thread: the one owner of the log files. It drains the queue,
-//! routes, formats and appends, and is the only code that touches the files.
+//! The writer thread: the one owner of the log files. It drains the queue
+//! of batches (routed and formatted by the sources, see `batch.rs`), appends
+//! their lines and rotates, and is the only code that touches the files.
 //!
 //! It flushes whenever the queue runs empty and before answering an
 //! [`Item::Ack`], so an acknowledged event is written (and, with
@@ -14,19 +15,20 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-use barg::{Event, Format, Formatter, RouteTable, rotation::Rotation};
+use barg::rotation::Rotation;
 use tokio::sync::{mpsc, oneshot};
 
+use super::batch::{Batch, Layout};
 use super::config::{Config, Fsync, Rotate, defaults};
 use super::diag;
 use super::metrics::Metrics;
-use super::pipeline::Admitted;
 use super::rotating::RotatingFile;
 
 /// What travels through the queue.
 pub enum Item {
-    /// Admitted events and rejections, in the order they arrived.
-    Batch(Vec<Admitted>),
+    /// The lines of admitted events and rejections, for each file in the
+    /// order they arrived.
+    Batch(Batch),
     /// Answered once everything queued before it is written (and synced
     /// with `fsync = "always"`).
     Ack(oneshot::Sender<()>),
@@ -36,26 +38,19 @@ pub enum Item {
     Stop,
 }
 
-/// Events per batch that a source sends at most: big enough that the
-/// hand-over costs little per event, small enough to keep memory low.
-pub const BATCH: usize = 256;
-
 /// Attempts at the last flush before buffered lines are given up.
 const FINAL_ATTEMPTS: u32 = 5;
 
 /// The writer, before its thread starts.
 pub struct Writer {
-    table: RouteTable,
-    formatters: Vec<Formatter>,
     /// One per route, then `rejected.log`.
     files: Vec<RotatingFile>,
+    /// Takes the written batches back for reuse.
+    layout: Arc<Layout>,
     metrics: Arc<Metrics>,
     fsync: Fsync,
     fsync_interval: Duration,
     last_sync: Instant,
-    /// One buffer per format, so an event going to several files of the same
-    /// format is formatted once.
-    lines: [Vec<u8>; 3],
     failing: bool,
     /// Set when a stop is asked for: retries become bounded.
     stopping: Arc<AtomicBool>,
@@ -70,6 +65,7 @@ impl Writer {
     /// Opens every file of the configuration under its directory.
     pub fn open(
         config: &Config,
+        layout: Arc<Layout>,
         metrics: Arc<Metrics>,
         stopping: Arc<AtomicBool>,
     ) -> std::io::Result<Writer> {
@@ -96,20 +92,13 @@ impl Writer {
             rotation(defaults::REJECTED_MAX_BYTES, defaults::REJECTED_BACKUPS),
             config.gzip,
         )?);
-        let formatters = table
-            .files
-            .iter()
-            .map(|f| Formatter::new(f.format))
-            .collect();
         Ok(Writer {
-            table,
-            formatters,
             files,
+            layout,
             metrics,
             fsync: config.fsync,
             fsync_interval: Duration::from_millis(config.fsync_interval_ms),
             last_sync: Instant::now(),
-            lines: Default::default(),
             failing: false,
             stopping,
             gave_up: false,
@@ -143,9 +132,8 @@ impl Writer {
             };
             match item {
                 Item::Batch(batch) => {
-                    for admitted in batch {
-                        self.write(admitted);
-                    }
+                    self.write(&batch);
+                    self.layout.recycle(batch);
                     if self.failing {
                         self.flush_all_retrying(&queue);
                     }
@@ -172,46 +160,15 @@ impl Writer {
         self.finish();
     }
 
-    fn write(&mut self, admitted: Admitted) {
-        match admitted {
-            Ok(event) => self.write_event(&event),
-            Err(rejected) => {
-                let line = &mut self.lines[0];
-                line.clear();
-                rejected.write_line(line);
-                let last = self.files.len() - 1;
-                let result = self.files[last].append(line, &self.metrics.files[last]);
-                note(result, &self.metrics, &mut self.failing);
-            }
-        }
-    }
-
-    fn write_event(&mut self, event: &Event) {
-        let mut formatted = [false; 3];
-        let mut routed = false;
-        if event.level >= self.table.level {
-            for (index, route) in self.table.files.iter().enumerate() {
-                if !route.takes(event) {
-                    continue;
-                }
-                routed = true;
-                let slot = match route.format {
-                    Format::Simple => 0,
-                    Format::Verbose => 1,
-                    Format::Json => 2,
-                };
-                if !formatted[slot] {
-                    self.lines[slot].clear();
-                    self.formatters[index].write(event, &mut self.lines[slot]);
-                    formatted[slot] = true;
-                }
-                let result =
-                    self.files[index].append(&self.lines[slot], &self.metrics.files[index]);
-                note(result, &self.metrics, &mut self.failing);
-            }
-        }
-        if !routed {
-            self.metrics.unrouted.fetch_add(1, Relaxed);
+    fn write(&mut self, batch: &Batch) {
+        for ((file, lines), counters) in self
+            .files
+            .iter_mut()
+            .zip(&batch.files)
+            .zip(&self.metrics.files)
+        {
+            let result = file.append(lines, counters);
+            note(result, &self.metrics, &mut self.failing);
         }
     }
 
