@@ -8,9 +8,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "node:net";
 import { launch } from "./browser.mjs";
-import { serve } from "./serve.mjs";
+import { freePort, serve } from "./serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -89,16 +88,6 @@ test("a Vite app imports the bundler package and its transport, builds, and runs
     server.close();
   }
 });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test("a workerd worker validates and formats a posted event", async () => {
   const port = await freePort();

@@ -1,6 +1,7 @@
 // A static file server on 127.0.0.1 for the page tests, serving .wasm as
 // application/wasm. Resolves to { url, close }.
 import { createServer } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 
@@ -35,6 +36,17 @@ export function serve(root, port = 0) {
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => {
       resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() });
+    });
+  });
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on at the moment. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createTcpServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
     });
   });
 }

@@ -13,13 +13,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { launch } from "./browser.mjs";
-import { serve } from "./serve.mjs";
+import { freePort, serve } from "./serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -60,16 +59,6 @@ const workerInvalid = { level: "INFO", logger: "edge..worker", message: `invalid
 
 let scratch, logs, config, port, writer, site, browser;
 const said = [];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a writer (the test's own unless told another port, directory or
  * token); resolves once it listens. */
