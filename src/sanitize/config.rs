@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Rule;
 use super::keys::{self, BUILTIN_KEYS, KeySet, MAX_ENTRY_LEN};
+use super::scan::Scanners;
 
 /// What the sanitizer does, as a user writes it (JSON or TOML).
 ///
@@ -126,8 +127,34 @@ pub(crate) struct Compiled {
     pub allowed: KeySet,
     pub replacement: String,
     pub card_display: CardDisplay,
-    pub enabled: Vec<Rule>,
+    pub enabled: Rules,
+    pub scanners: Scanners,
     pub limits: Limits,
+}
+
+/// A set of rules, one bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rules(u16);
+
+impl Rules {
+    /// Whether the set holds `rule`.
+    pub fn contains(self, rule: Rule) -> bool {
+        self.0 & Rules::bit(rule) != 0
+    }
+
+    fn bit(rule: Rule) -> u16 {
+        1 << rule as u16
+    }
+}
+
+impl FromIterator<Rule> for Rules {
+    fn from_iter<I: IntoIterator<Item = Rule>>(rules: I) -> Rules {
+        Rules(
+            rules
+                .into_iter()
+                .fold(0, |bits, rule| bits | Rules::bit(rule)),
+        )
+    }
 }
 
 impl SanitizerConfig {
@@ -178,7 +205,7 @@ impl SanitizerConfig {
         allowed: Vec<String>,
         disabled: Vec<Rule>,
     ) -> Compiled {
-        let enabled = Rule::CONFIGURABLE
+        let enabled: Rules = Rule::CONFIGURABLE
             .iter()
             .copied()
             .filter(|r| !disabled.contains(r))
@@ -193,6 +220,7 @@ impl SanitizerConfig {
             replacement: self.replacement.clone(),
             card_display: self.card_display,
             enabled,
+            scanners: Scanners::new(enabled),
             limits: self.limits,
         }
     }

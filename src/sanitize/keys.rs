@@ -156,7 +156,24 @@ pub struct KeySet {
     entries: Vec<String>,
     /// For each first byte, the range of `entries` that start with it.
     by_first_byte: Vec<(u32, u32)>,
+    /// For each ASCII letter or digit (by [`alnum_index`]), a bit for each
+    /// letter or digit that follows it in an entry, and bit [`ALONE`] when
+    /// it is an entry alone: most words of most keys start no entry, and
+    /// two bytes tell.
+    pairs: [u64; 36],
     longest: usize,
+}
+
+/// The bit of [`KeySet::pairs`] for an entry of one letter or digit.
+const ALONE: usize = 36;
+
+/// `0`..`9` as 0 to 9, `a`..`z` as 10 to 35.
+fn alnum_index(b: u8) -> Option<usize> {
+    match b {
+        b'0'..=b'9' => Some(usize::from(b - b'0')),
+        b'a'..=b'z' => Some(usize::from(b - b'a') + 10),
+        _ => None,
+    }
 }
 
 impl Default for KeySet {
@@ -185,22 +202,126 @@ impl KeySet {
                 range.1 = i + 1;
             }
         }
+        let mut pairs = [0u64; 36];
+        for entry in &entries {
+            let bytes = entry.as_bytes();
+            let first = bytes.first().and_then(|&b| alnum_index(b));
+            let second = match bytes.get(1) {
+                None => Some(ALONE),
+                Some(&b) => alnum_index(b),
+            };
+            // Other entries hold letters of other scripts, which no ASCII
+            // key spells.
+            if let (Some(first), Some(second)) = (first, second) {
+                pairs[first] |= 1 << second;
+            }
+        }
         KeySet {
             entries,
             by_first_byte,
+            pairs,
             longest,
         }
     }
 
     /// The entries that start with `run`'s first byte.
     fn candidates(&self, run: &str) -> &[String] {
-        let Some(&first) = run.as_bytes().first() else {
-            return &[];
-        };
+        match run.as_bytes().first() {
+            Some(&first) => self.starting_with(first),
+            None => &[],
+        }
+    }
+
+    /// The entries that start with `first`.
+    fn starting_with(&self, first: u8) -> &[String] {
         let (start, end) = self.by_first_byte[usize::from(first)];
         self.entries
             .get(start as usize..end as usize)
             .unwrap_or_default()
+    }
+
+    /// True when some run of `key`'s consecutive words spells an entry, as
+    /// [`KeySet::matches_words`] says of `key` split into [`Words`]. An
+    /// ASCII key, the usual case, is read in place: no copy, no lowercasing.
+    ///
+    /// Each entry is compared from each word start, and an entry is at most
+    /// [`MAX_ENTRY_LEN`] bytes, so the work stays linear in the key.
+    pub fn matches(&self, key: &str) -> bool {
+        if !key.is_ascii() {
+            let mut words = Words::default();
+            words.split(key);
+            return self.matches_words(&words);
+        }
+        let key = key.as_bytes();
+        (0..key.len()).any(|start| {
+            key[start].is_ascii_alphanumeric()
+                && is_boundary(key, start)
+                && self.may_start(key, start)
+                && self.spelled(key, start, |end| is_boundary(key, end))
+        })
+    }
+
+    /// Whether an entry may start at `start`, a letter or digit of an ASCII
+    /// key, by its first two letters or digits.
+    fn may_start(&self, key: &[u8], start: usize) -> bool {
+        let Some(first) = alnum_index(key[start].to_ascii_lowercase()) else {
+            return false;
+        };
+        let second = key[start + 1..]
+            .iter()
+            .find(|b| b.is_ascii_alphanumeric())
+            .and_then(|b| alnum_index(b.to_ascii_lowercase()));
+        let wanted = (1 << ALONE) | second.map_or(0, |s| 1 << s);
+        self.pairs[first] & wanted != 0
+    }
+
+    /// True when `key`'s words, joined, are an entry: [`KeySet::contains`]
+    /// of `key` normalized, without the copy for an ASCII key.
+    pub fn contains_key(&self, key: &str) -> bool {
+        if !key.is_ascii() {
+            return self.contains(&normalize(key));
+        }
+        let key = key.as_bytes();
+        let Some(first) = key.iter().position(u8::is_ascii_alphanumeric) else {
+            return false;
+        };
+        self.spelled(key, first, |end| {
+            !key[end..].iter().any(u8::is_ascii_alphanumeric)
+        })
+    }
+
+    /// Whether the letters and digits of the ASCII `key` from `start` on,
+    /// lowercased and with what separates them left out, spell an entry
+    /// that ends at a byte `fits`.
+    ///
+    /// The entries are sorted, so those that begin with what has been read
+    /// so far are a range, narrowed byte by byte; the walk stops when it is
+    /// empty or past the longest entry.
+    fn spelled(&self, key: &[u8], start: usize, fits: impl Fn(usize) -> bool) -> bool {
+        let mut entries = self.starting_with(key[start].to_ascii_lowercase());
+        let mut read = 1;
+        let mut j = start + 1;
+        loop {
+            // The entry that ends here, if any, is the range's first.
+            if entries.first().is_some_and(|e| e.len() == read) && fits(j) {
+                return true;
+            }
+            while key.get(j).is_some_and(|b| !b.is_ascii_alphanumeric()) {
+                j += 1;
+            }
+            let Some(b) = key.get(j).map(u8::to_ascii_lowercase) else {
+                return false;
+            };
+            let byte = |e: &String| e.as_bytes().get(read).copied();
+            let from = entries.partition_point(|e| byte(e).is_none_or(|x| x < b));
+            let to = entries.partition_point(|e| byte(e).is_none_or(|x| x <= b));
+            entries = &entries[from..to];
+            if entries.is_empty() {
+                return false;
+            }
+            read += 1;
+            j += 1;
+        }
     }
 
     /// True when the set holds exactly this normalized entry.
@@ -234,6 +355,26 @@ impl KeySet {
         }
         false
     }
+}
+
+/// Whether an ASCII key's words break at byte `i`: at either end, next to
+/// a character that is not a letter or digit, or at a boundary that
+/// [`split_words`] describes between two letters or digits.
+fn is_boundary(key: &[u8], i: usize) -> bool {
+    let (Some(&p), Some(&c)) = (i.checked_sub(1).and_then(|p| key.get(p)), key.get(i)) else {
+        return true;
+    };
+    !p.is_ascii_alphanumeric() || !c.is_ascii_alphanumeric() || breaks(p, c, key.get(i + 1))
+}
+
+/// Whether a word ends between the letters or digits `p` and `c`, `next`
+/// following `c`.
+fn breaks(p: u8, c: u8, next: Option<&u8>) -> bool {
+    (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+        || (c.is_ascii_uppercase()
+            && p.is_ascii_uppercase()
+            && next.is_some_and(u8::is_ascii_lowercase))
+        || (c.is_ascii_digit() != p.is_ascii_digit())
 }
 
 /// A key split into words, kept in one buffer.
@@ -289,12 +430,7 @@ impl Words {
                 continue;
             }
             if let Some(p) = prev {
-                let next_lower = key.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-                let boundary = (c.is_ascii_uppercase()
-                    && (p.is_ascii_lowercase() || p.is_ascii_digit()))
-                    || (c.is_ascii_uppercase() && p.is_ascii_uppercase() && next_lower)
-                    || (c.is_ascii_digit() != p.is_ascii_digit());
-                if boundary {
+                if breaks(p, c, key.get(i + 1)) {
                     self.end_word();
                 }
             }

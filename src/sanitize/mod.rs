@@ -15,7 +15,7 @@ pub mod config;
 pub mod keys;
 pub mod scan;
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -25,7 +25,6 @@ use crate::logger::LoggerName;
 
 use config::Compiled;
 pub use config::{CardDisplay, ConfigError, Limits, SanitizerConfig};
-use keys::Words;
 use scan::Span;
 
 /// A rule that can redact something, by its stable snake_case name.
@@ -177,34 +176,49 @@ enum Step<'a> {
     Index(usize),
 }
 
-/// The path arena: each entry is its parent's index and its last step.
-/// Paths are only written out when something is redacted.
-struct Paths<'a> {
+/// The path of the value being visited: its base and one step per
+/// container it is in. The traversal is depth first, so when a value at
+/// depth `d` is visited, the first `d - 1` steps are already its parent's;
+/// the trail holds no more than the depth, and paths are only written out
+/// when something is redacted.
+struct Trail<'a> {
     base: &'a str,
-    steps: Vec<(usize, Step<'a>)>,
+    steps: Vec<Step<'a>>,
 }
 
-const ROOT: usize = usize::MAX;
-
-impl<'a> Paths<'a> {
-    fn push(&mut self, parent: usize, step: Step<'a>) -> usize {
-        self.steps.push((parent, step));
-        self.steps.len() - 1
+impl<'a> Trail<'a> {
+    fn new(base: &'a str) -> Trail<'a> {
+        Trail {
+            base,
+            steps: Vec::new(),
+        }
     }
 
-    fn render(&self, mut at: usize) -> String {
-        let mut steps = Vec::new();
-        while at != ROOT {
-            let (parent, step) = self.steps[at];
-            steps.push(step);
-            at = parent;
-        }
-        let mut path = self.base.to_owned();
-        for step in steps.iter().rev() {
+    /// Moves to a value at `depth`, reached from its parent by `step`.
+    fn enter(&mut self, depth: usize, step: Option<Step<'a>>) {
+        self.steps.truncate(depth.saturating_sub(1));
+        self.steps.extend(step);
+    }
+
+    fn render(&self) -> String {
+        let steps: usize = self
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => key.len() + 1,
+                Step::Index(_) => 4,
+            })
+            .sum();
+        let mut path = String::with_capacity(self.base.len() + steps);
+        path.push_str(self.base);
+        for step in &self.steps {
             path.push('/');
             match step {
                 Step::Key(key) => push_escaped(&mut path, key),
-                Step::Index(i) => path.push_str(&i.to_string()),
+                Step::Index(i) => {
+                    // Writing into a String cannot fail.
+                    let _ = write!(path, "{i}");
+                }
             }
         }
         path
@@ -213,6 +227,10 @@ impl<'a> Paths<'a> {
 
 /// Appends a JSON Pointer reference token: `~` as `~0`, `/` as `~1`.
 fn push_escaped(path: &mut String, key: &str) {
+    if !key.bytes().any(|b| b == b'~' || b == b'/') {
+        path.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => path.push_str("~0"),
@@ -222,79 +240,11 @@ fn push_escaped(path: &mut String, key: &str) {
     }
 }
 
-/// What one pass over a string tells the scanners: those whose trigger is
-/// missing are skipped. Each byte is looked up in [`CLASSES`], so the pass
-/// costs a few instructions per byte.
-struct Clues {
-    /// Decimal digits, ASCII, Persian or Arabic-Indic (these start with the
-    /// bytes 0xD9 or 0xDB; counting those bytes over-counts, which is safe).
-    digits: usize,
-    /// The classes of the bytes seen, or-ed together.
-    seen: u8,
-}
-
-const DIGIT: u8 = 1;
-/// A space or tab, which every credential follows.
-const SPACE: u8 = 2;
-/// `=` or `:`, which every parameter needs; `:` also starts `://`.
-const SEPARATOR: u8 = 4;
-/// `@`, which URL passwords and emails need.
-const AT: u8 = 8;
-/// `J`, as in `eyJ`, which starts every JWT.
-const J: u8 = 16;
-/// `-`, as in a PEM marker.
-const DASH: u8 = 32;
-/// `A`, which starts every AWS access key id.
-const A: u8 = 64;
-
-/// The class of every byte.
-const CLASSES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = DIGIT;
-        b += 1;
-    }
-    table[0xD9] = DIGIT;
-    table[0xDB] = DIGIT;
-    table[b' ' as usize] = SPACE;
-    table[b'\t' as usize] = SPACE;
-    table[b'=' as usize] = SEPARATOR;
-    table[b':' as usize] = SEPARATOR;
-    table[b'@' as usize] = AT;
-    table[b'J' as usize] = J;
-    table[b'-' as usize] = DASH;
-    table[b'A' as usize] = A;
-    table
-};
-
-impl Clues {
-    fn of(text: &str) -> Clues {
-        let mut digits = 0;
-        let mut seen = 0;
-        for &b in text.as_bytes() {
-            let class = CLASSES[usize::from(b)];
-            digits += usize::from(class & DIGIT);
-            seen |= class;
-        }
-        Clues { digits, seen }
-    }
-
-    fn saw(&self, class: u8) -> bool {
-        self.seen & class != 0
-    }
-}
-
-/// Whether `text` holds `needle`; called only when [`Clues`] says it may.
-fn contains(text: &str, needle: &[u8]) -> bool {
-    text.as_bytes().windows(needle.len()).any(|w| w == needle)
-}
-
 /// A value waiting on the traversal's stack.
 struct Pending<'a> {
     value: &'a mut Value,
-    /// Its path, in the arena.
-    at: usize,
+    /// The step from its parent; none for the value a walk starts from.
+    step: Option<Step<'a>>,
     /// How many containers enclose it.
     depth: usize,
     visit: Visit,
@@ -314,8 +264,10 @@ struct Run<'s> {
     sanitizer: &'s Sanitizer,
     report: Report,
     nodes: usize,
-    words: Words,
     spans: Vec<Span>,
+    cards: scan::card::Cards,
+    /// The last text redacted.
+    clean: String,
     fired: Vec<Rule>,
 }
 
@@ -373,7 +325,7 @@ impl Sanitizer {
     /// Keys are not involved: this is the by-value half of the sanitizer.
     pub fn sanitize_text(&self, text: &str) -> Option<String> {
         let mut run = self.run();
-        run.scan_text(text)
+        run.scan_text(text).then_some(run.clean)
     }
 
     fn run(&self) -> Run<'_> {
@@ -381,14 +333,15 @@ impl Sanitizer {
             sanitizer: self,
             report: Report::default(),
             nodes: 0,
-            words: Words::default(),
             spans: Vec::new(),
+            cards: scan::card::Cards::default(),
             fired: Vec::new(),
+            clean: String::new(),
         }
     }
 
     fn enabled(&self, rule: Rule) -> bool {
-        self.config.enabled.contains(&rule)
+        self.config.enabled.contains(rule)
     }
 }
 
@@ -397,15 +350,14 @@ impl Run<'_> {
         &self.sanitizer.config
     }
 
-    fn is_sensitive_key(&mut self, key: &str) -> bool {
-        let config = &self.sanitizer.config;
-        self.sanitizer.enabled(Rule::SensitiveKey) && key_matches(config, key, &mut self.words)
+    fn is_sensitive_key(&self, key: &str) -> bool {
+        self.sanitizer.enabled(Rule::SensitiveKey) && key_matches(self.config(), key)
     }
 
     /// Scans one string field, reporting at `path`.
     fn text_field(&mut self, text: &mut String, path: &str) {
-        if let Some(clean) = self.scan_text(text) {
-            *text = clean;
+        if self.scan_text(text) {
+            self.write_clean(text);
             for rule in std::mem::take(&mut self.fired) {
                 self.report.add(path.to_owned(), rule);
             }
@@ -413,7 +365,7 @@ impl Run<'_> {
     }
 
     fn logger(&mut self, logger: &mut LoggerName) {
-        if self.scan_text(logger.as_str()).is_some() {
+        if self.scan_text(logger.as_str()) {
             // A logger name cannot hold the replacement's brackets; a fixed
             // valid name stands in for it.
             if let Ok(name) = LoggerName::new("redacted") {
@@ -432,107 +384,92 @@ impl Run<'_> {
             self.report.add(path.to_owned(), Rule::SensitiveKey);
             return;
         }
-        let clean = match user_id {
+        let found = match user_id {
             UserId::Text(text) => self.scan_text(text),
             UserId::Number(n) => self.scan_number(&n.to_string()),
         };
-        if let Some(clean) = clean {
-            *user_id = UserId::Text(clean);
+        if found {
+            *user_id = UserId::Text(self.clean.clone());
             for rule in std::mem::take(&mut self.fired) {
                 self.report.add(path.to_owned(), rule);
             }
         }
     }
 
-    /// The redacted text, or `None` when nothing was found. The rules that
-    /// fired are left in `self.fired`.
-    fn scan_text(&mut self, text: &str) -> Option<String> {
+    /// Whether `text` holds a secret. When it does, the redacted text is
+    /// left in `self.clean` and the rules that fired in `self.fired`.
+    fn scan_text(&mut self, text: &str) -> bool {
         self.fired.clear();
         let sanitizer: &Sanitizer = self.sanitizer;
         let config = &sanitizer.config;
         if text.len() > config.limits.max_string_bytes {
             self.fired.push(Rule::SizeLimit);
-            return Some(config.replacement.clone());
+            self.clean.clear();
+            self.clean.push_str(&config.replacement);
+            return true;
         }
         self.spans.clear();
-        // One pass finds what every scanner needs to start; most strings
-        // then skip most scanners.
-        let clues = Clues::of(text);
-        let enabled = |rule| sanitizer.enabled(rule);
-        if enabled(Rule::CardNumber) && clues.digits >= 13 {
-            scan::card::find(text, &mut self.spans);
-        }
-        if enabled(Rule::Jwt) && clues.saw(J) && contains(text, b"eyJ") {
-            scan::jwt::find(text, &mut self.spans);
-        }
-        if enabled(Rule::AuthCredentials) && clues.saw(SPACE) {
-            scan::auth::find(text, &mut self.spans);
-        }
-        if enabled(Rule::UrlPassword) && clues.saw(AT) && contains(text, b"://") {
-            scan::url::find(text, &mut self.spans);
-        }
-        if enabled(Rule::SecretParameter) && clues.saw(SEPARATOR) {
-            let is_sensitive = |key: &str, words: &mut Words| key_matches(config, key, words);
-            scan::param::find(text, &is_sensitive, &mut self.spans);
-        }
-        if enabled(Rule::PrivateKey) && clues.saw(DASH) && contains(text, b"-----BEGIN ") {
-            scan::pem::find(text, &mut self.spans);
-        }
-        if enabled(Rule::AwsAccessKeyId) && clues.saw(A) && text.len() >= 20 {
-            scan::aws::find(text, &mut self.spans);
-        }
-        if enabled(Rule::Iban) && clues.digits >= 2 && text.len() >= 15 {
-            scan::iban::find(text, &mut self.spans);
-        }
-        if enabled(Rule::Email) && clues.saw(AT) {
-            scan::email::find(text, &mut self.spans);
-        }
-        if self.spans.is_empty() {
-            return None;
-        }
-        Some(redact(text, &mut self.spans, config, &mut self.fired))
+        let is_sensitive = |key: &str| key_matches(config, key);
+        let spans = &mut self.spans;
+        scan::find_all(text, config.scanners, &is_sensitive, &mut self.cards, spans);
+        self.redact(text)
     }
 
-    /// A JSON integer of card length is scanned as digits.
-    fn scan_number(&mut self, digits: &str) -> Option<String> {
+    /// A JSON integer of card length is scanned as digits, as
+    /// [`Run::scan_text`] scans text.
+    fn scan_number(&mut self, digits: &str) -> bool {
         self.fired.clear();
         if digits.len() < 13 || !self.sanitizer.enabled(Rule::CardNumber) {
-            return None;
+            return false;
         }
         self.spans.clear();
         scan::card::find(digits, &mut self.spans);
+        self.redact(digits)
+    }
+
+    /// Writes `text` with the spans found into `self.clean`; false when
+    /// there were none.
+    fn redact(&mut self, text: &str) -> bool {
         if self.spans.is_empty() {
-            return None;
+            return false;
         }
         let config = &self.sanitizer.config;
-        Some(redact(digits, &mut self.spans, config, &mut self.fired))
+        redact(
+            text,
+            &mut self.spans,
+            config,
+            &mut self.fired,
+            &mut self.clean,
+        );
+        true
+    }
+
+    /// Replaces `text` with the redacted text, in its own buffer when it
+    /// fits.
+    fn write_clean(&self, text: &mut String) {
+        text.clear();
+        text.push_str(&self.clean);
     }
 
     /// Walks a JSON value from `base`, with an explicit stack.
     fn walk(&mut self, root: &mut Value, base: &str) {
-        let mut paths = Paths {
-            base,
-            steps: Vec::with_capacity(64),
-        };
+        let mut trail = Trail::new(base);
         let mut stack = vec![Pending {
             value: root,
-            at: ROOT,
+            step: None,
             depth: 0,
             visit: Visit::Scan,
         }];
         self.nodes += 1;
         while let Some(pending) = stack.pop() {
-            self.visit(pending, &mut paths, &mut stack);
+            self.visit(pending, &mut trail, &mut stack);
         }
     }
 
     /// Walks an object given as a map (`extra_data`), its entries at depth 1.
     fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
-        let mut paths = Paths {
-            base,
-            steps: Vec::with_capacity(64),
-        };
-        let mut stack = Vec::with_capacity(64);
+        let mut trail = Trail::new(base);
+        let mut stack = Vec::new();
         if map.len() > self.config().limits.max_nodes {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
@@ -541,30 +478,36 @@ impl Run<'_> {
             return;
         }
         self.nodes += map.len();
-        self.object(map, ROOT, 0, &mut paths, &mut stack);
+        self.object(map, 0, &trail, &mut stack);
         while let Some(pending) = stack.pop() {
-            self.visit(pending, &mut paths, &mut stack);
+            self.visit(pending, &mut trail, &mut stack);
         }
     }
 
     fn visit<'a>(
         &mut self,
         pending: Pending<'a>,
-        paths: &mut Paths<'a>,
+        trail: &mut Trail<'a>,
         stack: &mut Vec<Pending<'a>>,
     ) {
         let Pending {
             value,
-            at,
+            step,
             depth,
             visit,
         } = pending;
+        trail.enter(depth, step);
         if visit == Visit::Redact {
-            if !value.is_null() {
-                let replacement = Value::String(self.config().replacement.clone());
-                drop_flat(std::mem::replace(value, replacement));
-                self.report.add(paths.render(at), Rule::SensitiveKey);
+            let replacement = &self.sanitizer.config.replacement;
+            match value {
+                Value::Null => return,
+                Value::String(text) => {
+                    text.clear();
+                    text.push_str(replacement);
+                }
+                _ => drop_flat(std::mem::replace(value, Value::String(replacement.clone()))),
             }
+            self.report.add(trail.render(), Rule::SensitiveKey);
             return;
         }
         if let Value::Number(n) = &*value {
@@ -575,9 +518,9 @@ impl Run<'_> {
                 return;
             }
             let digits = n.to_string();
-            if let Some(clean) = self.scan_number(&digits) {
-                *value = Value::String(clean);
-                self.report_fired(paths.render(at));
+            if self.scan_number(&digits) {
+                *value = Value::String(self.clean.clone());
+                self.report_fired(trail.render());
             }
             return;
         }
@@ -590,29 +533,28 @@ impl Run<'_> {
             if let Some(rule) = self.over_limit(depth, children) {
                 let replacement = Value::String(self.config().replacement.clone());
                 drop_flat(std::mem::replace(value, replacement));
-                self.report.add(paths.render(at), rule);
+                self.report.add(trail.render(), rule);
                 return;
             }
         }
         match value {
             Value::String(text) => {
-                if let Some(clean) = self.scan_text(text) {
-                    *text = clean;
-                    self.report_fired(paths.render(at));
+                if self.scan_text(text) {
+                    self.write_clean(text);
+                    self.report_fired(trail.render());
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate().rev() {
-                    let child = paths.push(at, Step::Index(i));
                     stack.push(Pending {
                         value: item,
-                        at: child,
+                        step: Some(Step::Index(i)),
                         depth: depth + 1,
                         visit: Visit::Scan,
                     });
                 }
             }
-            Value::Object(map) => self.object(map, at, depth, paths, stack),
+            Value::Object(map) => self.object(map, depth, trail, stack),
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
@@ -636,14 +578,12 @@ impl Run<'_> {
     fn object<'a>(
         &mut self,
         map: &'a mut Map<String, Value>,
-        at: usize,
         depth: usize,
-        paths: &mut Paths<'a>,
+        trail: &Trail<'a>,
         stack: &mut Vec<Pending<'a>>,
     ) {
-        self.clean_keys(map, at, paths);
+        self.clean_keys(map, trail);
         for (key, child) in map.iter_mut().rev() {
-            let here = paths.push(at, Step::Key(key));
             let visit = if self.is_sensitive_key(key) {
                 Visit::Redact
             } else {
@@ -651,7 +591,7 @@ impl Run<'_> {
             };
             stack.push(Pending {
                 value: child,
-                at: here,
+                step: Some(Step::Key(key)),
                 depth: depth + 1,
                 visit,
             });
@@ -660,11 +600,11 @@ impl Run<'_> {
 
     /// Rewrites the keys of `map` that hold secrets, keeping the order and
     /// every entry (a clash gets a `#n` suffix).
-    fn clean_keys(&mut self, map: &mut Map<String, Value>, at: usize, paths: &Paths<'_>) {
+    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
         for (i, key) in map.keys().enumerate() {
-            if let Some(clean) = self.scan_text(key) {
-                changed.push((i, clean, std::mem::take(&mut self.fired)));
+            if self.scan_text(key) {
+                changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
             }
         }
         if changed.is_empty() {
@@ -681,7 +621,7 @@ impl Run<'_> {
                 name = format!("{clean}#{suffix}");
             }
             assigned.insert(name.clone(), Value::Null);
-            let mut path = paths.render(at);
+            let mut path = trail.render();
             path.push('/');
             push_escaped(&mut path, &name);
             for rule in rules.drain(..) {
@@ -714,6 +654,9 @@ impl Run<'_> {
 /// Drops a value without recursion: serde_json's own drop recurses once per
 /// level, which a value built deeper than any parser allows would overflow.
 fn drop_flat(value: Value) {
+    if !(value.is_array() || value.is_object()) {
+        return;
+    }
     let mut pending = vec![value];
     while let Some(value) = pending.pop() {
         match value {
@@ -724,18 +667,25 @@ fn drop_flat(value: Value) {
     }
 }
 
-/// True when `key` is sensitive under `config`: not allowed, and some run of
-/// its words spells a sensitive entry.
-fn key_matches(config: &Compiled, key: &str, words: &mut Words) -> bool {
-    words.split(key);
-    !config.allowed.contains(words.joined()) && config.sensitive.matches_words(words)
+/// True when `key` is sensitive under `config`: some run of its words
+/// spells a sensitive entry, and it is not allowed.
+fn key_matches(config: &Compiled, key: &str) -> bool {
+    config.sensitive.matches(key) && !config.allowed.contains_key(key)
 }
 
-/// Writes `text` with `spans` replaced, merging overlapping spans. The rules
-/// that fired go to `fired`, each once, in the order first found.
-fn redact(text: &str, spans: &mut [Span], config: &Compiled, fired: &mut Vec<Rule>) -> String {
+/// Writes `text` with `spans` replaced into `out`, merging overlapping
+/// spans. The rules that fired go to `fired`, each once, in the order first
+/// found.
+fn redact(
+    text: &str,
+    spans: &mut [Span],
+    config: &Compiled,
+    fired: &mut Vec<Rule>,
+    out: &mut String,
+) {
     spans.sort_unstable_by_key(|s| (s.start, s.end));
-    let mut out = String::with_capacity(text.len());
+    out.clear();
+    out.reserve(text.len());
     let mut copied = 0;
     let mut i = 0;
     while i < spans.len() {
@@ -771,7 +721,6 @@ fn redact(text: &str, spans: &mut [Span], config: &Compiled, fired: &mut Vec<Rul
         copied = end;
     }
     out.push_str(&text[copied..]);
-    out
 }
 
 #[cfg(test)]
@@ -804,7 +753,14 @@ mod tests {
             Span::new(4, 9, Rule::AuthCredentials),
             Span::new(11, 12, Rule::Iban),
         ];
-        let out = redact("0123456789abcdef", &mut spans, &config, &mut fired);
+        let mut out = String::new();
+        redact(
+            "0123456789abcdef",
+            &mut spans,
+            &config,
+            &mut fired,
+            &mut out,
+        );
         assert_eq!(out, "01[REDACTED]9a[REDACTED]cdef");
         assert_eq!(fired, [Rule::Jwt, Rule::AuthCredentials, Rule::Iban]);
     }

@@ -18,22 +18,42 @@ fn is_credential_byte(b: u8) -> bool {
     is_alnum(b) || matches!(b, b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'-')
 }
 
-/// Finds the credentials in `text`.
+/// Finds the credentials in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let mut credentials = Credentials::default();
+    for i in 0..text.len() {
+        credentials.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The credential scanner along one text: where the next scheme may start.
+#[derive(Default)]
+pub struct Credentials {
+    next: usize,
+}
+
+impl Credentials {
+    /// Looks at byte `i`, which matters only when it is `b`, `B`, `t` or
+    /// `T`, the first letter of a scheme.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
         let at_word_start =
             matches!(bytes[i] | 0x20, b'b' | b't') && (i == 0 || !is_alnum(bytes[i - 1]));
+        if i >= self.next && at_word_start {
+            self.word(bytes, i, out);
+        }
+    }
+
+    /// Reads the word that starts at `i`, and the credential after it when
+    /// the word is a scheme.
+    fn word(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
         let scheme = SCHEMES.iter().find(|s| {
-            at_word_start
-                && bytes
-                    .get(i..i + s.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(s))
+            bytes
+                .get(i..i + s.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(s))
         });
         let Some(scheme) = scheme else {
-            i += 1;
-            continue;
+            return;
         };
         let mut j = i + scheme.len();
         let spaces = j;
@@ -41,8 +61,8 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
             j += 1;
         }
         if j == spaces {
-            i = j;
-            continue;
+            self.next = j;
+            return;
         }
         let start = j;
         while j < bytes.len() && is_credential_byte(bytes[j]) {
@@ -61,7 +81,7 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
         {
             out.push(Span::new(start, end, Rule::AuthCredentials));
         }
-        i = j.max(i + 1);
+        self.next = j.max(i + 1);
     }
 }
 

@@ -18,19 +18,36 @@ fn is_key_byte(b: u8) -> bool {
     b.is_ascii_uppercase() || b.is_ascii_digit()
 }
 
-/// Finds the access key ids in `text`.
+/// Finds the access key ids in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i + 20 <= bytes.len() {
-        let is_id = bytes[i] == b'A'
-            && PREFIXES.iter().any(|p| bytes[i..i + 4] == p[..])
+    let mut ids = AwsKeyIds::default();
+    for i in 0..text.len() {
+        ids.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The access key id scanner along one text: where the last id found ends.
+#[derive(Default)]
+pub struct AwsKeyIds {
+    next: usize,
+}
+
+impl AwsKeyIds {
+    /// Looks at byte `i`, which matters only when it is an `A`.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        if i >= self.next && i + 20 <= bytes.len() && bytes[i] == b'A' {
+            self.id(bytes, i, out);
+        }
+    }
+
+    /// Reads the id that may start at `i`.
+    fn id(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        let is_id = PREFIXES.iter().any(|p| bytes[i..i + 4] == p[..])
             && bytes[i + 4..i + 20].iter().all(|&b| is_key_byte(b));
         if is_id {
             out.push(Span::new(i, i + 20, Rule::AwsAccessKeyId));
-            i += 20;
-        } else {
-            i += 1;
+            self.next = i + 20;
         }
     }
 }

@@ -104,6 +104,11 @@ pub const ISSUERS: &[Issuer] = &[
 
 /// True when `digits` (values 0..=9) start with an issuer prefix.
 pub fn has_issuer_prefix(digits: &[u8]) -> bool {
+    // No issuer's numbers start with 0, 1 or 7: ids and times in
+    // milliseconds are not looked up.
+    if digits.first().is_none_or(|d| matches!(d, 0 | 1 | 7)) {
+        return false;
+    }
     // The number formed by the first one to four digits, by width.
     let mut leads = [None; 5];
     let mut n = 0u32;
@@ -155,18 +160,43 @@ struct Group {
     digits: usize,
 }
 
-/// Finds the card numbers in `text`.
+/// Finds the card numbers in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut digits: Vec<u8> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if digit_at(bytes, i).is_none() {
-            i += 1;
-            continue;
+    let mut cards = Cards::default();
+    for i in 0..text.len() {
+        cards.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The card scanner along one text: where the next run may start, and the
+/// buffers of the last run, kept for the next text.
+#[derive(Default)]
+pub struct Cards {
+    next: usize,
+    groups: Vec<Group>,
+    digits: Vec<u8>,
+}
+
+impl Cards {
+    /// Starts over on a new text, keeping the buffers.
+    pub fn restart(&mut self) {
+        self.next = 0;
+    }
+
+    /// Looks at byte `i`, which matters only when it is a digit (`0`..`9`,
+    /// or the lead byte 0xD9 or 0xDB of an Arabic-Indic or Persian one):
+    /// a digit outside the runs already read starts a run.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        if i >= self.next && digit_at(bytes, i).is_some() {
+            self.run(bytes, i, out);
         }
-        // A run: groups of digits joined by one to three spaces or dashes.
+    }
+
+    /// Reads the run that starts at `i`: groups of digits joined by one to
+    /// three spaces or dashes.
+    fn run(&mut self, bytes: &[u8], mut i: usize, out: &mut Vec<Span>) {
+        let (groups, digits) = (&mut self.groups, &mut self.digits);
         groups.clear();
         digits.clear();
         loop {
@@ -192,8 +222,9 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
                 break;
             }
         }
+        self.next = i;
         if digits.len() >= 13 {
-            candidates(&groups, &digits, out);
+            candidates(groups, digits, out);
         }
     }
 }
@@ -203,6 +234,10 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
 fn candidates(groups: &[Group], digits: &[u8], out: &mut Vec<Span>) {
     for (s, first) in groups.iter().enumerate() {
         let lead = &digits[first.first_digit..];
+        if lead.len() < 13 {
+            // Too few digits left for a card.
+            break;
+        }
         if !has_issuer_prefix(&lead[..lead.len().min(4)]) {
             continue;
         }
@@ -308,6 +343,12 @@ mod tests {
                     decimal_width(low),
                     decimal_width(high),
                     "{}",
+                    issuer.network
+                );
+                let lead = |n: u32| n / 10u32.pow(decimal_width(n) as u32 - 1);
+                assert!(
+                    ![0, 1, 7].contains(&lead(low)) && ![0, 1, 7].contains(&lead(high)),
+                    "{}: has_issuer_prefix rejects 0, 1 and 7 at once",
                     issuer.network
                 );
             }

@@ -17,16 +17,34 @@ fn is_domain_byte(b: u8) -> bool {
     is_alnum(b) || matches!(b, b'.' | b'-')
 }
 
-/// Finds the email addresses in `text`.
+/// Finds the email addresses in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut last_end = 0;
-    for (at, _) in text.match_indices('@') {
-        if at < last_end {
-            continue;
+    let mut emails = Emails::default();
+    for i in 0..text.len() {
+        emails.at(text, i, out);
+    }
+}
+
+/// The email scanner along one text: where the last address found ends.
+#[derive(Default)]
+pub struct Emails {
+    last_end: usize,
+}
+
+impl Emails {
+    /// Looks at byte `i`, which matters only when it is an `@`.
+    #[inline]
+    pub fn at(&mut self, text: &str, i: usize, out: &mut Vec<Span>) {
+        if text.as_bytes()[i] == b'@' && i >= self.last_end {
+            self.address(text, i, out);
         }
+    }
+
+    /// Reads the address around the `@` at `at`.
+    fn address(&mut self, text: &str, at: usize, out: &mut Vec<Span>) {
+        let bytes = text.as_bytes();
         let mut start = at;
-        while start > last_end && is_local_byte(bytes[start - 1]) {
+        while start > self.last_end && is_local_byte(bytes[start - 1]) {
             start -= 1;
         }
         let mut end = at + 1;
@@ -41,7 +59,7 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
         });
         if start < at && tld_ok {
             out.push(Span::new(start, end, Rule::Email));
-            last_end = end;
+            self.last_end = end;
         }
     }
 }

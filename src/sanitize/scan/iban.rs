@@ -138,29 +138,49 @@ pub fn checksum_valid(chars: &[u8]) -> bool {
     remainder == 1
 }
 
-/// Finds the IBANs in `text`.
+/// Finds the IBANs in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut chars = [0u8; MAX_LEN];
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        // Two letters, then a check digit: only then look the country up.
-        let length = if at_word_start
-            && bytes[i].is_ascii_alphabetic()
-            && bytes[i + 1].is_ascii_alphabetic()
-            && digit_at(bytes, i + 2).is_some()
-        {
-            country_length(bytes[i], bytes[i + 1])
-        } else {
-            None
+    let mut ibans = Ibans::default();
+    for i in 0..text.len() {
+        ibans.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The IBAN scanner along one text: where the last IBAN found ends.
+#[derive(Default)]
+pub struct Ibans {
+    next: usize,
+}
+
+impl Ibans {
+    /// Looks at byte `i`, which matters only when it is a digit (`0`..`9`,
+    /// or the lead byte 0xD9 or 0xDB of an Arabic-Indic or Persian one):
+    /// every IBAN starts two letters before its first digit.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        let Some(start) = i.checked_sub(2) else {
+            return;
         };
-        match length.and_then(|len| read(bytes, i, len, &mut chars)) {
-            Some(end) => {
-                out.push(Span::new(i, end, Rule::Iban));
-                i = end;
-            }
-            None => i += 1,
+        // Two letters at a word start, then a check digit: only then look
+        // the country up.
+        let candidate = start >= self.next
+            && bytes[start + 1].is_ascii_alphabetic()
+            && bytes[start].is_ascii_alphabetic()
+            && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+            && digit_at(bytes, i).is_some();
+        if candidate {
+            self.candidate(bytes, start, out);
+        }
+    }
+
+    /// Reads the IBAN that may start at `start`.
+    fn candidate(&mut self, bytes: &[u8], start: usize, out: &mut Vec<Span>) {
+        let mut chars = [0u8; MAX_LEN];
+        let end = country_length(bytes[start], bytes[start + 1])
+            .and_then(|len| read(bytes, start, len, &mut chars));
+        if let Some(end) = end {
+            out.push(Span::new(start, end, Rule::Iban));
+            self.next = end;
         }
     }
 }

@@ -15,21 +15,46 @@ fn is_token_byte(b: u8) -> bool {
     is_alnum(b) || matches!(b, b'_' | b'-' | b'.')
 }
 
-/// Finds the JWTs in `text`.
+/// Finds the JWTs in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !is_token_byte(bytes[i]) {
-            i += 1;
-            continue;
+    let mut jwts = Jwts::default();
+    for i in 0..text.len() {
+        jwts.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The JWT scanner along one text: where the last run it read ends.
+#[derive(Default)]
+pub struct Jwts {
+    next: usize,
+}
+
+impl Jwts {
+    /// Looks at byte `i`, which matters only when it is the `J` of an
+    /// `eyJ`: a run of token bytes holds a token only if it holds `eyJ`, so
+    /// the run around the first `eyJ` is read, once.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        if i >= self.next && i >= 2 && bytes[i - 2..=i] == *b"eyJ" {
+            self.run(bytes, i, out);
         }
-        let start = i;
-        while i < bytes.len() && is_token_byte(bytes[i]) {
-            i += 1;
+    }
+
+    /// Reads the run of token bytes around the `J` at `i`.
+    fn run(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        // The look-back stops at the byte before the run, which is at or
+        // after the end of the last run read: each byte is read back once.
+        let mut start = i - 2;
+        while start > 0 && is_token_byte(bytes[start - 1]) {
+            start -= 1;
         }
-        if let Some(token_start) = token_in(&bytes[start..i]) {
-            out.push(Span::new(start + token_start, i, Rule::Jwt));
+        let mut end = i + 1;
+        while end < bytes.len() && is_token_byte(bytes[end]) {
+            end += 1;
+        }
+        self.next = end;
+        if let Some(token_start) = token_in(&bytes[start..end]) {
+            out.push(Span::new(start + token_start, end, Rule::Jwt));
         }
     }
 }

@@ -16,7 +16,6 @@
 
 use super::Span;
 use crate::sanitize::Rule;
-use crate::sanitize::keys::Words;
 
 /// Longer names are not looked for.
 const MAX_NAME: usize = 64;
@@ -47,31 +46,58 @@ fn ends_value(b: u8) -> bool {
         )
 }
 
-/// Finds the values of sensitive parameters in `text`, deciding which names
-/// are sensitive with `is_sensitive`.
-pub fn find(text: &str, is_sensitive: &dyn Fn(&str, &mut Words) -> bool, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut words = Words::default();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !matches!(bytes[i], b'=' | b':') {
-            i += 1;
-            continue;
+/// Finds the values of sensitive parameters in `text`, looking at every
+/// byte and deciding which names are sensitive with `is_sensitive`.
+pub fn find(text: &str, is_sensitive: &dyn Fn(&str) -> bool, out: &mut Vec<Span>) {
+    let mut params = Params::default();
+    for i in 0..text.len() {
+        params.at(text, i, is_sensitive, out);
+    }
+}
+
+/// The parameter scanner along one text: where the last value found ends.
+#[derive(Default)]
+pub struct Params {
+    next: usize,
+}
+
+impl Params {
+    /// Looks at byte `i`, which matters only when it is `=` or `:`.
+    #[inline]
+    pub fn at(
+        &mut self,
+        text: &str,
+        sep: usize,
+        is_sensitive: &dyn Fn(&str) -> bool,
+        out: &mut Vec<Span>,
+    ) {
+        let bytes = text.as_bytes();
+        if sep >= self.next && matches!(bytes[sep], b'=' | b':') {
+            self.parameter(text, sep, is_sensitive, out);
         }
-        let sep = i;
-        i += 1;
+    }
+
+    /// Reads the parameter around the separator at `sep`.
+    fn parameter(
+        &mut self,
+        text: &str,
+        sep: usize,
+        is_sensitive: &dyn Fn(&str) -> bool,
+        out: &mut Vec<Span>,
+    ) {
+        let bytes = text.as_bytes();
         let Some(name) = name_before(bytes, sep) else {
-            continue;
+            return;
         };
-        if !is_sensitive(&text[name.0..name.1], &mut words) {
-            continue;
+        if !is_sensitive(&text[name.0..name.1]) {
+            return;
         }
         if let Some((start, end)) = value_after(bytes, sep + 1) {
             if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
-                continue;
+                return;
             }
             out.push(Span::new(start, end, Rule::SecretParameter));
-            i = end;
+            self.next = end;
         }
     }
 }
@@ -184,10 +210,7 @@ mod tests {
                 .iter()
                 .flat_map(|row| row.entries.iter().map(|e| (*e).to_owned())),
         );
-        let is_sensitive = |key: &str, words: &mut Words| {
-            words.split(key);
-            set.matches_words(words)
-        };
+        let is_sensitive = |key: &str| set.matches(key);
         let mut spans: Vec<Span> = Vec::new();
         find(text, &is_sensitive, &mut spans);
         spans

@@ -16,10 +16,33 @@ const DASHES: &str = "-----";
 /// Longer labels are not PEM labels; the bound keeps the label search short.
 const MAX_LABEL: usize = 64;
 
-/// Finds the private key blocks in `text`.
+/// Finds the private key blocks in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut from = 0;
-    while let Some(start) = find_from(text, from, BEGIN) {
+    let mut keys = PrivateKeys::default();
+    for i in 0..text.len() {
+        keys.at(text, i, out);
+    }
+}
+
+/// The private key scanner along one text: where the last marker or block
+/// it read ends.
+#[derive(Default)]
+pub struct PrivateKeys {
+    next: usize,
+}
+
+impl PrivateKeys {
+    /// Looks at byte `i`, which matters only when it is the first `-` of
+    /// `-----BEGIN `.
+    #[inline]
+    pub fn at(&mut self, text: &str, i: usize, out: &mut Vec<Span>) {
+        if i >= self.next && text.as_bytes()[i..].starts_with(BEGIN.as_bytes()) {
+            self.block(text, i, out);
+        }
+    }
+
+    /// Reads the block whose BEGIN marker starts at `start`.
+    fn block(&mut self, text: &str, start: usize, out: &mut Vec<Span>) {
         let label_start = start + BEGIN.len();
         let window_end = (label_start + MAX_LABEL + DASHES.len()).min(text.len());
         let window = text.as_bytes().get(label_start..window_end).unwrap_or(&[]);
@@ -28,20 +51,20 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
             .position(|w| w == DASHES.as_bytes())
             .map(|p| label_start + p);
         let Some(label_end) = label_end else {
-            from = label_start;
-            continue;
+            self.next = label_start;
+            return;
         };
         let label = &text[label_start..label_end];
         if !(label.ends_with("PRIVATE KEY") || label.ends_with("PRIVATE KEY BLOCK")) {
-            from = label_end;
-            continue;
+            self.next = label_end;
+            return;
         }
         let body = label_end + DASHES.len();
         let end = find_from(text, body, END)
             .and_then(|after| find_from(text, after + END.len(), DASHES))
             .map_or(text.len(), |p| p + DASHES.len());
         out.push(Span::new(start, end, Rule::PrivateKey));
-        from = end;
+        self.next = end;
     }
 }
 

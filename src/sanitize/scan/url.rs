@@ -9,24 +9,45 @@
 //! last `@` also covers passwords that hold an unescaped `@` or `/`. The
 //! user name is kept: it is what tells one connection from another.
 
-use super::{Span, find_from};
+use super::Span;
 use crate::sanitize::Rule;
 
 fn ends_authority(b: u8) -> bool {
     b.is_ascii_whitespace() || matches!(b, b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'`')
 }
 
-/// Finds the URL passwords in `text`.
+/// Finds the URL passwords in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(sep) = find_from(text, from, "://") {
-        let start = sep + 3;
+    let mut passwords = UrlPasswords::default();
+    for i in 0..text.len() {
+        passwords.at(text.as_bytes(), i, out);
+    }
+}
+
+/// The URL password scanner along one text: where the last authority it
+/// read ends.
+#[derive(Default)]
+pub struct UrlPasswords {
+    next: usize,
+}
+
+impl UrlPasswords {
+    /// Looks at byte `i`, which matters only when it is the `:` of `://`.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        if i >= self.next && bytes[i..].starts_with(b"://") {
+            self.authority(bytes, i, out);
+        }
+    }
+
+    /// Reads the authority after the `://` at `i`.
+    fn authority(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        let start = i + 3;
         let mut end = start;
         while end < bytes.len() && !ends_authority(bytes[end]) {
             end += 1;
         }
-        let has_scheme = sep > 0 && bytes[sep - 1].is_ascii_alphanumeric();
+        let has_scheme = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
         if has_scheme {
             let head = &bytes[start..end];
             if let Some(at) = head.iter().rposition(|&b| b == b'@') {
@@ -37,7 +58,7 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
                 }
             }
         }
-        from = end.max(start);
+        self.next = end;
     }
 }
 
