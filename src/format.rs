@@ -129,7 +129,6 @@ impl Formatter {
     }
 
     fn write_json(&self, event: &Event, out: &mut Vec<u8>) {
-        let start = out.len();
         out.extend_from_slice(b"{\"timestamp\":\"");
         event.timestamp.write_rfc3339(self.zone, out);
         out.extend_from_slice(b"\",\"level\":\"");
@@ -157,7 +156,6 @@ impl Formatter {
         out.extend_from_slice(b",\"extra_data\":");
         json_into(&event.extra_data, out);
         out.push(b'}');
-        escape_line_separators(out, start);
     }
 }
 
@@ -205,52 +203,65 @@ pub fn escape(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Appends `value` as compact JSON. Writing to a `Vec` cannot fail, and the
-/// event's parts are strings, numbers and JSON values, which always
-/// serialize; should that ever change, `null` keeps the line valid JSON.
+/// Appends `value` as compact JSON, with the characters that serde_json
+/// writes raw but a line must not hold escaped too ([`JsonEscapes`]).
+/// Writing to a `Vec` cannot fail, and the event's parts are strings,
+/// numbers and JSON values, which always serialize; should that ever change,
+/// `null` keeps the line valid JSON.
 fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
     let mark = out.len();
-    if serde_json::to_writer(&mut *out, value).is_err() {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, JsonEscapes);
+    if value.serialize(&mut serializer).is_err() {
         out.truncate(mark);
         out.extend_from_slice(b"null");
     }
 }
 
-/// serde_json escapes the C0 controls but writes DEL, the C1 controls,
-/// U+2028/U+2029 and the bidirectional controls raw, as JSON allows.
-/// Line-based readers take NEL (U+0085) and U+2028/U+2029 for line breaks
-/// (Python's `splitlines`, JavaScript), terminals obey C1 controls, and the
-/// bidirectional controls make a line read other than it is, so they are
-/// escaped too. They can only stand inside strings, where `\u0085` means the
-/// same character.
-fn escape_line_separators(out: &mut Vec<u8>, start: usize) {
-    if !(start..out.len()).any(|i| raw_separator_width(&out[i..]) > 0) {
-        return;
-    }
-    let tail = out.split_off(start);
-    let mut i = 0;
-    while i < tail.len() {
-        match raw_separator_width(&tail[i..]) {
-            0 => {
-                out.push(tail[i]);
-                i += 1;
-            }
-            width => {
-                let c = std::str::from_utf8(&tail[i..i + width])
-                    .ok()
-                    .and_then(|s| s.chars().next())
-                    .map_or(0, u32::from);
-                out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
-                i += width;
-            }
+/// serde_json's compact JSON, except in strings: serde_json escapes the C0
+/// controls but writes DEL, the C1 controls, U+2028/U+2029 and the
+/// bidirectional controls raw, as JSON allows. Line-based readers take NEL
+/// (U+0085) and U+2028/U+2029 for line breaks (Python's `splitlines`,
+/// JavaScript), terminals obey C1 controls, and the bidirectional controls
+/// make a line read other than it is, so they are written as `\uXXXX` too,
+/// which means the same character.
+struct JsonEscapes;
+
+impl serde_json::ser::Formatter for JsonEscapes {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let bytes = fragment.as_bytes();
+        // Each of them starts with one of these bytes; most text has none.
+        if !bytes
+            .iter()
+            .any(|&b| matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2))
+        {
+            return writer.write_all(bytes);
         }
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let width = raw_separator_width(&bytes[i..]);
+            if width == 0 {
+                i += 1;
+                continue;
+            }
+            writer.write_all(&bytes[run..i])?;
+            let c = fragment[i..].chars().next().map_or(0, u32::from);
+            write!(writer, "\\u{c:04x}")?;
+            i += width;
+            run = i;
+        }
+        writer.write_all(&bytes[run..])
     }
 }
 
 /// The UTF-8 length of the character at the start of `bytes` when it is one
-/// that [`escape_line_separators`] escapes, else 0: DEL, C1, U+061C,
-/// U+200E/U+200F, U+2028/U+2029, U+202A to U+202E, U+2066 to U+2069 (the
-/// characters above ASCII that [`needs_escape`] names).
+/// that [`JsonEscapes`] escapes, else 0: DEL, C1, U+061C, U+200E/U+200F,
+/// U+2028/U+2029, U+202A to U+202E, U+2066 to U+2069 (the characters above
+/// ASCII that [`needs_escape`] names).
 fn raw_separator_width(bytes: &[u8]) -> usize {
     match bytes {
         [0x7f, ..] => 1,
@@ -288,12 +299,10 @@ mod tests {
     #[test]
     fn json_line_separators_are_escaped() {
         let mut out = b"prefix".to_vec();
-        let mut json = serde_json::to_vec(
-            "a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}\u{202e}g\u{2069}\u{61c}\u{200f}",
-        )
-        .unwrap();
-        out.append(&mut json);
-        escape_line_separators(&mut out, 6);
+        json_into(
+            &"a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}\u{202e}g\u{2069}\u{61c}\u{200f}",
+            &mut out,
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "prefix\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u009bf\u{a0}\\u202eg\\u2069\\u061c\\u200f\""

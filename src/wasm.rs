@@ -662,8 +662,10 @@ impl Pipeline {
     pub fn prepare(&self, input: &EventArg) -> Result<JsValue, JsError> {
         let text = json_text(input, "the event")?;
         let mut out = Json::object();
-        self.prepared(&text, now(), &mut out);
-        out.into_js()
+        let line = self.prepared(&text, now(), &mut out);
+        let prepared = out.into_js()?;
+        set_line(&prepared, line);
+        Ok(prepared)
     }
 
     /// [`Pipeline::prepare`] over many events, crossing into wasm once.
@@ -671,33 +673,51 @@ impl Pipeline {
     pub fn prepare_batch(&self, inputs: &BatchArg) -> Result<JsValue, JsError> {
         let received = now();
         let mut all = Json::array();
+        let mut lines = Vec::new();
         for text in batch_items(inputs)? {
-            all.object_item(|one| self.prepared(&text, received, one));
+            all.object_item(|one| lines.push(self.prepared(&text, received, one)));
         }
-        all.into_js()
+        let prepared = all.into_js()?;
+        let array: &Array = prepared.unchecked_ref();
+        for (i, line) in (0..).zip(lines) {
+            set_line(&array.get(i), line);
+        }
+        Ok(prepared)
     }
 
-    /// Writes `{ valid, event, violations, warnings, line, redactions }`'s
-    /// fields into `out`.
-    fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) {
+    /// Writes `{ valid, event, violations, warnings, redactions }`'s fields
+    /// into `out`, and gives the line, which [`set_line`] adds: a string
+    /// passed as it is rather than escaped into JSON text and read back.
+    fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) -> Option<String> {
         let mut verdict = self.validator.check(text.as_bytes(), received);
         let report = match verdict.event.as_mut() {
             Some(event) => self.sanitizer.sanitize(event),
             None => Report::default(),
         };
         let written = out.verdict(&verdict);
-        if let (Some(event), Some(formatter)) = (&verdict.event, &self.formatter) {
-            let mut line = Vec::new();
-            match written {
-                // The line is the event just written: copied, not formatted again.
-                Some(range) if *formatter == Formatter::new(Format::Json) => {
-                    line.extend_from_slice(&out.out[range]);
-                }
-                _ => formatter.write(event, &mut line),
-            }
-            out.field("line", &String::from_utf8_lossy(&line));
-        }
         out.field("redactions", &report.redactions);
+        let (event, formatter) = (verdict.event.as_ref()?, self.formatter.as_ref()?);
+        let mut line = Vec::new();
+        match written {
+            // The line is the event just written: copied, not formatted again.
+            Some(range) if *formatter == Formatter::new(Format::Json) => {
+                line.extend_from_slice(&out.out[range]);
+            }
+            _ => formatter.write(event, &mut line),
+        }
+        // Every byte written comes from a `str` or is ASCII.
+        Some(
+            String::from_utf8(line)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
+    }
+}
+
+/// Adds `line` to a prepared result, when there is one.
+fn set_line(prepared: &JsValue, line: Option<String>) {
+    if let Some(line) = line {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(prepared, &"line".into(), &line.into());
     }
 }
 
