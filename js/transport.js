@@ -18,6 +18,8 @@
 
 /** What the fetch standard lets keepalive requests carry in flight, together. */
 const KEEPALIVE_BYTES = 64 * 1024;
+/** The longest a timer can wait: setTimeout takes a 32-bit signed count of ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Logged events taken through wasm at once when a task logs many. */
 const PREPARE_CHUNK = 1000;
 
@@ -369,11 +371,18 @@ class Transport {
     }
   }
 
+  /**
+   * Waits, then sends the batch again: `after` (from Retry-After) when the
+   * writer said, never sooner than the base delay (a `Retry-After: 0` on
+   * every answer is no reason to spin) nor later than a timer can wait;
+   * else the backoff.
+   */
   #retry(batch, after) {
     batch.attempt++;
     this.#stats.retries++;
     batch.waiting = true;
-    batch.timer = this.#later(() => this.#attempt(batch), after ?? backoff(this.#s.retry, batch.attempt));
+    const delay = after === undefined ? backoff(this.#s.retry, batch.attempt) : Math.min(MAX_TIMER_MS, Math.max(after, this.#s.retry.baseMs));
+    batch.timer = this.#later(() => this.#attempt(batch), delay);
   }
 
   #delivered(batch, answer) {
@@ -448,6 +457,9 @@ class Transport {
       this.#stats.beaconed += items.length;
     }
     this.#settle();
+    // What the browser would not take stays queued, and must still leave
+    // if the page lives on (restored from the back-forward cache).
+    this.#pump();
   }
 }
 

@@ -1027,6 +1027,40 @@ fn a_full_disk_is_counted_retried_and_reported() {
     assert!(stats["write_errors"] >= 2, "{said}");
 }
 
+#[test]
+fn an_event_that_cannot_be_written_is_never_acknowledged() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    std::os::unix::fs::symlink("/dev/full", logs.join("x.log")).expect("symlink");
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start(&[
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+        "--http",
+        "127.0.0.1:0",
+    ]);
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    let batch = format!("[{}]", event("INFO", "app", "nowhere to go"));
+    let post = std::thread::spawn({
+        let addr = addr.clone();
+        move || http(&addr, "POST", "/v1/events", &[], batch.as_bytes())
+    });
+    writer.wait_for("retrying");
+    writer.signal("TERM");
+    let (status, headers, body) = post.join().expect("the request");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("could not be written"), "{body}");
+    assert!(
+        headers.to_ascii_lowercase().contains("retry-after: 1"),
+        "{headers}"
+    );
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    assert!(said.contains("gave up 1 lines for x.log"), "{said}");
+}
+
 /// Lines the writer reports written to `file`, from `GET /metrics`: exact
 /// at any moment, unlike reading files that may be rotating.
 fn lines_written(addr: &str, file: &str) -> u64 {

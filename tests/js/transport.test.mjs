@@ -165,6 +165,18 @@ test("5xx and 429 are retried, obeying Retry-After in seconds or as a date", asy
   assert.equal(transport.stats().sent, 1);
 });
 
+test("a Retry-After sooner than the base delay waits the base delay", async () => {
+  const answers = [() => response(503, {}, { "retry-after": "0" }), () => response(503, {}, { "retry-after": "0" })];
+  const { fetch, requests } = fakeFetch((events) => (answers.shift() ?? (() => accepted(events)))());
+  const transport = createTransport({ url: URL, fetch, retry: { baseMs: 700, maxMs: 5000 } });
+  transport.log(event(0));
+  const flushed = transport.flush();
+  await advance(3000, 1);
+  await flushed;
+  const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
+  assert.deepEqual(gaps, [700, 700]);
+});
+
 for (const status of [400, 401, 403, 408, 413]) {
   test(`a ${status} drops the batch, reports it, and is not retried`, async () => {
     let first = true;
@@ -350,6 +362,26 @@ test("what the beacon refuses stays queued; a page that goes away takes a batch 
   assert.equal(transport.stats().queued, 0);
   await advance(30_000, 1000);
   assert.equal(requests.length, 1, "what was beaconed is not retried");
+});
+
+test("a batch that the beacon refuses as the page goes away still leaves if the page lives on", async (t) => {
+  const page = fakePage({ beaconAccepts: () => false });
+  t.after(() => page.restore());
+  let down = true;
+  const { fetch, requests } = fakeFetch((events) => (down ? new TypeError("down") : accepted(events)));
+  const transport = createTransport({ url: URL, fetch, batchSize: 2, retry: { baseMs: 60_000, maxMs: 60_000 } });
+  transport.log(event(0));
+  transport.log(event(1));
+  await settle();
+  assert.equal(requests.length, 1, "failed once, waiting a minute to retry");
+  down = false;
+  // The page goes away: the waiting batch is handed to the beacon, which
+  // refuses it; restored from the back-forward cache, the page sends it.
+  page.leave();
+  await advance(100);
+  assert.equal(page.beacons.length, 0);
+  assert.deepEqual(requests.map(messages), [["event 0", "event 1"], ["event 0", "event 1"]]);
+  assert.equal(transport.stats().queued, 0);
 });
 
 test("with a token, a hidden page's beacon carries it in the URL, which a beacon can send", async (t) => {

@@ -232,8 +232,13 @@ impl Service {
             return stopping();
         }
         let (written, answer) = oneshot::channel();
-        if self.ingest.queue.send(Item::Ack(written)).await.is_err() || answer.await.is_err() {
+        if self.ingest.queue.send(Item::Ack(written)).await.is_err() {
             return stopping();
+        }
+        match answer.await {
+            Ok(true) => {}
+            Ok(false) => return not_written(),
+            Err(_) => return stopping(),
         }
         let body = json!({"accepted": accepted, "rejected": rejected, "results": results});
         (StatusCode::OK, axum::Json(body)).into_response()
@@ -315,6 +320,19 @@ fn unauthorized() -> Response {
 /// A writer on its way out; a restarted one will take the retry.
 fn stopping() -> Response {
     let mut response = problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// The events were taken but could not be written (or synced) to disk:
+/// nothing unwritten is acknowledged, so the client may send them again.
+fn not_written() -> Response {
+    let mut response = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the events could not be written to disk",
+    );
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -30,8 +30,10 @@ pub enum Item {
     /// order they arrived.
     Batch(Batch),
     /// Answered once everything queued before it is written (and synced
-    /// with `fsync = "always"`).
-    Ack(oneshot::Sender<()>),
+    /// with `fsync = "always"`): `true`, or `false` when that failed (a
+    /// full disk while stopping, a failed sync), so nothing unwritten is
+    /// acknowledged.
+    Ack(oneshot::Sender<bool>),
     /// Reopen every file (SIGHUP).
     Reopen,
     /// Close the queue, write what is in it and stop.
@@ -139,9 +141,9 @@ impl Writer {
                     }
                 }
                 Item::Ack(answer) => {
-                    self.flush_all_retrying(&queue);
-                    self.sync_if_due(self.fsync == Fsync::Always);
-                    let _ = answer.send(());
+                    let written = self.flush_all_retrying(&queue);
+                    let synced = self.sync_if_due(self.fsync == Fsync::Always);
+                    let _ = answer.send(written && synced);
                 }
                 Item::Reopen => {
                     self.flush_all_retrying(&queue);
@@ -189,8 +191,9 @@ impl Writer {
 
     /// Flushes every file, pausing and retrying while writes fail. The
     /// queue is not read meanwhile, so the sources wait. When every sender
-    /// is gone or a stop is asked for, the attempts are bounded.
-    fn flush_all_retrying(&mut self, queue: &mpsc::Receiver<Item>) {
+    /// is gone or a stop is asked for, the attempts are bounded. True when
+    /// everything is written.
+    fn flush_all_retrying(&mut self, queue: &mpsc::Receiver<Item>) -> bool {
         let mut pause = Duration::from_millis(50);
         let mut attempts = 0;
         while !self.flush_all() {
@@ -200,7 +203,7 @@ impl Writer {
             // of the queue is not held up by pauses.
             if ending && (self.gave_up || attempts >= FINAL_ATTEMPTS) {
                 self.gave_up = true;
-                return;
+                return false;
             }
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_secs(2));
@@ -209,22 +212,29 @@ impl Writer {
             diag::info("writes succeed again");
             self.failing = false;
         }
+        true
     }
 
-    fn sync_if_due(&mut self, now: bool) {
+    /// Syncs the files when `fsync` says it is time; false when a sync
+    /// failed.
+    fn sync_if_due(&mut self, now: bool) -> bool {
         let due = match self.fsync {
             Fsync::Never => false,
             Fsync::Always => true,
             Fsync::Interval => now || self.last_sync.elapsed() >= self.fsync_interval,
         };
+        let mut synced = true;
         if due {
             for file in &mut self.files {
                 if let Err(error) = file.sync() {
+                    self.metrics.write_errors.fetch_add(1, Relaxed);
                     diag::error(&format!("cannot sync {}: {error}", file.name()));
+                    synced = false;
                 }
             }
             self.last_sync = Instant::now();
         }
+        synced
     }
 
     /// The last flush, bounded; what cannot be written is counted dropped.
