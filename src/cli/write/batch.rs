@@ -104,7 +104,8 @@ impl Layout {
         })
     }
 
-    /// Takes back a batch that was written, for [`Layout::batch`] to give
+    /// Takes back a batch that was written (or never filled), for
+    /// [`Layout::batch`] to give
     /// out again.
     pub fn recycle(&self, mut batch: Batch) {
         for file in &mut batch.files {
@@ -133,6 +134,10 @@ impl Layout {
         }
         if batch.items > 0 {
             batches.push(batch);
+        } else {
+            // Nothing went into it (a read with no whole line, or a last
+            // batch that filled exactly): back to the spares, not dropped.
+            self.recycle(batch);
         }
         batches
     }
