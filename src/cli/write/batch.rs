@@ -105,8 +105,7 @@ impl Layout {
     }
 
     /// Takes back a batch that was written (or never filled), for
-    /// [`Layout::batch`] to give
-    /// out again.
+    /// [`Layout::batch`] to give out again.
     pub fn recycle(&self, mut batch: Batch) {
         for file in &mut batch.files {
             if file.bytes.capacity() > SPARE_BYTES {
