@@ -66,24 +66,13 @@ fn text_formats_match_cpython() {
     let reference = cpython(&records);
     assert_eq!(reference.len(), events.len());
 
-    let simple = Formatter::new(Format::Simple);
-    let verbose = Formatter::new(Format::Verbose);
     let mut compared = 0;
     for (event, python) in events.iter().zip(&reference) {
         if python["printable"] != true {
             continue;
         }
         compared += 1;
-        assert_eq!(
-            simple.format(event),
-            python["simple"].as_str().expect("str"),
-            "{event:?}"
-        );
-        assert_eq!(
-            verbose.format(event),
-            python["verbose"].as_str().expect("str"),
-            "{event:?}"
-        );
+        assert_lines_are(event, python);
     }
     // The generator must keep producing mostly comparable records, or the
     // test would pass while checking little.
@@ -91,6 +80,17 @@ fn text_formats_match_cpython() {
         compared * 3 > RECORDS,
         "only {compared} of {RECORDS} records were printable"
     );
+}
+
+/// barg's simple and verbose lines for `event` are CPython's `python` ones.
+fn assert_lines_are(event: &Event, python: &Value) {
+    for format in [Format::Simple, Format::Verbose] {
+        assert_eq!(
+            Formatter::new(format).format(event),
+            python[format.name()].as_str().expect("str"),
+            "{format} {event:?}"
+        );
+    }
 }
 
 #[test]
@@ -101,19 +101,8 @@ fn escapes_are_the_only_difference_from_cpython() {
     let records: Vec<Value> = events.iter().map(|e| record(e, escape)).collect();
     let reference = cpython(&records);
     assert_eq!(reference.len(), events.len());
-    let simple = Formatter::new(Format::Simple);
-    let verbose = Formatter::new(Format::Verbose);
     for (event, python) in events.iter().zip(&reference) {
-        assert_eq!(
-            simple.format(event),
-            python["simple"].as_str().expect("str"),
-            "{event:?}"
-        );
-        assert_eq!(
-            verbose.format(event),
-            python["verbose"].as_str().expect("str"),
-            "{event:?}"
-        );
+        assert_lines_are(event, python);
     }
 }
 

@@ -46,7 +46,6 @@ fn one_file_config(dir: &Path, max_bytes: u64, backups: u32, extra: &str) -> Pat
     path
 }
 
-/// A log directory inside `dir`.
 /// Starts a writer on `logs` with `config`, listening on a Unix socket in
 /// `dir` and on HTTP at a free loopback port, and waits until both listen:
 /// the writer, the socket's path and the HTTP address.
@@ -58,16 +57,11 @@ fn start_listening(
 ) -> (Writer, PathBuf, String) {
     let socket = dir.join("in.sock");
     let listen = format!("unix:{}", socket.display());
-    let mut args = vec![
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        &listen,
-        "--http",
-        "127.0.0.1:0",
-    ];
+    let mut args = args(
+        config,
+        logs,
+        &["--listen", &listen, "--http", "127.0.0.1:0"],
+    );
     args.extend_from_slice(extra);
     let mut writer = Writer::start(&args);
     let addr = writer.wait_for("listening on http://").trim().to_owned();
@@ -75,6 +69,20 @@ fn start_listening(
     (writer, socket, addr)
 }
 
+/// `barg write`'s arguments for `config` and the log directory `logs`,
+/// then `more`.
+fn args<'a>(config: &'a Path, logs: &'a Path, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--dir",
+        logs.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
+/// A log directory inside `dir`.
 fn log_dir(dir: &Path) -> PathBuf {
     let logs = dir.join("logs");
     std::fs::create_dir(&logs).expect("log dir");
@@ -301,15 +309,7 @@ fn check_cpython_parity(messages: &[String], max_bytes: u64, backups: u32) {
     let tmp = temp_dir();
     let ours = log_dir(tmp.path());
     let config = one_file_config(tmp.path(), max_bytes, backups, "");
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            ours.to_str().expect("utf-8"),
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &ours, &[]), &input);
     assert!(status.success(), "{said}");
 
     let theirs = tmp.path().join("python");
@@ -363,15 +363,7 @@ fn rotation_counts_bytes_so_multibyte_files_stay_under_the_limit() {
             ) + "\n"
         })
         .collect();
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
     assert!(status.success(), "{said}");
     for (name, bytes) in files(&logs, "x.log") {
         assert!(!bytes.is_empty(), "{name} is an empty backup");
@@ -503,16 +495,7 @@ fn stdin_order_is_kept_in_every_file_across_many_batches() {
             }
         }
     }
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-            "--stats",
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &logs, &["--stats"]), &input);
     assert!(status.success(), "{said}");
     let numbers = |base: &str, find: &dyn Fn(&str) -> usize| -> Vec<usize> {
         all_lines(&logs, base)
@@ -549,15 +532,7 @@ fn files_are_created_with_mode_0640() {
         .iter()
         .map(|m| event("INFO", "app", m) + "\n")
         .collect();
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
     assert!(status.success(), "{said}");
     let made = files(&logs, "");
     assert!(made.iter().any(|(name, _)| name == "x.log.1.gz"));
@@ -579,15 +554,7 @@ fn gzip_compresses_rotated_files_and_keeps_every_line() {
         .iter()
         .map(|m| event("INFO", "app", m) + "\n")
         .collect();
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
     assert!(status.success(), "{said}");
     let mut backups: Vec<(u32, String)> = files(&logs, "x.log.")
         .into_iter()
@@ -636,12 +603,7 @@ fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
         .and_then(|f| f.set_modified(noon.into()))
         .expect("mtime");
     let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-        ],
+        &args(&config, &logs, &[]),
         &(event("INFO", "app", "today's line") + "\n"),
     );
     assert!(status.success(), "{said}");
@@ -677,15 +639,7 @@ fn over_long_line_is_rejected_and_the_next_lines_are_kept() {
         event("INFO", "app", "before"),
         event("INFO", "app", "after")
     );
-    let (status, said) = write_stdin(
-        &[
-            "--config",
-            config.to_str().expect("utf-8"),
-            "--dir",
-            logs.to_str().expect("utf-8"),
-        ],
-        &input,
-    );
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
     assert!(status.success(), "{said}");
     let lines = all_lines(&logs, "x.log");
     assert_eq!(lines.len(), 2);
@@ -798,13 +752,7 @@ fn sigterm_drains_the_queue_and_exits_0() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
     let config = one_file_config(tmp.path(), 50_000, 1000, "queue = 64");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--stats",
-    ]);
+    let mut writer = Writer::start(&args(&config, &logs, &["--stats"]));
     let mut stdin = writer.child.stdin.take().expect("stdin");
     let feeder = std::thread::spawn(move || {
         for message in ascii_messages(200_000) {
@@ -844,14 +792,7 @@ fn sighup_reopens_the_files() {
     let socket = tmp.path().join("in.sock");
     let listen = format!("unix:{}", socket.display());
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        &listen,
-    ]);
+    let mut writer = Writer::start(&args(&config, &logs, &["--listen", &listen]));
     writer.wait_for("listening on unix:");
     let send = |message: &str| {
         let mut client = UnixStream::connect(&socket).expect("connect");
@@ -1004,13 +945,7 @@ fn a_full_disk_is_counted_retried_and_reported() {
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
     // Every write to /dev/full fails with "no space left on device".
     std::os::unix::fs::symlink("/dev/full", logs.join("x.log")).expect("symlink");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--stats",
-    ]);
+    let mut writer = Writer::start(&args(&config, &logs, &["--stats"]));
     let mut stdin = writer.child.stdin.take().expect("stdin");
     stdin
         .write_all((event("INFO", "app", "nowhere to go") + "\n").as_bytes())
@@ -1033,14 +968,7 @@ fn an_event_that_cannot_be_written_is_never_acknowledged() {
     let logs = log_dir(tmp.path());
     std::os::unix::fs::symlink("/dev/full", logs.join("x.log")).expect("symlink");
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--http",
-        "127.0.0.1:0",
-    ]);
+    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
     let addr = writer.wait_for("listening on http://").trim().to_owned();
     let batch = format!("[{}]", event("INFO", "app", "nowhere to go"));
     let post = std::thread::spawn({
@@ -1109,15 +1037,7 @@ fn http(
 fn start_http(tmp: &Path, extra: &str, max_bytes: u64) -> (Writer, PathBuf, String) {
     let logs = log_dir(tmp);
     let config = one_file_config(tmp, max_bytes, 500, extra);
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--http",
-        "127.0.0.1:0",
-        "--stats",
-    ]);
+    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0", "--stats"]));
     let addr = writer.wait_for("listening on http://").trim().to_owned();
     wait_until("healthz", || {
         http(&addr, "GET", "/healthz", &[], b"").0 == 200
@@ -1325,16 +1245,11 @@ fn tcp_clients_on_loopback_are_heard() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
-    let mut writer = Writer::start(&[
-        "--config",
-        config.to_str().expect("utf-8"),
-        "--dir",
-        logs.to_str().expect("utf-8"),
-        "--listen",
-        "tcp:127.0.0.1:0",
-        "--http",
-        "127.0.0.1:0",
-    ]);
+    let mut writer = Writer::start(&args(
+        &config,
+        &logs,
+        &["--listen", "tcp:127.0.0.1:0", "--http", "127.0.0.1:0"],
+    ));
     let http_addr = writer.wait_for("listening on http://").trim().to_owned();
     let addr = writer.wait_for("listening on tcp:").trim().to_owned();
     let senders: Vec<_> = (0..4)

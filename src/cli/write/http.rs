@@ -319,20 +319,18 @@ fn unauthorized() -> Response {
 
 /// A writer on its way out; a restarted one will take the retry.
 fn stopping() -> Response {
-    let mut response = problem(StatusCode::SERVICE_UNAVAILABLE, "the writer is stopping");
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    response
+    unavailable("the writer is stopping")
 }
 
 /// The events were taken but could not be written (or synced) to disk:
 /// nothing unwritten is acknowledged, so the client may send them again.
 fn not_written() -> Response {
-    let mut response = problem(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the events could not be written to disk",
-    );
+    unavailable("the events could not be written to disk")
+}
+
+/// A 503 that asks the client to come back in a second.
+fn unavailable(message: &str) -> Response {
+    let mut response = problem(StatusCode::SERVICE_UNAVAILABLE, message);
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
