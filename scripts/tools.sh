@@ -12,6 +12,8 @@ need_rust_tools() {
 
 need_wasm_tools() {
   need_rust_tools
+  # scripts/pkg rebuilds the standard library for the package, from source.
+  rustup component list --installed 2>/dev/null | grep -q '^rust-src' || rustup component add rust-src
   command -v wasm-pack >/dev/null || cargo install wasm-pack --locked
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
@@ -30,4 +32,24 @@ need_chromium() {
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   fi
+}
+
+# The package's wasm build settings, shared by scripts/pkg and bench/wasm-size.
+# Size matters more than speed in the browser: the native binary keeps the
+# release profile's speed settings, the wasm build overrides them here.
+#
+# The standard library is rebuilt with the package (rust-src) so that it is
+# optimised for size too, and with panics that trap at once: in wasm a panic
+# already ends the call with a trap and its message goes nowhere, so the
+# formatting of panic messages and their locations is dead weight (12.5 KB
+# gzip). Both are unstable cargo and rustc options, enabled on the stable
+# toolchain for this build only. It has its own target directory, as other
+# flags would rebuild the tests' wasm.
+wasm_pkg_env() {
+  export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+  export CARGO_PROFILE_RELEASE_PANIC=abort
+  export RUSTC_BOOTSTRAP=1
+  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+  export CARGO_TARGET_DIR=target/pkg
+  WASM_BUILD_STD=(-Z build-std=std,panic_abort)
 }
