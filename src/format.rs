@@ -15,6 +15,7 @@ use crate::event::Event;
 use crate::timestamp::Offset;
 
 /// A line format.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {

@@ -14,6 +14,7 @@ use crate::logger::LoggerName;
 use crate::timestamp::Timestamp;
 
 /// What an event is, decided by its logger (see [`KIND_LOGGERS`]).
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -74,14 +75,18 @@ impl Kind {
 
 /// Limits past which the seed's monitoring speaks up. The defaults are the
 /// seed's.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// A request slower than this, in milliseconds, is a slow request.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub slow_request_ms: f64,
     /// More queries than this in one request is high database usage.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub db_query_count: u64,
     /// More total query time than this, in milliseconds, is high usage.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub db_total_time_ms: f64,
 }
 

@@ -1,4 +1,5 @@
-// The barg event and its kinds, generated from the Rust types by `cargo test`
+// The barg event, its kinds, and the configuration and reports of the API,
+// generated from the Rust types by `cargo test`
 // (BARG_BLESS=1 rewrites it). Do not edit.
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
@@ -246,6 +247,141 @@ user_id?: UserId | null,
  * The request body, which the sanitizer cleans before it is written.
  */
 request_data?: JsonValue | null, };
+
+export type Kind = "log" | "analytics" | "audit" | "security" | "operation" | "slow_request" | "db_stats" | "http_request" | "api_error";
+
+export type Thresholds = { 
+/**
+ * A request slower than this, in milliseconds, is a slow request.
+ */
+slow_request_ms?: number, 
+/**
+ * More queries than this in one request is high database usage.
+ */
+db_query_count?: number, 
+/**
+ * More total query time than this, in milliseconds, is high usage.
+ */
+db_total_time_ms?: number, };
+
+export type Format = "simple" | "verbose" | "json";
+
+export type RuleName = "sensitive_key" | "card_number" | "jwt" | "auth_credentials" | "url_password" | "secret_parameter" | "private_key" | "aws_access_key_id" | "iban" | "email" | "depth_limit" | "size_limit";
+
+export type Redaction = { 
+/**
+ * A JSON Pointer (RFC 6901) into the event's JSON shape:
+ * `/message`, `/extra_data/request_data/card_number`, `/extra_data/items/0`.
+ */
+path: string, 
+/**
+ * The rule that fired.
+ */
+rule: RuleName, };
+
+export type CardDisplay = "redacted" | "last4";
+
+export type SanitizerLimits = { 
+/**
+ * Objects and arrays nested deeper than this (counted from `extra_data`,
+ * or from the value given) are replaced whole. Default 64.
+ */
+max_depth?: number, 
+/**
+ * Values visited per event; values past it are replaced. Default 100 000.
+ */
+max_nodes?: number, 
+/**
+ * Strings (and keys) longer than this many bytes are replaced whole.
+ * Default 1 MiB.
+ */
+max_string_bytes?: number, };
+
+export type SanitizerConfig = { 
+/**
+ * More sensitive keys, in any spelling (`national_id`, `X-Shop-Secret`).
+ */
+extra_keys?: Array<string>, 
+/**
+ * Keys whose values are kept although a sensitive entry matches them
+ * (`token_count`). Their strings are still scanned by value.
+ */
+allowed_keys?: Array<string>, 
+/**
+ * What a secret is replaced with.
+ */
+replacement?: string, 
+/**
+ * How a card number found in text is shown.
+ */
+card_display?: CardDisplay, 
+/**
+ * Whether email addresses are masked. Off by default: the audit trail
+ * records `user_email`.
+ */
+mask_emails?: boolean, 
+/**
+ * Rules to switch off, by their names (`iban`, `secret_parameter`, …).
+ */
+disabled_rules?: Array<Exclude<RuleName, "depth_limit" | "size_limit">>, 
+/**
+ * Bounds on the work done for one event or value.
+ */
+limits?: SanitizerLimits, };
+
+export type Code = "not_utf8" | "not_json" | "trailing_garbage" | "duplicate_key" | "limit_exceeded" | "wrong_type" | "missing_field" | "unknown_field" | "unknown_level" | "bad_logger" | "bad_timestamp" | "unknown_value" | "out_of_range" | "level_mismatch";
+
+export type Violation = { 
+/**
+ * A JSON Pointer (RFC 6901) to the offending place, such as
+ * `/extra_data/severity`; for a missing field, where it should be; the
+ * empty pointer for the input as a whole.
+ */
+pointer: string, 
+/**
+ * What kind of problem it is.
+ */
+code: Code, 
+/**
+ * What is wrong, for people.
+ */
+message: string, };
+
+export type ValidationMode = "strict" | "lenient";
+
+export type ValidatorLimits = { 
+/**
+ * The size of one event in bytes, before anything is read. Default 64 KiB.
+ */
+max_event_bytes?: number, 
+/**
+ * How deeply objects and arrays may nest; the event object itself is
+ * depth 1. Default 32.
+ */
+max_depth?: number, 
+/**
+ * The length of any string, keys included, in bytes of UTF-8.
+ * Default 16 KiB.
+ */
+max_string_len?: number, 
+/**
+ * How many keys any one object may have. Default 256.
+ */
+max_keys_per_object?: number, 
+/**
+ * How many elements any one array may have. Default 1024.
+ */
+max_array_len?: number, };
+
+export type ValidatorConfig = { 
+/**
+ * Whether unknown fields are violations or warnings.
+ */
+mode?: ValidationMode, 
+/**
+ * The bounds on one event.
+ */
+limits?: ValidatorLimits, };
 
 /** What a producer sends: timestamp (the receiver stamps it) and extra_data may be missing. */
 export type EventInput = Omit<Event, "timestamp" | "extra_data"> & { timestamp?: Timestamp, extra_data?: { [key in string]: JsonValue } };

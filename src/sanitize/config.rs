@@ -10,24 +10,38 @@ use super::scan::Scanners;
 ///
 /// Every field has a default, so `{}` is the built-in behaviour. Unknown
 /// fields are an error that names them.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SanitizerConfig {
     /// More sensitive keys, in any spelling (`national_id`, `X-Shop-Secret`).
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub extra_keys: Vec<String>,
     /// Keys whose values are kept although a sensitive entry matches them
     /// (`token_count`). Their strings are still scanned by value.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub allowed_keys: Vec<String>,
     /// What a secret is replaced with.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub replacement: String,
     /// How a card number found in text is shown.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub card_display: CardDisplay,
     /// Whether email addresses are masked. Off by default: the audit trail
     /// records `user_email`.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub mask_emails: bool,
     /// Rules to switch off, by their names (`iban`, `secret_parameter`, …).
+    #[cfg_attr(
+        feature = "schema",
+        ts(
+            optional = nullable,
+            type = "Array<Exclude<RuleName, \"depth_limit\" | \"size_limit\">>"
+        )
+    )]
     pub disabled_rules: Vec<String>,
     /// Bounds on the work done for one event or value.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub limits: Limits,
 }
 
@@ -46,6 +60,7 @@ impl Default for SanitizerConfig {
 }
 
 /// How a card number found in text is shown.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CardDisplay {
@@ -59,16 +74,21 @@ pub enum CardDisplay {
 /// Bounds on the work done for one event or value. Past a bound, the rest is
 /// replaced rather than kept unexamined: a secret never survives because a
 /// limit was reached.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(rename = "SanitizerLimits"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Objects and arrays nested deeper than this (counted from `extra_data`,
     /// or from the value given) are replaced whole. Default 64.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_depth: usize,
     /// Values visited per event; values past it are replaced. Default 100 000.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_nodes: usize,
     /// Strings (and keys) longer than this many bytes are replaced whole.
     /// Default 1 MiB.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_string_bytes: usize,
 }
 

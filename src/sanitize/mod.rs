@@ -28,6 +28,8 @@ pub use config::{CardDisplay, ConfigError, Limits, SanitizerConfig};
 use scan::Span;
 
 /// A rule that can redact something, by its stable snake_case name.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(rename = "RuleName"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
@@ -103,6 +105,7 @@ impl fmt::Display for Rule {
 }
 
 /// One change the sanitizer made: where, and which rule. Never the secret.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Redaction {
     /// A JSON Pointer (RFC 6901) into the event's JSON shape:

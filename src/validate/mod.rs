@@ -31,6 +31,8 @@ pub use rules::{
 };
 
 /// How unknown fields (at the top level and in `context`) are taken.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(rename = "ValidationMode"))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -44,20 +46,27 @@ pub enum Mode {
 /// Bounds on what one event may hold. Past any of them the input gets a
 /// [`Code::LimitExceeded`] violation that names the limit, and the work stays
 /// linear in the size of the input.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
+#[cfg_attr(feature = "schema", ts(rename = "ValidatorLimits"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// The size of one event in bytes, before anything is read. Default 64 KiB.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_event_bytes: usize,
     /// How deeply objects and arrays may nest; the event object itself is
     /// depth 1. Default 32.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_depth: usize,
     /// The length of any string, keys included, in bytes of UTF-8.
     /// Default 16 KiB.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_string_len: usize,
     /// How many keys any one object may have. Default 256.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_keys_per_object: usize,
     /// How many elements any one array may have. Default 1024.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub max_array_len: usize,
 }
 
@@ -93,17 +102,21 @@ impl Limits {
 
 /// What a [`Validator`] is set up with; serde data with documented defaults
 /// (strict mode, the default [`Limits`]).
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValidatorConfig {
     /// Whether unknown fields are violations or warnings.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub mode: Mode,
     /// The bounds on one event.
+    #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub limits: Limits,
 }
 
 /// A stable, machine-readable name for what is wrong. The snake_case names
 /// (`Code::name`, and the serde form) never change meaning.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
@@ -184,6 +197,7 @@ impl fmt::Display for Code {
 }
 
 /// One thing wrong with an input.
+#[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Violation {
     /// A JSON Pointer (RFC 6901) to the offending place, such as

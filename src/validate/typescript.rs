@@ -1,16 +1,22 @@
-//! The TypeScript declarations of an event and of every kind's payload,
-//! generated with ts-rs from the same Rust types as the schema. The committed
-//! `ts/barg.d.ts` is this text; a test regenerates it and compares.
+//! The TypeScript declarations of an event, of every kind's payload and of
+//! the configuration and reports the JS API takes and gives (the sanitizer's
+//! and validator's settings, violations, redactions), generated with ts-rs
+//! from the same Rust types as the schema. The committed `ts/barg.d.ts` is
+//! this text; a test regenerates it and compares. The fields of a
+//! configuration all have defaults, so they are optional in TypeScript.
 
 use ts_rs::{Config, TS};
 
+use super::{Code, Limits as ValidatorLimits, Mode, ValidatorConfig, Violation};
 use crate::event::{Context, Event, UserId};
+use crate::format::Format;
 use crate::kind::{
-    Analytics, ApiError, DbStats, HttpRequest, Operation, SecurityEvent, Severity, SlowQuery,
-    SlowRequest, UserAction,
+    Analytics, ApiError, DbStats, HttpRequest, Kind, Operation, SecurityEvent, Severity, SlowQuery,
+    SlowRequest, Thresholds, UserAction,
 };
 use crate::level::Level;
 use crate::logger::LoggerName;
+use crate::sanitize::{CardDisplay, Limits as SanitizerLimits, Redaction, Rule, SanitizerConfig};
 use crate::timestamp::Timestamp;
 
 /// The declarations, one `export` per type, in one file.
@@ -19,7 +25,8 @@ pub fn declarations() -> String {
     // and `bigint` does not survive `JSON.parse`.
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
-        "// The barg event and its kinds, generated from the Rust types by `cargo test`\n\
+        "// The barg event, its kinds, and the configuration and reports of the API,\n\
+         // generated from the Rust types by `cargo test`\n\
          // (BARG_BLESS=1 rewrites it). Do not edit.\n\n\
          export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;\n",
     );
@@ -40,6 +47,19 @@ pub fn declarations() -> String {
         DbStats::decl(&cfg),
         HttpRequest::decl(&cfg),
         ApiError::decl(&cfg),
+        Kind::decl(&cfg),
+        Thresholds::decl(&cfg),
+        Format::decl(&cfg),
+        Rule::decl(&cfg),
+        Redaction::decl(&cfg),
+        CardDisplay::decl(&cfg),
+        SanitizerLimits::decl(&cfg),
+        SanitizerConfig::decl(&cfg),
+        Code::decl(&cfg),
+        Violation::decl(&cfg),
+        Mode::decl(&cfg),
+        ValidatorLimits::decl(&cfg),
+        ValidatorConfig::decl(&cfg),
     ];
     for decl in decls {
         out.push('\n');

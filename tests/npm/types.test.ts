@@ -36,3 +36,21 @@ console.log(dropped, done);
 createTransport({ batchSize: 1 });
 // @ts-expect-error: an event needs a logger
 transport.log({ level: "INFO", message: "m" });
+
+// The configuration types come from the Rust types: every field may be left
+// out, and a name that is not a rule, or a rule that cannot be switched off,
+// is a type error.
+import { Pipeline, sanitize, validate, type Prepared, type Redaction, type SanitizerConfig } from "barg";
+
+const config: SanitizerConfig = { extra_keys: ["national_id"], disabled_rules: ["iban"], limits: { max_depth: 8 } };
+const redactions: Redaction[] = sanitize({ password: "p" }, config).redactions;
+const prepared: Prepared = new Pipeline({ validation: { mode: "lenient" }, sanitizer: {}, format: "json" }).prepare(event);
+const code: string = validate(event, { limits: { max_event_bytes: 1024 } }).violations.map((v) => v.code).join();
+console.log(redactions, prepared.line, code);
+
+// @ts-expect-error: not a rule
+sanitize({}, { disabled_rules: ["passwords"] });
+// @ts-expect-error: the depth limit is not a rule that can be switched off
+sanitize({}, { disabled_rules: ["depth_limit"] });
+// @ts-expect-error: not a mode
+validate(event, { mode: "loose" });
