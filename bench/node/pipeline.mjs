@@ -8,7 +8,9 @@
 //   - pino with its `redact` option on the same secrets, writing to a no-op
 //     stream and to /dev/null;
 //   - ajv with barg's published JSON Schema, then @pinojs/redact on the same
-//     paths, then JSON.stringify.
+//     paths, then JSON.stringify;
+//   - the floor of barg's JS side: the event written as JSON text and a
+//     result of the same size parsed, with no work in between.
 //
 // Every contender's output is checked before it is timed: the event is
 // valid, no secret is left in the line, each secret is replaced, and the
@@ -247,6 +249,18 @@ const ajvRound = () => {
 };
 
 // ---------------------------------------------------------------------------
+// The floor of any wasm API over JS objects: the event written as JSON text to
+// cross into wasm, and a result of the same size read back. No checking, no
+// redaction: what barg's JS side costs before wasm does any work.
+
+const resultText = JSON.stringify(pipeline.prepare(event));
+const floorRound = () => {
+  let n = 0;
+  for (let i = 0; i < EVENTS; i++) n += JSON.stringify(event).length + (JSON.parse(resultText).valid ? 1 : 0);
+  return n;
+};
+
+// ---------------------------------------------------------------------------
 // One run, one table.
 
 const contenders = [
@@ -256,6 +270,7 @@ const contenders = [
   ["pino redact -> /dev/null (sync)", pinoRound(pinoLogger(paths, devNull()))],
   ["pino redact, wildcard paths -> /dev/null", pinoRound(pinoLogger(wildcardPaths, devNull()))],
   ["ajv + @pinojs/redact + JSON.stringify", ajvRound],
+  ["floor: JSON.stringify + JSON.parse, no work", floorRound],
 ];
 const baseline = "pino redact -> no-op stream";
 
