@@ -101,6 +101,9 @@ def function_names(payload):
 
 
 CRATE = re.compile(r"([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::")
+# A method of a primitive type (`<str>::trim_matches`, `<[u8]>::to_vec_in`),
+# named without its crate: the standard library's, core's or alloc's.
+PRIMITIVE = re.compile(r"<(?:\[|str>|char>|bool>|[iuf](?:8|16|32|64|128|size)>)")
 
 
 def group(name):
@@ -112,9 +115,11 @@ def group(name):
         # wasm-bindgen's export wrappers, with the exported function's own
         # code inlined into them by wasm-opt.
         return "barg::wasm (exports)"
-    barg = re.search(r"barg::([a-z_]+)", name)
+    barg = re.search(r"barg(?:\[[0-9a-f]+\])?::([a-z_]+)", name)
     if barg:
         return "barg::" + barg.group(1)
+    if PRIMITIVE.match(name):
+        return "core"
     crate = CRATE.search(name)
     if crate:
         return crate.group(1)
