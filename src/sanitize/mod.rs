@@ -13,6 +13,8 @@
 
 pub mod config;
 pub mod keys;
+#[cfg(feature = "cli")]
+mod memo;
 pub mod scan;
 
 use std::fmt::{self, Write};
@@ -415,6 +417,26 @@ impl Run<'_> {
         self.redact(text)
     }
 
+    /// [`Run::scan_text`] of a key. On native builds a key found clean is
+    /// remembered, and not scanned again on this thread.
+    fn scan_key(&mut self, key: &str) -> bool {
+        #[cfg(feature = "cli")]
+        {
+            let config = self.config().memo;
+            if memo::verdict(config, key) & memo::CLEAN != 0 {
+                self.fired.clear();
+                return false;
+            }
+            let found = self.scan_text(key);
+            if !found {
+                memo::remember(config, key, memo::CLEAN);
+            }
+            found
+        }
+        #[cfg(not(feature = "cli"))]
+        self.scan_text(key)
+    }
+
     /// A JSON integer of card length is scanned as digits, as
     /// [`Run::scan_text`] scans text.
     fn scan_number(&mut self, digits: &str) -> bool {
@@ -603,7 +625,7 @@ impl Run<'_> {
     fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
         for (i, key) in map.keys().enumerate() {
-            if self.scan_text(key) {
+            if self.scan_key(key) {
                 changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
             }
         }
@@ -668,8 +690,25 @@ fn drop_flat(value: Value) {
 }
 
 /// True when `key` is sensitive under `config`: some run of its words
-/// spells a sensitive entry, and it is not allowed.
+/// spells a sensitive entry, and it is not allowed. On native builds the
+/// answer is remembered per thread: keys repeat from event to event.
 fn key_matches(config: &Compiled, key: &str) -> bool {
+    #[cfg(feature = "cli")]
+    {
+        let known = memo::verdict(config.memo, key);
+        if known & memo::SENSITIVE_KNOWN != 0 {
+            return known & memo::SENSITIVE != 0;
+        }
+        let sensitive = key_matches_uncached(config, key);
+        let bits = if sensitive { memo::SENSITIVE } else { 0 };
+        memo::remember(config.memo, key, memo::SENSITIVE_KNOWN | bits);
+        sensitive
+    }
+    #[cfg(not(feature = "cli"))]
+    key_matches_uncached(config, key)
+}
+
+fn key_matches_uncached(config: &Compiled, key: &str) -> bool {
     config.sensitive.matches(key) && !config.allowed.contains_key(key)
 }
 
