@@ -31,15 +31,15 @@ const KEY_BYTES: usize = 32;
 
 #[derive(Clone, Copy)]
 struct Slot {
-    /// The key, padded with zeros.
-    key: [u8; KEY_BYTES],
+    /// The key as [`words`] gives it.
+    key: [u64; KEY_BYTES / 8],
     len: u8,
     verdict: u8,
 }
 
 impl Slot {
     const EMPTY: Slot = Slot {
-        key: [0; KEY_BYTES],
+        key: [0; KEY_BYTES / 8],
         len: 0,
         verdict: 0,
     };
@@ -67,37 +67,73 @@ pub fn next_config() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// The key padded to a slot's width, with its place in the table; `None`
-/// when it is too long to remember.
-fn place(key: &str) -> Option<([u8; KEY_BYTES], usize)> {
+/// The key as little-endian words, zero past its end, with its place in
+/// the table; `None` when it is too long to remember. The words are read
+/// straight from the key's bytes, not through a padded copy: a copy's
+/// narrow stores, read back at once as words, would stall the load.
+#[inline(always)]
+fn place(key: &str) -> Option<([u64; KEY_BYTES / 8], usize)> {
     let bytes = key.as_bytes();
     if bytes.len() > KEY_BYTES {
         return None;
     }
-    let mut padded = [0; KEY_BYTES];
-    padded[..bytes.len()].copy_from_slice(bytes);
+    let mut words = [0; KEY_BYTES / 8];
+    for (word, start) in words.iter_mut().zip((0..bytes.len()).step_by(8)) {
+        *word = word_at(&bytes[start..]);
+    }
     let mut hash = bytes.len() as u64;
-    for word in padded.chunks_exact(8) {
-        let mut eight = [0; 8];
-        eight.copy_from_slice(word);
-        hash =
-            (hash.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    for word in words {
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     // The top bits are the best mixed; SLOTS is a power of two.
     let index = (hash >> (64 - SLOTS.trailing_zeros())) as usize;
-    Some((padded, index))
+    Some((words, index))
+}
+
+/// The first eight bytes of `bytes` as a little-endian word, zero past its
+/// end, read in at most three loads.
+#[inline(always)]
+fn word_at(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let byte = |i: usize| u64::from(bytes[i]);
+    let four = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            bytes[i],
+            bytes[i + 1],
+            bytes[i + 2],
+            bytes[i + 3],
+        ]))
+    };
+    match n {
+        0 => 0,
+        // The middle and last bytes may be the first again: or-ed in place.
+        1..=3 => byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1)),
+        // Two four-byte loads that overlap where n < 8.
+        4..=7 => four(0) | four(n - 4) << (8 * (n - 4)),
+        _ => u64::from_le_bytes([
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+        ]),
+    }
+}
+
+/// Whether two keys' words are equal, word by word in registers: the
+/// words were just computed, and a vector load of them would wait for the
+/// stores.
+#[inline(always)]
+fn same(a: &[u64; KEY_BYTES / 8], b: &[u64; KEY_BYTES / 8]) -> bool {
+    a.iter().zip(b).fold(0, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 /// What is known of `key` under `config`: a set of the bits above, empty
 /// when nothing is.
 pub fn verdict(config: u64, key: &str) -> u8 {
-    let Some((padded, index)) = place(key) else {
+    let Some((words, index)) = place(key) else {
         return 0;
     };
     MEMO.try_with(|memo| {
         let memo = memo.borrow();
         let slot = &memo.slots[index];
-        if memo.config == config && usize::from(slot.len) == key.len() && slot.key == padded {
+        if memo.config == config && usize::from(slot.len) == key.len() && same(&slot.key, &words) {
             slot.verdict
         } else {
             0
@@ -108,7 +144,7 @@ pub fn verdict(config: u64, key: &str) -> u8 {
 
 /// Adds `bits` to what is known of `key` under `config`.
 pub fn remember(config: u64, key: &str, bits: u8) {
-    let Some((padded, index)) = place(key) else {
+    let Some((words, index)) = place(key) else {
         return;
     };
     // A thread's table is gone only while the thread exits: nothing to keep.
@@ -119,12 +155,12 @@ pub fn remember(config: u64, key: &str, bits: u8) {
             memo.config = config;
         }
         let slot = &mut memo.slots[index];
-        if usize::from(slot.len) == key.len() && slot.key == padded {
+        if usize::from(slot.len) == key.len() && same(&slot.key, &words) {
             slot.verdict |= bits;
         } else {
             // At most KEY_BYTES long, as `place` checked.
             *slot = Slot {
-                key: padded,
+                key: words,
                 len: key.len() as u8,
                 verdict: bits,
             };
@@ -135,6 +171,22 @@ pub fn remember(config: u64, key: &str, bits: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_key_zero_padded() {
+        let key = b"0123456789abcdefghijklmnopqrstuv";
+        for len in 0..=key.len() {
+            let mut padded = [0; KEY_BYTES];
+            padded[..len].copy_from_slice(&key[..len]);
+            let expected: Vec<u64> = padded
+                .chunks_exact(8)
+                .map(|w| u64::from_le_bytes(w.try_into().unwrap()))
+                .collect();
+            let text = std::str::from_utf8(&key[..len]).unwrap();
+            let (words, _) = place(text).unwrap();
+            assert_eq!(words[..], expected[..], "{len}");
+        }
+    }
 
     #[test]
     fn verdicts_are_kept_per_key_and_configuration() {
