@@ -389,6 +389,11 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     }
 }
 
+/// Room made for an object's keys before it is read: the objects of log
+/// events mostly have a handful of keys, and a map that holds them from the
+/// start is never grown (a new table, every key placed again) while read.
+const OBJECT_KEYS: usize = 7;
+
 /// Reads one value at `depth` (the event object is at depth 1).
 struct Node<'r, 'a> {
     reader: &'r mut Reader<'a>,
@@ -486,7 +491,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
-        let mut object = Map::new();
+        let mut object = Map::with_capacity(OBJECT_KEYS);
         while let Some(key) = map.next_key_seed(Key)? {
             if object.len() == reader.limits.max_keys_per_object {
                 reader.too_many_keys();
