@@ -310,7 +310,7 @@ impl Sanitizer {
             }
         }
         run.walk_map(&mut event.extra_data, "/extra_data");
-        run.report
+        std::mem::take(&mut run.report)
     }
 
     /// Redacts any JSON value in place (an event that failed validation, a
@@ -320,30 +320,93 @@ impl Sanitizer {
     pub fn sanitize_value(&self, value: &mut Value) -> Report {
         let mut run = self.run();
         run.walk(value, "");
-        run.report
+        std::mem::take(&mut run.report)
     }
 
     /// Redacts secrets in one piece of text; `None` when there were none.
     /// Keys are not involved: this is the by-value half of the sanitizer.
     pub fn sanitize_text(&self, text: &str) -> Option<String> {
         let mut run = self.run();
-        run.scan_text(text).then_some(run.clean)
+        run.scan_text(text).then(|| std::mem::take(&mut run.clean))
     }
 
     fn run(&self) -> Run<'_> {
+        let Spare {
+            spans,
+            cards,
+            fired,
+            clean,
+        } = Spare::take();
         Run {
             sanitizer: self,
             report: Report::default(),
             nodes: 0,
-            spans: Vec::new(),
-            cards: scan::card::Cards::default(),
-            fired: Vec::new(),
-            clean: String::new(),
+            spans,
+            cards,
+            fired,
+            clean,
         }
     }
 
     fn enabled(&self, rule: Rule) -> bool {
         self.config.enabled.contains(rule)
+    }
+}
+
+/// The buffers of a run that hold no borrow: on native builds a thread's
+/// calls lend them from one to the next, so that sanitizing an event
+/// allocates nothing for its scan of the strings.
+#[derive(Default)]
+struct Spare {
+    spans: Vec<Span>,
+    cards: scan::card::Cards,
+    fired: Vec<Rule>,
+    clean: String,
+}
+
+#[cfg(feature = "cli")]
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+}
+
+impl Spare {
+    /// Bytes a buffer may hold to be kept for the next call: a run that
+    /// scanned a huge string does not leave it allocated.
+    #[cfg(feature = "cli")]
+    const KEPT_BYTES: usize = 64 * 1024;
+
+    /// The buffers the last call on this thread gave back, or new ones.
+    fn take() -> Spare {
+        #[cfg(feature = "cli")]
+        if let Ok(Some(spare)) = SPARE.try_with(std::cell::Cell::take) {
+            return spare;
+        }
+        Spare::default()
+    }
+
+    /// Keeps the buffers for the next call on this thread.
+    fn give_back(self) {
+        #[cfg(feature = "cli")]
+        {
+            let small = self.clean.capacity() <= Spare::KEPT_BYTES
+                && self.spans.capacity() * std::mem::size_of::<Span>() <= Spare::KEPT_BYTES
+                && self.cards.capacity_bytes() <= Spare::KEPT_BYTES;
+            if small {
+                let _ = SPARE.try_with(|spare| spare.set(Some(self)));
+            }
+        }
+    }
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        Spare {
+            spans: std::mem::take(&mut self.spans),
+            cards: std::mem::take(&mut self.cards),
+            fired: std::mem::take(&mut self.fired),
+            clean: std::mem::take(&mut self.clean),
+        }
+        .give_back();
     }
 }
 
@@ -491,7 +554,9 @@ impl Run<'_> {
     /// Walks an object given as a map (`extra_data`), its entries at depth 1.
     fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
         let mut trail = Trail::new(base);
-        let mut stack = Vec::new();
+        // Room for the entries, pushed at once: the stack is not grown for
+        // a flat object.
+        let mut stack = Vec::with_capacity(map.len().min(self.config().limits.max_nodes));
         if map.len() > self.config().limits.max_nodes {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
