@@ -23,7 +23,8 @@ pub const SENSITIVE_KNOWN: u8 = 2;
 /// The key was scanned by value and holds no secret.
 pub const CLEAN: u8 = 4;
 
-/// Slots in a thread's table: far more than the keys a producer uses.
+/// Slots in a thread's table, in pairs: far more than the keys a producer
+/// uses.
 const SLOTS: usize = 512;
 
 /// The longest key remembered, in bytes.
@@ -85,8 +86,9 @@ fn place(key: &str) -> Option<([u64; KEY_BYTES / 8], usize)> {
     for word in words {
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
-    // The top bits are the best mixed; SLOTS is a power of two.
-    let index = (hash >> (64 - SLOTS.trailing_zeros())) as usize;
+    // The top bits are the best mixed; SLOTS is a power of two, and a key
+    // may sit in either slot of the pair that starts at an even index.
+    let index = (hash >> (64 - SLOTS.trailing_zeros())) as usize & !1;
     Some((words, index))
 }
 
@@ -132,12 +134,14 @@ pub fn verdict(config: u64, key: &str) -> u8 {
     };
     MEMO.try_with(|memo| {
         let memo = memo.borrow();
-        let slot = &memo.slots[index];
-        if memo.config == config && usize::from(slot.len) == key.len() && same(&slot.key, &words) {
-            slot.verdict
-        } else {
-            0
+        if memo.config != config {
+            return 0;
         }
+        let holds = |slot: &Slot| usize::from(slot.len) == key.len() && same(&slot.key, &words);
+        let pair = &memo.slots[index..index + 2];
+        pair.iter()
+            .find(|slot| holds(slot))
+            .map_or(0, |slot| slot.verdict)
     })
     .unwrap_or(0)
 }
@@ -154,17 +158,21 @@ pub fn remember(config: u64, key: &str, bits: u8) {
             memo.slots = [Slot::EMPTY; SLOTS];
             memo.config = config;
         }
-        let slot = &mut memo.slots[index];
-        if usize::from(slot.len) == key.len() && same(&slot.key, &words) {
+        let holds = |slot: &Slot| usize::from(slot.len) == key.len() && same(&slot.key, &words);
+        let pair = &mut memo.slots[index..index + 2];
+        if let Some(slot) = pair.iter_mut().find(|slot| holds(slot)) {
             slot.verdict |= bits;
-        } else {
-            // At most KEY_BYTES long, as `place` checked.
-            *slot = Slot {
-                key: words,
-                len: key.len() as u8,
-                verdict: bits,
-            };
+            return;
         }
+        // The newer key goes first, the older of the two is dropped: two
+        // keys that share a pair never take turns evicting each other.
+        pair[1] = pair[0];
+        // At most KEY_BYTES long, as `place` checked.
+        pair[0] = Slot {
+            key: words,
+            len: key.len() as u8,
+            verdict: bits,
+        };
     });
 }
 
@@ -186,6 +194,21 @@ mod tests {
             let (words, _) = place(text).unwrap();
             assert_eq!(words[..], expected[..], "{len}");
         }
+    }
+
+    #[test]
+    fn two_keys_of_one_pair_are_both_kept() {
+        let config = next_config();
+        let index = |key: &str| place(key).map(|(_, index)| index);
+        let first = "key0".to_owned();
+        let second = (1..)
+            .map(|n| format!("key{n}"))
+            .find(|key| index(key) == index(&first))
+            .unwrap();
+        remember(config, &first, CLEAN);
+        remember(config, &second, SENSITIVE_KNOWN);
+        assert_eq!(verdict(config, &first), CLEAN);
+        assert_eq!(verdict(config, &second), SENSITIVE_KNOWN);
     }
 
     #[test]

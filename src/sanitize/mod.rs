@@ -480,24 +480,30 @@ impl Run<'_> {
         self.redact(text)
     }
 
-    /// [`Run::scan_text`] of a key. On native builds a key found clean is
-    /// remembered, and not scanned again on this thread.
-    fn scan_key(&mut self, key: &str) -> bool {
+    /// [`Run::scan_text`] of a key; with it, when it comes at no extra
+    /// cost, whether the key is sensitive ([`key_matches`]). On native
+    /// builds a clean key is remembered with that answer, and neither
+    /// scanned nor matched again on this thread.
+    fn scan_key(&mut self, key: &str) -> (bool, Option<bool>) {
         #[cfg(feature = "cli")]
         {
             let config = self.config().memo;
-            if memo::verdict(config, key) & memo::CLEAN != 0 {
+            let known = memo::verdict(config, key);
+            if known & (memo::CLEAN | memo::SENSITIVE_KNOWN) == memo::CLEAN | memo::SENSITIVE_KNOWN
+            {
                 self.fired.clear();
-                return false;
+                return (false, Some(known & memo::SENSITIVE != 0));
             }
-            let found = self.scan_text(key);
-            if !found {
-                memo::remember(config, key, memo::CLEAN);
+            if self.scan_text(key) {
+                return (true, None);
             }
-            found
+            let sensitive = key_matches_uncached(self.config(), key);
+            let bits = if sensitive { memo::SENSITIVE } else { 0 };
+            memo::remember(config, key, memo::CLEAN | memo::SENSITIVE_KNOWN | bits);
+            (false, Some(sensitive))
         }
         #[cfg(not(feature = "cli"))]
-        self.scan_text(key)
+        (self.scan_text(key), None)
     }
 
     /// A JSON integer of card length is scanned as digits, as
@@ -669,9 +675,14 @@ impl Run<'_> {
         trail: &Trail<'a>,
         stack: &mut Vec<Pending<'a>>,
     ) {
-        self.clean_keys(map, trail);
-        for (key, child) in map.iter_mut().rev() {
-            let visit = if self.is_sensitive_key(key) {
+        let known = self.clean_keys(map, trail);
+        let enabled = self.sanitizer.enabled(Rule::SensitiveKey);
+        for (i, (key, child)) in map.iter_mut().enumerate().rev() {
+            let sensitive = match known.of(i) {
+                Some(sensitive) => enabled && sensitive,
+                None => self.is_sensitive_key(key),
+            };
+            let visit = if sensitive {
                 Visit::Redact
             } else {
                 Visit::Scan
@@ -686,16 +697,22 @@ impl Run<'_> {
     }
 
     /// Rewrites the keys of `map` that hold secrets, keeping the order and
-    /// every entry (a clash gets a `#n` suffix).
-    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) {
+    /// every entry (a clash gets a `#n` suffix). Gives what was learnt on
+    /// the way of which keys are sensitive, when no key was rewritten.
+    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) -> KnownKeys {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
+        let mut known = KnownKeys::default();
         for (i, key) in map.keys().enumerate() {
-            if self.scan_key(key) {
-                changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
+            match self.scan_key(key) {
+                (true, _) => {
+                    changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
+                }
+                (false, Some(sensitive)) => known.set(i, sensitive),
+                (false, None) => {}
             }
         }
         if changed.is_empty() {
-            return;
+            return known;
         }
         // The new keys must clash with no key of the object, kept or
         // renamed, or an entry would be lost: a clash gets a `#n` suffix.
@@ -725,6 +742,7 @@ impl Run<'_> {
             };
             map.insert(key, value);
         }
+        KnownKeys::default()
     }
 
     fn report_fired(&mut self, path: String) {
@@ -735,6 +753,27 @@ impl Run<'_> {
             }
             self.report.add(path, *last);
         }
+    }
+}
+
+/// Which of an object's first 64 keys are known to be sensitive, and which
+/// not, by their index.
+#[derive(Default)]
+struct KnownKeys {
+    known: u64,
+    sensitive: u64,
+}
+
+impl KnownKeys {
+    fn set(&mut self, i: usize, sensitive: bool) {
+        if i < 64 {
+            self.known |= 1 << i;
+            self.sensitive |= u64::from(sensitive) << i;
+        }
+    }
+
+    fn of(&self, i: usize) -> Option<bool> {
+        (i < 64 && self.known & (1 << i) != 0).then(|| self.sensitive & (1 << i) != 0)
     }
 }
 
