@@ -51,6 +51,10 @@ pub(super) struct Fields<'a> {
 /// [`Fields::borrowed`] when they can be.
 pub(super) const BORROWED: usize = 2;
 
+/// Whether they are: on native builds. The wasm build reads them as any
+/// other value and is spared the code of a second way.
+const BORROWING: bool = cfg!(feature = "cli");
+
 impl Tree {
     /// The tree of a value read some other way (the rules' own tests).
     #[cfg(test)]
@@ -388,7 +392,7 @@ impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
                 depth: 2,
             };
             let read = match known {
-                Some(index) if index < BORROWED => map.next_value_seed(Text(node))?,
+                Some(index) if BORROWING && index < BORROWED => map.next_value_seed(Text(node))?,
                 _ => Read::Value(map.next_value_seed(node)?),
             };
             if reader.out.len() > mark {
@@ -651,6 +655,7 @@ mod tests {
         assert_eq!(found(r#"{"a":1,"A":2,"a ":3}"#, limits), []);
     }
 
+    #[cfg(feature = "cli")]
     #[test]
     fn timestamp_and_level_are_borrowed_unless_escaped() {
         let input = br#"{"timestamp":"2025-12-26T00:00:00Z","level":"I\u004eFO","level":"x"}"#;
