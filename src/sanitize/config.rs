@@ -150,6 +150,9 @@ pub(crate) struct Compiled {
     pub enabled: Rules,
     pub scanners: Scanners,
     pub limits: Limits,
+    /// This configuration's number in the per-thread memo of key verdicts.
+    #[cfg(feature = "cli")]
+    pub memo: u64,
 }
 
 /// A set of rules, one bit each.
@@ -242,6 +245,8 @@ impl SanitizerConfig {
             enabled,
             scanners: Scanners::new(enabled),
             limits: self.limits,
+            #[cfg(feature = "cli")]
+            memo: super::memo::next_config(),
         }
     }
 }

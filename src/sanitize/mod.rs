@@ -13,6 +13,8 @@
 
 pub mod config;
 pub mod keys;
+#[cfg(feature = "cli")]
+mod memo;
 pub mod scan;
 
 use std::fmt::{self, Write};
@@ -311,7 +313,7 @@ impl Sanitizer {
             }
         }
         run.walk_map(&mut event.extra_data, "/extra_data");
-        run.report
+        std::mem::take(&mut run.report)
     }
 
     /// Redacts any JSON value in place (an event that failed validation, a
@@ -321,30 +323,93 @@ impl Sanitizer {
     pub fn sanitize_value(&self, value: &mut Value) -> Report {
         let mut run = self.run();
         run.walk(value, "");
-        run.report
+        std::mem::take(&mut run.report)
     }
 
     /// Redacts secrets in one piece of text; `None` when there were none.
     /// Keys are not involved: this is the by-value half of the sanitizer.
     pub fn sanitize_text(&self, text: &str) -> Option<String> {
         let mut run = self.run();
-        run.scan_text(text).then_some(run.clean)
+        run.scan_text(text).then(|| std::mem::take(&mut run.clean))
     }
 
     fn run(&self) -> Run<'_> {
+        let Spare {
+            spans,
+            cards,
+            fired,
+            clean,
+        } = Spare::take();
         Run {
             sanitizer: self,
             report: Report::default(),
             nodes: 0,
-            spans: Vec::new(),
-            cards: scan::card::Cards::default(),
-            fired: Vec::new(),
-            clean: String::new(),
+            spans,
+            cards,
+            fired,
+            clean,
         }
     }
 
     fn enabled(&self, rule: Rule) -> bool {
         self.config.enabled.contains(rule)
+    }
+}
+
+/// The buffers of a run that hold no borrow: on native builds a thread's
+/// calls lend them from one to the next, so that sanitizing an event
+/// allocates nothing for its scan of the strings.
+#[derive(Default)]
+struct Spare {
+    spans: Vec<Span>,
+    cards: scan::card::Cards,
+    fired: Vec<Rule>,
+    clean: String,
+}
+
+#[cfg(feature = "cli")]
+thread_local! {
+    static SPARE: std::cell::Cell<Option<Spare>> = const { std::cell::Cell::new(None) };
+}
+
+impl Spare {
+    /// Bytes a buffer may hold to be kept for the next call: a run that
+    /// scanned a huge string does not leave it allocated.
+    #[cfg(feature = "cli")]
+    const KEPT_BYTES: usize = 64 * 1024;
+
+    /// The buffers the last call on this thread gave back, or new ones.
+    fn take() -> Spare {
+        #[cfg(feature = "cli")]
+        if let Ok(Some(spare)) = SPARE.try_with(std::cell::Cell::take) {
+            return spare;
+        }
+        Spare::default()
+    }
+
+    /// Keeps the buffers for the next call on this thread.
+    fn give_back(self) {
+        #[cfg(feature = "cli")]
+        {
+            let small = self.clean.capacity() <= Spare::KEPT_BYTES
+                && self.spans.capacity() * std::mem::size_of::<Span>() <= Spare::KEPT_BYTES
+                && self.cards.capacity_bytes() <= Spare::KEPT_BYTES;
+            if small {
+                let _ = SPARE.try_with(|spare| spare.set(Some(self)));
+            }
+        }
+    }
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        Spare {
+            spans: std::mem::take(&mut self.spans),
+            cards: std::mem::take(&mut self.cards),
+            fired: std::mem::take(&mut self.fired),
+            clean: std::mem::take(&mut self.clean),
+        }
+        .give_back();
     }
 }
 
@@ -418,6 +483,32 @@ impl Run<'_> {
         self.redact(text)
     }
 
+    /// [`Run::scan_text`] of a key; with it, when it comes at no extra
+    /// cost, whether the key is sensitive ([`key_matches`]). On native
+    /// builds a clean key is remembered with that answer, and neither
+    /// scanned nor matched again on this thread.
+    fn scan_key(&mut self, key: &str) -> (bool, Option<bool>) {
+        #[cfg(feature = "cli")]
+        {
+            let config = self.config().memo;
+            let known = memo::verdict(config, key);
+            if known & (memo::CLEAN | memo::SENSITIVE_KNOWN) == memo::CLEAN | memo::SENSITIVE_KNOWN
+            {
+                self.fired.clear();
+                return (false, Some(known & memo::SENSITIVE != 0));
+            }
+            if self.scan_text(key) {
+                return (true, None);
+            }
+            let sensitive = key_matches_uncached(self.config(), key);
+            let bits = if sensitive { memo::SENSITIVE } else { 0 };
+            memo::remember(config, key, memo::CLEAN | memo::SENSITIVE_KNOWN | bits);
+            (false, Some(sensitive))
+        }
+        #[cfg(not(feature = "cli"))]
+        (self.scan_text(key), None)
+    }
+
     /// A JSON integer of card length is scanned as digits, as
     /// [`Run::scan_text`] scans text.
     fn scan_number(&mut self, digits: &str) -> bool {
@@ -472,7 +563,9 @@ impl Run<'_> {
     /// Walks an object given as a map (`extra_data`), its entries at depth 1.
     fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
         let mut trail = Trail::new(base);
-        let mut stack = Vec::new();
+        // Room for the entries, pushed at once: the stack is not grown for
+        // a flat object.
+        let mut stack = Vec::with_capacity(map.len().min(self.config().limits.max_nodes));
         if map.len() > self.config().limits.max_nodes {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
@@ -585,9 +678,14 @@ impl Run<'_> {
         trail: &Trail<'a>,
         stack: &mut Vec<Pending<'a>>,
     ) {
-        self.clean_keys(map, trail);
-        for (key, child) in map.iter_mut().rev() {
-            let visit = if self.is_sensitive_key(key) {
+        let known = self.clean_keys(map, trail);
+        let enabled = self.sanitizer.enabled(Rule::SensitiveKey);
+        for (i, (key, child)) in map.iter_mut().enumerate().rev() {
+            let sensitive = match known.of(i) {
+                Some(sensitive) => enabled && sensitive,
+                None => self.is_sensitive_key(key),
+            };
+            let visit = if sensitive {
                 Visit::Redact
             } else {
                 Visit::Scan
@@ -602,16 +700,22 @@ impl Run<'_> {
     }
 
     /// Rewrites the keys of `map` that hold secrets, keeping the order and
-    /// every entry (a clash gets a `#n` suffix).
-    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) {
+    /// every entry (a clash gets a `#n` suffix). Gives what was learnt on
+    /// the way of which keys are sensitive, when no key was rewritten.
+    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) -> KnownKeys {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
+        let mut known = KnownKeys::default();
         for (i, key) in map.keys().enumerate() {
-            if self.scan_text(key) {
-                changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
+            match self.scan_key(key) {
+                (true, _) => {
+                    changed.push((i, self.clean.clone(), std::mem::take(&mut self.fired)));
+                }
+                (false, Some(sensitive)) => known.set(i, sensitive),
+                (false, None) => {}
             }
         }
         if changed.is_empty() {
-            return;
+            return known;
         }
         // The new keys must clash with no key of the object, kept or
         // renamed, or an entry would be lost: a clash gets a `#n` suffix.
@@ -641,6 +745,7 @@ impl Run<'_> {
             };
             map.insert(key, value);
         }
+        KnownKeys::default()
     }
 
     fn report_fired(&mut self, path: String) {
@@ -651,6 +756,27 @@ impl Run<'_> {
             }
             self.report.add(path, *last);
         }
+    }
+}
+
+/// Which of an object's first 64 keys are known to be sensitive, and which
+/// not, by their index.
+#[derive(Default)]
+struct KnownKeys {
+    known: u64,
+    sensitive: u64,
+}
+
+impl KnownKeys {
+    fn set(&mut self, i: usize, sensitive: bool) {
+        if i < 64 {
+            self.known |= 1 << i;
+            self.sensitive |= u64::from(sensitive) << i;
+        }
+    }
+
+    fn of(&self, i: usize) -> Option<bool> {
+        (i < 64 && self.known & (1 << i) != 0).then(|| self.sensitive & (1 << i) != 0)
     }
 }
 
@@ -671,8 +797,25 @@ fn drop_flat(value: Value) {
 }
 
 /// True when `key` is sensitive under `config`: some run of its words
-/// spells a sensitive entry, and it is not allowed.
+/// spells a sensitive entry, and it is not allowed. On native builds the
+/// answer is remembered per thread: keys repeat from event to event.
 fn key_matches(config: &Compiled, key: &str) -> bool {
+    #[cfg(feature = "cli")]
+    {
+        let known = memo::verdict(config.memo, key);
+        if known & memo::SENSITIVE_KNOWN != 0 {
+            return known & memo::SENSITIVE != 0;
+        }
+        let sensitive = key_matches_uncached(config, key);
+        let bits = if sensitive { memo::SENSITIVE } else { 0 };
+        memo::remember(config.memo, key, memo::SENSITIVE_KNOWN | bits);
+        sensitive
+    }
+    #[cfg(not(feature = "cli"))]
+    key_matches_uncached(config, key)
+}
+
+fn key_matches_uncached(config: &Compiled, key: &str) -> bool {
     config.sensitive.matches(key) && !config.allowed.contains_key(key)
 }
 

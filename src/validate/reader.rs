@@ -34,17 +34,31 @@ pub(super) enum Tree {
 /// [`TOP_LEVEL_FIELDS`], the others in the order they came. Its keys are
 /// matched by name as they are read, so they are neither hashed nor kept.
 #[derive(Debug, Default)]
-pub(super) struct Fields {
-    /// The value of each of [`TOP_LEVEL_FIELDS`], when present.
+pub(super) struct Fields<'a> {
+    /// The value of each of [`TOP_LEVEL_FIELDS`], when present (and not in
+    /// `borrowed`).
     pub known: [Option<Value>; TOP_LEVEL_FIELDS.len()],
+    /// The first [`BORROWED`] of [`TOP_LEVEL_FIELDS`] (`timestamp`,
+    /// `level`) when they are strings written without escapes: they are
+    /// parsed and never kept, so they are borrowed from the input, not
+    /// copied.
+    pub borrowed: [Option<&'a str>; BORROWED],
     /// Every other key, in order.
     pub unknown: Map<String, Value>,
 }
 
+/// How many of [`TOP_LEVEL_FIELDS`], from the first, are read as
+/// [`Fields::borrowed`] when they can be.
+pub(super) const BORROWED: usize = 2;
+
+/// Whether they are: on native builds. The wasm build reads them as any
+/// other value and is spared the code of a second way.
+const BORROWING: bool = cfg!(feature = "cli");
+
 impl Tree {
     /// The tree of a value read some other way (the rules' own tests).
     #[cfg(test)]
-    pub fn of(value: Value, fields: &mut Fields) -> Tree {
+    pub fn of(value: Value, fields: &mut Fields<'_>) -> Tree {
         match value {
             Value::Object(object) => {
                 for (key, value) in object {
@@ -65,11 +79,11 @@ impl Tree {
 /// Reads `input` into a JSON tree (an event object into `fields`, which
 /// must be empty), appending a violation for every problem. `None` when the
 /// input is not JSON at all (or too large to read).
-pub(super) fn read(
-    input: &[u8],
+pub(super) fn read<'a>(
+    input: &'a [u8],
     limits: &Limits,
     out: &mut Vec<Violation>,
-    fields: &mut Fields,
+    fields: &mut Fields<'a>,
 ) -> Option<Tree> {
     if let Some(violation) = limits.size_violation(input.len()) {
         out.push(violation);
@@ -282,12 +296,12 @@ impl<'de> Visitor<'de> for Key {
 
 /// Reads the outermost value: the event object into its [`Fields`], any
 /// other value as [`Node`] does at depth 1.
-struct Top<'r, 'a> {
+struct Top<'r, 'a, 'de> {
     reader: &'r mut Reader<'a>,
-    fields: &'r mut Fields,
+    fields: &'r mut Fields<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Top<'_, '_, 'de> {
     type Value = Tree;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
@@ -295,7 +309,7 @@ impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
     }
 }
 
-impl<'r, 'a> Top<'r, 'a> {
+impl<'r, 'a> Top<'r, 'a, '_> {
     fn node(self) -> Node<'r, 'a> {
         Node {
             reader: self.reader,
@@ -304,7 +318,7 @@ impl<'r, 'a> Top<'r, 'a> {
     }
 }
 
-impl<'de> Visitor<'de> for Top<'_, '_> {
+impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
     type Value = Tree;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -361,7 +375,10 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
             reader.check_string(&key, Some(&key), "the key");
             let known = TOP_LEVEL_FIELDS.iter().position(|name| *name == key);
             let taken = match known {
-                Some(index) => fields.known[index].is_some(),
+                Some(index) => {
+                    fields.known[index].is_some()
+                        || fields.borrowed.get(index).is_some_and(Option::is_some)
+                }
                 None => fields.unknown.contains_key(&*key),
             };
             if taken {
@@ -370,24 +387,115 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                 continue;
             }
             let mark = reader.out.len();
-            let value = map.next_value_seed(Node {
+            let node = Node {
                 reader: &mut *reader,
                 depth: 2,
-            })?;
+            };
+            let read = match known {
+                Some(index) if BORROWING && index < BORROWED => map.next_value_seed(Text(node))?,
+                _ => Read::Value(map.next_value_seed(node)?),
+            };
             if reader.out.len() > mark {
                 reader.prefix(mark, &key);
             }
             keys += 1;
-            match known {
-                Some(index) => fields.known[index] = Some(value),
-                None => {
-                    fields.unknown.insert(key.into_owned(), value);
+            match (known, read) {
+                (Some(index), Read::Borrowed(text)) => fields.borrowed[index] = Some(text),
+                (Some(index), Read::Value(value)) => fields.known[index] = Some(value),
+                (None, read) => {
+                    fields.unknown.insert(key.into_owned(), read.into_value());
                 }
             }
         }
         Ok(Tree::Event)
     }
 }
+
+/// A value read by [`Text`].
+enum Read<'de> {
+    /// A string without escapes, borrowed from the input.
+    Borrowed(&'de str),
+    /// Any other value.
+    Value(Value),
+}
+
+impl Read<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            Read::Borrowed(text) => Value::String(text.to_owned()),
+            Read::Value(value) => value,
+        }
+    }
+}
+
+/// Reads a value that is parsed and not kept: a string without escapes is
+/// borrowed from the input, any other value is read as [`Node`] reads it.
+struct Text<'r, 'a>(Node<'r, 'a>);
+
+impl<'de> DeserializeSeed<'de> for Text<'_, '_> {
+    type Value = Read<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Read<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Text<'_, '_> {
+    type Value = Read<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Read<'de>, E> {
+        self.0.reader.check_string(s, None, "the string");
+        Ok(Read::Borrowed(s))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Read<'de>, E> {
+        self.0.visit_bool(b).map(Read::Value)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Read<'de>, E> {
+        self.0.visit_i64(n).map(Read::Value)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Read<'de>, E> {
+        self.0.visit_u64(n).map(Read::Value)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Read<'de>, E> {
+        self.0.visit_f64(n).map(Read::Value)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Read<'de>, E> {
+        self.0.visit_str(s).map(Read::Value)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Read<'de>, E> {
+        self.0.visit_string(s).map(Read::Value)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Read<'de>, E> {
+        self.0.visit_unit().map(Read::Value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Read<'de>, A::Error> {
+        self.0.visit_seq(seq).map(Read::Value)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Read<'de>, A::Error> {
+        self.0.visit_map(map).map(Read::Value)
+    }
+}
+
+/// Room made for an object's keys before it is read: the objects of log
+/// events mostly have a handful of keys, and a map that holds them from the
+/// start is never grown (a new table, every key placed again) while read.
+const OBJECT_KEYS: usize = 7;
 
 /// Reads one value at `depth` (the event object is at depth 1).
 struct Node<'r, 'a> {
@@ -486,7 +594,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
-        let mut object = Map::new();
+        let mut object = Map::with_capacity(OBJECT_KEYS);
         while let Some(key) = map.next_key_seed(Key)? {
             if object.len() == reader.limits.max_keys_per_object {
                 reader.too_many_keys();
@@ -545,6 +653,20 @@ mod tests {
         );
         // Keys that only look alike are not duplicates.
         assert_eq!(found(r#"{"a":1,"A":2,"a ":3}"#, limits), []);
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn timestamp_and_level_are_borrowed_unless_escaped() {
+        let input = br#"{"timestamp":"2025-12-26T00:00:00Z","level":"I\u004eFO","level":"x"}"#;
+        let mut out = Vec::new();
+        let mut fields = Fields::default();
+        read(input, &Limits::default(), &mut out, &mut fields);
+        assert_eq!(fields.borrowed, [Some("2025-12-26T00:00:00Z"), None]);
+        assert_eq!(fields.known[0], None);
+        assert_eq!(fields.known[1], Some(Value::String("INFO".into())));
+        let found: Vec<_> = out.into_iter().map(|v| (v.pointer, v.code)).collect();
+        assert_eq!(found, [at("/level", Code::DuplicateKey)]);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! generated; the `kind_rules_match_the_published_schema` test holds the two
 //! equal, field by field.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::reader::{Fields, Tree};
@@ -291,7 +293,7 @@ fn pointer(parts: &[&str]) -> String {
 /// some part could not be typed (the violations say why).
 pub(super) fn event(
     tree: Tree,
-    fields: &mut Fields,
+    fields: &mut Fields<'_>,
     received: Timestamp,
     mode: Mode,
     violations: &mut Vec<Violation>,
@@ -326,10 +328,11 @@ pub(super) fn event(
         context,
         extra_data,
     ] = fields.known.each_mut().map(Option::take);
+    let [timestamp_text, level_text] = fields.borrowed;
 
-    let timestamp = match timestamp {
+    let timestamp = match text_of(timestamp_text, timestamp) {
         None => Some(received),
-        Some(Value::String(text)) => match read_timestamp(&text) {
+        Some(Ok(text)) => match read_timestamp(&text) {
             Ok(timestamp) => Some(timestamp),
             Err(error) => {
                 found.violation(
@@ -340,12 +343,12 @@ pub(super) fn event(
                 None
             }
         },
-        Some(other) => {
+        Some(Err(other)) => {
             found.wrong_type(pointer(&["timestamp"]), "a string", &other);
             None
         }
     };
-    let level = required_string(found, level, "level").and_then(|name| {
+    let level = required_text(found, text_of(level_text, level), "level").and_then(|name| {
         Level::parse(&name)
             .map_err(|error| {
                 found.violation(pointer(&["level"]), Code::UnknownLevel, error.to_string())
@@ -530,6 +533,37 @@ fn parse_severity(name: &str) -> Option<Severity> {
 }
 
 /// A required string field of the top level.
+/// A field that is read as text when it is a string: the text, borrowed
+/// from the input or taken from the value; or the value that is not a
+/// string.
+fn text_of(borrowed: Option<&str>, value: Option<Value>) -> Option<Result<Cow<'_, str>, Value>> {
+    match (borrowed, value) {
+        (Some(text), _) => Some(Ok(Cow::Borrowed(text))),
+        (None, Some(Value::String(text))) => Some(Ok(Cow::Owned(text))),
+        (None, Some(other)) => Some(Err(other)),
+        (None, None) => None,
+    }
+}
+
+/// [`required_string`] of a field read by [`text_of`].
+fn required_text<'a>(
+    found: &mut Findings,
+    text: Option<Result<Cow<'a, str>, Value>>,
+    key: &str,
+) -> Option<Cow<'a, str>> {
+    match text {
+        Some(Ok(text)) => Some(text),
+        None => {
+            found.missing(pointer(&[key]), &format!("the field {key:?}"));
+            None
+        }
+        Some(Err(other)) => {
+            found.wrong_type(pointer(&[key]), "a string", &other);
+            None
+        }
+    }
+}
+
 fn required_string(found: &mut Findings, value: Option<Value>, key: &str) -> Option<String> {
     match value {
         Some(Value::String(text)) => Some(text),

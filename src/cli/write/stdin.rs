@@ -23,8 +23,11 @@ use barg::Timestamp;
 use super::pipeline::{Frame, Lines, Rejected};
 use super::{Ingest, diag};
 
-/// Bytes read at a time, and so roughly the size of a block.
-const READ: usize = 64 * 1024;
+/// Bytes read at a time, and so roughly the size of a block: about a
+/// thousand events, so that the hand-overs between the reading, admission
+/// and writer threads, each of which may wake a sleeping thread, are few
+/// per event.
+const READ: usize = 256 * 1024;
 
 /// Blocks waiting for an admission thread.
 const WAITING_BLOCKS: usize = 4;

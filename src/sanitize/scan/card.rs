@@ -183,6 +183,11 @@ impl Cards {
         self.next = 0;
     }
 
+    /// The bytes its buffers hold.
+    pub fn capacity_bytes(&self) -> usize {
+        self.groups.capacity() * std::mem::size_of::<Group>() + self.digits.capacity()
+    }
+
     /// Looks at byte `i`, which matters only when it is a digit (`0`..`9`,
     /// or the lead byte 0xD9 or 0xDB of an Arabic-Indic or Persian one):
     /// a digit outside the runs already read starts a run.
