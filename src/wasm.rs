@@ -92,6 +92,12 @@ extern "C" {
 
 /// A readable JS `Error` from any error of the core.
 fn into_error(error: impl Display) -> JsError {
+    js_error(&error)
+}
+
+/// [`into_error`]'s text, written once for every type of error: through
+/// `dyn Display` the module holds one `to_string` rather than one per type.
+fn js_error(error: &dyn Display) -> JsError {
     JsError::new(&error.to_string())
 }
 
@@ -251,7 +257,7 @@ pub fn format_batch(
         .collect())
 }
 
-fn error_item(error: &impl Display) -> JsValue {
+fn error_item(error: &dyn Display) -> JsValue {
     let object = js_sys::Object::new();
     // Setting a property on a fresh plain object cannot fail.
     let _ = js_sys::Reflect::set(&object, &"error".into(), &error.to_string().into());
