@@ -171,13 +171,26 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<String>, JsError> {
 
 /// Reads options given as a JS object (or nothing).
 fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
+    match options_text(value)? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| prefixed_error("options", &e)),
+        None => Ok(T::default()),
+    }
+}
+
+/// The JSON text of options, `None` when there are none. Apart from
+/// [`options`], which is generic, so that one copy of it serves every type.
+fn options_text(value: Option<&JsValue>) -> Result<Option<String>, JsError> {
     match value {
         Some(value) if !value.is_undefined() && !value.is_null() => {
-            serde_json::from_str(&json_text(value, "the options")?)
-                .map_err(|e| into_error(format!("options: {e}")))
+            json_text(value, "the options").map(Some)
         }
-        _ => Ok(T::default()),
+        _ => Ok(None),
     }
+}
+
+/// `what: error`, as a JS `Error`.
+fn prefixed_error(what: &str, error: &serde_json::Error) -> JsError {
+    into_error(format!("{what}: {error}"))
 }
 
 #[derive(Default, Deserialize)]
@@ -735,7 +748,7 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
 
 /// Reads a kind's fields from a JS object.
 fn fields<T: for<'de> Deserialize<'de>>(input: &JsValue, what: &str) -> Result<T, JsError> {
-    serde_json::from_str(&json_text(input, what)?).map_err(|e| into_error(format!("{what}: {e}")))
+    serde_json::from_str(&json_text(input, what)?).map_err(|e| prefixed_error(what, &e))
 }
 
 /// The seed's `log_analytics_event`.
@@ -762,8 +775,8 @@ pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
             ));
         }
     };
-    let mut event: SecurityEvent = serde_json::from_value(value)
-        .map_err(|e| into_error(format!("the security event: {e}")))?;
+    let mut event: SecurityEvent =
+        serde_json::from_value(value).map_err(|e| prefixed_error("the security event", &e))?;
     event.description = description;
     event_value(&event.into_event(now()))
 }
@@ -802,8 +815,8 @@ pub fn db_stats(
     if let Some(object) = value.as_object_mut() {
         object.entry("flagged").or_insert(false.into());
     }
-    let stats: DbStats = serde_json::from_value(value)
-        .map_err(|e| into_error(format!("the database stats: {e}")))?;
+    let stats: DbStats =
+        serde_json::from_value(value).map_err(|e| prefixed_error("the database stats", &e))?;
     event_value(&stats.into_event(now(), &thresholds))
 }
 
