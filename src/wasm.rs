@@ -304,8 +304,7 @@ pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Resul
 #[wasm_bindgen(js_name = kindOf, unchecked_return_type = "Kind")]
 pub fn kind_of(logger: &str) -> Result<String, JsError> {
     let name = LoggerName::new(logger).map_err(into_error)?;
-    let kind = serde_json::to_value(Kind::of(&name)).map_err(into_error)?;
-    Ok(kind.as_str().unwrap_or_default().to_owned())
+    Ok(Kind::of(&name).name().to_owned())
 }
 
 /// A logger bound to a name and a request context, stamped on every event.
