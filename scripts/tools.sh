@@ -31,3 +31,16 @@ need_chromium() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   fi
 }
+
+# The wasm build's panic locations name their source files, though a panic
+# there prints nothing: these flags shorten the names to paths inside the
+# standard library, the registry and the crate.
+short_source_paths() {
+  local flags dir
+  flags="--remap-path-prefix=$(rustc --print sysroot)/lib/rustlib/src/rust/library="
+  flags="$flags --remap-path-prefix=$PWD/="
+  for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+    flags="$flags --remap-path-prefix=$dir="
+  done
+  echo "$flags"
+}
