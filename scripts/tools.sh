@@ -52,4 +52,14 @@ wasm_pkg_env() {
   export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
   export CARGO_TARGET_DIR=target/pkg
   WASM_BUILD_STD=(-Z build-std=std,panic_abort)
+  # --converge repeats -Oz while it still shrinks the module; --flatten and
+  # --rereloop between two -Oz rebuild the control flow, which -Oz then
+  # packs tighter. --low-memory-unused: rustc places data at 1 MiB and the
+  # stack below it, so no address under 1 KiB is ever a real access, and
+  # wasm-opt may fold small constants into load and store offsets. The
+  # producers and target_features sections are only build notes.
+  WASM_OPT_FLAGS=(-Oz --flatten --rereloop -Oz --converge --low-memory-unused
+    --strip-producers --strip-target-features
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+    --enable-mutable-globals --enable-reference-types --enable-multivalue)
 }

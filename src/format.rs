@@ -190,11 +190,26 @@ pub fn escape_into(text: &str, out: &mut Vec<u8>) {
             '\n' => out.extend_from_slice(b"\\n"),
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
-            '\u{0}'..='\u{ff}' => out.extend_from_slice(format!("\\x{:02x}", c as u32).as_bytes()),
-            _ => out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes()),
+            '\u{0}'..='\u{ff}' => hex_escape(b'x', c, 2, out),
+            _ => hex_escape(b'u', c, 4, out),
         }
     }
     out.extend_from_slice(&text.as_bytes()[clean_from..]);
+}
+
+/// Appends `\`, `marker` and `c`'s code in lowercase hex, padded with zeros
+/// to `width` digits: what `{:02x}` and `{:04x}` write, pushed here rather
+/// than formatted (core's formatting machinery costs the wasm build).
+fn hex_escape(marker: u8, c: char, width: usize, out: &mut Vec<u8>) {
+    let code = u32::from(c);
+    let digits = (1..8)
+        .find(|&n| code >> (4 * n) == 0)
+        .unwrap_or(8)
+        .max(width);
+    out.extend_from_slice(&[b'\\', marker]);
+    for n in (0..digits).rev() {
+        out.push(b"0123456789abcdef"[(code >> (4 * n) & 0xf) as usize]);
+    }
 }
 
 /// The text with [`escape_into`] applied.
@@ -250,8 +265,14 @@ impl serde_json::ser::Formatter for JsonEscapes {
                 continue;
             }
             writer.write_all(&bytes[run..i])?;
-            let c = fragment[i..].chars().next().map_or(0, u32::from);
-            write!(writer, "\\u{c:04x}")?;
+            let mut escaped = Vec::with_capacity(6);
+            hex_escape(
+                b'u',
+                fragment[i..].chars().next().unwrap_or('\0'),
+                4,
+                &mut escaped,
+            );
+            writer.write_all(&escaped)?;
             i += width;
             run = i;
         }
@@ -275,6 +296,23 @@ fn raw_separator_width(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_escapes_are_those_of_format() {
+        for c in ('\0'..=char::MAX)
+            .step_by(7)
+            .chain(['\u{ff}', '\u{fff}', '\u{ffff}'])
+        {
+            for (marker, width, expected) in [
+                (b'x', 2, format!("\\x{:02x}", u32::from(c))),
+                (b'u', 4, format!("\\u{:04x}", u32::from(c))),
+            ] {
+                let mut out = Vec::new();
+                hex_escape(marker, c, width, &mut out);
+                assert_eq!(out, expected.as_bytes(), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn escapes_are_visible() {

@@ -64,6 +64,22 @@ impl Kind {
             .map_or(Kind::Log, |&(_, kind)| kind)
     }
 
+    /// The kind's name, as serde writes it. Spelled out so that the wasm
+    /// build names a kind without serde_json's value serializer.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Log => "log",
+            Kind::Analytics => "analytics",
+            Kind::Audit => "audit",
+            Kind::Security => "security",
+            Kind::Operation => "operation",
+            Kind::SlowRequest => "slow_request",
+            Kind::DbStats => "db_stats",
+            Kind::HttpRequest => "http_request",
+            Kind::ApiError => "api_error",
+        }
+    }
+
     /// The logger that this kind's constructor uses; `None` for plain records.
     pub fn logger(self) -> Option<&'static str> {
         KIND_LOGGERS
@@ -564,6 +580,17 @@ fn payload_object(payload: &impl Serialize) -> ExtraData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_serde_names() {
+        for kind in KIND_LOGGERS
+            .iter()
+            .map(|&(_, kind)| kind)
+            .chain([Kind::Log])
+        {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
+    }
 
     #[test]
     fn kind_loggers_are_valid() {

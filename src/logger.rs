@@ -49,7 +49,12 @@ pub enum LoggerNameError {
 impl LoggerName {
     /// Checks `name` against the logger name syntax.
     pub fn new(name: impl Into<String>) -> Result<LoggerName, LoggerNameError> {
-        let name = name.into();
+        LoggerName::checked(name.into())
+    }
+
+    /// [`LoggerName::new`] once the name is a `String`: one copy of the
+    /// check for every type it is given as.
+    fn checked(name: String) -> Result<LoggerName, LoggerNameError> {
         if name.is_empty() {
             return Err(LoggerNameError::Empty);
         }

@@ -92,6 +92,12 @@ extern "C" {
 
 /// A readable JS `Error` from any error of the core.
 fn into_error(error: impl Display) -> JsError {
+    js_error(&error)
+}
+
+/// [`into_error`]'s text, written once for every type of error: through
+/// `dyn Display` the module holds one `to_string` rather than one per type.
+fn js_error(error: &dyn Display) -> JsError {
     JsError::new(&error.to_string())
 }
 
@@ -165,13 +171,26 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<String>, JsError> {
 
 /// Reads options given as a JS object (or nothing).
 fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
+    match options_text(value)? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| prefixed_error("options", &e)),
+        None => Ok(T::default()),
+    }
+}
+
+/// The JSON text of options, `None` when there are none. Apart from
+/// [`options`], which is generic, so that one copy of it serves every type.
+fn options_text(value: Option<&JsValue>) -> Result<Option<String>, JsError> {
     match value {
         Some(value) if !value.is_undefined() && !value.is_null() => {
-            serde_json::from_str(&json_text(value, "the options")?)
-                .map_err(|e| into_error(format!("options: {e}")))
+            json_text(value, "the options").map(Some)
         }
-        _ => Ok(T::default()),
+        _ => Ok(None),
     }
+}
+
+/// `what: error`, as a JS `Error`.
+fn prefixed_error(what: &str, error: &serde_json::Error) -> JsError {
+    into_error(format!("{what}: {error}"))
 }
 
 #[derive(Default, Deserialize)]
@@ -251,7 +270,7 @@ pub fn format_batch(
         .collect())
 }
 
-fn error_item(error: &impl Display) -> JsValue {
+fn error_item(error: &dyn Display) -> JsValue {
     let object = js_sys::Object::new();
     // Setting a property on a fresh plain object cannot fail.
     let _ = js_sys::Reflect::set(&object, &"error".into(), &error.to_string().into());
@@ -285,8 +304,7 @@ pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Resul
 #[wasm_bindgen(js_name = kindOf, unchecked_return_type = "Kind")]
 pub fn kind_of(logger: &str) -> Result<String, JsError> {
     let name = LoggerName::new(logger).map_err(into_error)?;
-    let kind = serde_json::to_value(Kind::of(&name)).map_err(into_error)?;
-    Ok(kind.as_str().unwrap_or_default().to_owned())
+    Ok(Kind::of(&name).name().to_owned())
 }
 
 /// A logger bound to a name and a request context, stamped on every event.
@@ -729,7 +747,7 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
 
 /// Reads a kind's fields from a JS object.
 fn fields<T: for<'de> Deserialize<'de>>(input: &JsValue, what: &str) -> Result<T, JsError> {
-    serde_json::from_str(&json_text(input, what)?).map_err(|e| into_error(format!("{what}: {e}")))
+    serde_json::from_str(&json_text(input, what)?).map_err(|e| prefixed_error(what, &e))
 }
 
 /// The seed's `log_analytics_event`.
@@ -756,8 +774,8 @@ pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
             ));
         }
     };
-    let mut event: SecurityEvent = serde_json::from_value(value)
-        .map_err(|e| into_error(format!("the security event: {e}")))?;
+    let mut event: SecurityEvent =
+        serde_json::from_value(value).map_err(|e| prefixed_error("the security event", &e))?;
     event.description = description;
     event_value(&event.into_event(now()))
 }
@@ -796,8 +814,8 @@ pub fn db_stats(
     if let Some(object) = value.as_object_mut() {
         object.entry("flagged").or_insert(false.into());
     }
-    let stats: DbStats = serde_json::from_value(value)
-        .map_err(|e| into_error(format!("the database stats: {e}")))?;
+    let stats: DbStats =
+        serde_json::from_value(value).map_err(|e| prefixed_error("the database stats", &e))?;
     event_value(&stats.into_event(now(), &thresholds))
 }
 

@@ -595,33 +595,29 @@ fn optional_string(
     }
 }
 
-/// An integer within `min..=max`; a violation otherwise.
-fn integer(found: &mut Findings, at: At, value: &Value, min: i128, max: i128) -> Option<i128> {
+/// An integer within `min..=max`; a violation otherwise. Every range starts
+/// at 0 or above, so `u64` holds it, and the message writes the number as
+/// JSON has it (no wider integer type, whose formatting weighs on the wasm
+/// build).
+fn integer(found: &mut Findings, at: At, value: &Value, min: u64, max: u64) -> Option<u64> {
     let n = match value {
-        Value::Number(n) => {
-            if let Some(n) = n.as_i64() {
-                i128::from(n)
-            } else if let Some(n) = n.as_u64() {
-                i128::from(n)
-            } else {
-                found.wrong_type(at(), "an integer", value);
-                return None;
-            }
-        }
+        Value::Number(n) if n.is_u64() || n.is_i64() => n,
         other => {
             found.wrong_type(at(), "an integer", other);
             return None;
         }
     };
-    if n < min || n > max {
-        found.violation(
-            at(),
-            Code::OutOfRange,
-            format!("{n} is out of range: expected {min} to {max}"),
-        );
-        return None;
+    match n.as_u64() {
+        Some(n) if (min..=max).contains(&n) => Some(n),
+        _ => {
+            found.violation(
+                at(),
+                Code::OutOfRange,
+                format!("{n} is out of range: expected {min} to {max}"),
+            );
+            None
+        }
     }
-    Some(n)
 }
 
 fn user_id(found: &mut Findings, at: At, value: &Value) -> Option<UserId> {
@@ -706,7 +702,7 @@ fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
             }
         }
         (Count, Value::Number(_)) => {
-            integer(found, at, value, 0, u64::MAX.into());
+            integer(found, at, value, 0, u64::MAX);
         }
         (Status, Value::Number(_)) => {
             integer(found, at, value, 100, 599);
