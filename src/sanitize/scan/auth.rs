@@ -20,10 +20,7 @@ fn is_credential_byte(b: u8) -> bool {
 
 /// Finds the credentials in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut credentials = Credentials::default();
-    for i in 0..text.len() {
-        credentials.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, Credentials::at);
 }
 
 /// The credential scanner along one text: where the next scheme may start.

@@ -20,10 +20,7 @@ fn is_key_byte(b: u8) -> bool {
 
 /// Finds the access key ids in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut ids = AwsKeyIds::default();
-    for i in 0..text.len() {
-        ids.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, AwsKeyIds::at);
 }
 
 /// The access key id scanner along one text: where the last id found ends.

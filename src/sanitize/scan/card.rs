@@ -162,10 +162,7 @@ struct Group {
 
 /// Finds the card numbers in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut cards = Cards::default();
-    for i in 0..text.len() {
-        cards.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, Cards::at);
 }
 
 /// The card scanner along one text: where the next run may start, and the

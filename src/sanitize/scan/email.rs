@@ -19,10 +19,7 @@ fn is_domain_byte(b: u8) -> bool {
 
 /// Finds the email addresses in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut emails = Emails::default();
-    for i in 0..text.len() {
-        emails.at(text, i, out);
-    }
+    super::every_byte(text, text, out, Emails::at);
 }
 
 /// The email scanner along one text: where the last address found ends.

@@ -140,10 +140,7 @@ pub fn checksum_valid(chars: &[u8]) -> bool {
 
 /// Finds the IBANs in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut ibans = Ibans::default();
-    for i in 0..text.len() {
-        ibans.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, Ibans::at);
 }
 
 /// The IBAN scanner along one text: where the last IBAN found ends.

@@ -17,10 +17,7 @@ fn is_token_byte(b: u8) -> bool {
 
 /// Finds the JWTs in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut jwts = Jwts::default();
-    for i in 0..text.len() {
-        jwts.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, Jwts::at);
 }
 
 /// The JWT scanner along one text: where the last run it read ends.

@@ -7,8 +7,8 @@
 //! bounded by a constant or by text it then skips.
 //!
 //! Each scanner is a state (where it may look next) and an `at` method that
-//! looks at one byte. A scanner's `find` calls `at` on every byte, the
-//! plain reference. The sanitizer instead reads a text once (`find_all`)
+//! looks at one byte. A scanner's `find` calls `at` on every byte
+//! ([`every_byte`]), the plain reference. The sanitizer instead reads a text once (`find_all`)
 //! and calls each scanner only at the bytes that can start what it looks
 //! for ([`TRIGGERS`]: digits, `J`, `b`/`t` at a word start, `=`, `:`, `-`,
 //! `A`, `@`), which most bytes of most texts are not. At any other byte
@@ -227,6 +227,21 @@ pub fn digit_at(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// A scanner's plain reference: a fresh scanner's `at` on every byte of
+/// `text`, given to `at` as `view` (the text's bytes, or the text itself).
+#[inline]
+pub fn every_byte<S: Default, T: Copy>(
+    text: &str,
+    view: T,
+    out: &mut Vec<Span>,
+    at: impl Fn(&mut S, T, usize, &mut Vec<Span>),
+) {
+    let mut scanner = S::default();
+    for i in 0..text.len() {
+        at(&mut scanner, view, i, out);
     }
 }
 

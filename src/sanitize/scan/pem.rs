@@ -18,10 +18,7 @@ const MAX_LABEL: usize = 64;
 
 /// Finds the private key blocks in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut keys = PrivateKeys::default();
-    for i in 0..text.len() {
-        keys.at(text, i, out);
-    }
+    super::every_byte(text, text, out, PrivateKeys::at);
 }
 
 /// The private key scanner along one text: where the last marker or block

@@ -18,10 +18,7 @@ fn ends_authority(b: u8) -> bool {
 
 /// Finds the URL passwords in `text`, looking at every byte.
 pub fn find(text: &str, out: &mut Vec<Span>) {
-    let mut passwords = UrlPasswords::default();
-    for i in 0..text.len() {
-        passwords.at(text.as_bytes(), i, out);
-    }
+    super::every_byte(text, text.as_bytes(), out, UrlPasswords::at);
 }
 
 /// The URL password scanner along one text: where the last authority it
