@@ -108,9 +108,10 @@ PRIMITIVE = re.compile(r"<(?:\[|str>|char>|bool>|[iuf](?:8|16|32|64|128|size)>)"
 
 def group(name):
     """The crate a function belongs to, and barg's module for barg's own."""
-    # A generic instantiated for barg's types is named after the generic's
-    # crate; a method of barg's type inside an impl of another crate's trait
-    # (`<barg::x::T as serde::Serialize>`) is barg's.
+    # Any function whose name mentions barg is barg's: its own, a method of
+    # barg's type inside an impl of another crate's trait
+    # (`<barg::x::T as serde::Serialize>`), and a generic of another crate
+    # instantiated for barg's types.
     if name.endswith(" shim"):
         # wasm-bindgen's export wrappers, with the exported function's own
         # code inlined into them by wasm-opt.
