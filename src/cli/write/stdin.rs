@@ -6,20 +6,24 @@
 //! admission threads take turns on the blocks, each making the block's
 //! batches of lines. Each block carries a sequence number, and a block's
 //! batches are queued only once every earlier block's are: the files get
-//! the lines in input order.
+//! the lines in input order. A thread that finishes a block before its turn
+//! leaves the batches and takes the next block, so a slow block does not
+//! idle the others; a few such blocks at most wait.
 //!
 //! At a stop, whatever was read is still queued: [`Progress::settle`] closes
 //! the gate between reading and handing over, then waits until every block
 //! handed over is queued, before the writer's queue is closed.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use barg::Timestamp;
 
+use super::batch::Batch;
 use super::pipeline::{Frame, Lines, Rejected};
 use super::{Ingest, diag};
 
@@ -72,11 +76,65 @@ impl Buffers {
     }
 }
 
-/// Whose turn it is to queue: the sequence number of the next block.
+/// The order in which admitted blocks are queued: an admission thread that
+/// finishes a block out of turn leaves its batches here and takes the next
+/// block, instead of waiting for the earlier ones.
 #[derive(Default)]
 struct Turn {
-    next: Mutex<u64>,
+    order: Mutex<Order>,
     changed: Condvar,
+}
+
+#[derive(Default)]
+struct Order {
+    /// The sequence number of the next block to queue.
+    next: u64,
+    /// Blocks admitted before their turn, by sequence number.
+    done: BTreeMap<u64, Vec<Batch>>,
+    /// Whether a thread is queuing: one at a time, so that blocks go in
+    /// order, and without the lock held while the queue is full.
+    queuing: bool,
+}
+
+impl Turn {
+    fn lock(&self) -> MutexGuard<'_, Order> {
+        self.order.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, order: MutexGuard<'a, Order>) -> MutexGuard<'a, Order> {
+        self.changed
+            .wait(order)
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands over a block's batches; queues them, and every block that was
+    /// waiting for them, when no other thread is queuing. Returns once at
+    /// most `ahead` blocks wait for their turn, so that a slow block holds
+    /// back a bounded amount.
+    fn queue(&self, ingest: &Ingest, sequence: u64, batches: Vec<Batch>, ahead: usize) {
+        let mut order = self.lock();
+        order.done.insert(sequence, batches);
+        if !order.queuing {
+            order.queuing = true;
+            loop {
+                let next = order.next;
+                let Some(batches) = order.done.remove(&next) else {
+                    break;
+                };
+                drop(order);
+                // When the queue is full, this waits for the writer, and the
+                // other threads, once `ahead` blocks wait, for this one.
+                let _ = ingest.send_blocking(batches);
+                order = self.lock();
+                order.next += 1;
+                self.changed.notify_all();
+            }
+            order.queuing = false;
+        }
+        while order.done.len() > ahead {
+            order = self.wait(order);
+        }
+    }
 }
 
 /// How far standard input has got: blocks handed over, blocks queued.
@@ -96,17 +154,9 @@ impl Progress {
             stopping.store(true, Relaxed);
             *handed
         };
-        let mut next = self
-            .turn
-            .next
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        while *next < handed {
-            next = self
-                .turn
-                .changed
-                .wait(next)
-                .unwrap_or_else(PoisonError::into_inner);
+        let mut order = self.turn.lock();
+        while order.next < handed {
+            order = self.turn.wait(order);
         }
     }
 }
@@ -220,7 +270,7 @@ fn cut_blocks(
 }
 
 /// One admission thread: takes blocks, admits their lines, and queues them
-/// in its turn.
+/// in order.
 fn admit_blocks(ingest: &Ingest, waiting: &Mutex<Receiver<Block>>, turn: &Turn, buffers: &Buffers) {
     loop {
         let block = {
@@ -240,17 +290,6 @@ fn admit_blocks(ingest: &Ingest, waiting: &Mutex<Receiver<Block>>, turn: &Turn, 
         });
         let batches = ingest.layout.batches(admitted);
         buffers.give_back(block.read);
-        let mut next = turn.next.lock().unwrap_or_else(PoisonError::into_inner);
-        while *next != block.sequence {
-            next = turn
-                .changed
-                .wait(next)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        // Queued while holding the turn: the next block waits for this one,
-        // and when the queue is full, both wait for the writer.
-        let _ = ingest.send_blocking(batches);
-        *next += 1;
-        turn.changed.notify_all();
+        turn.queue(ingest, block.sequence, batches, WAITING_BLOCKS);
     }
 }
