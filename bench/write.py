@@ -3,9 +3,10 @@
 
 Scales examples/events.ndjson to a million events and measures, in the same
 run and on the same bytes: `barg write` (the seed's six files, default
-configuration), CPython's logging through six RotatingFileHandlers with the
-same routing (bench/python_writer.py), and `cat` copying the bytes to a file,
-the floor. Each runs under /usr/bin/time -v for its peak resident memory.
+configuration) as `cargo build --release` builds it and as scripts/release
+builds it (with profile-guided optimisation), CPython's logging through six
+RotatingFileHandlers with the same routing (bench/python_writer.py), and
+`cat` copying the bytes to a file, the floor. Each runs under /usr/bin/time -v for its peak resident memory.
 
 Usage: bench/write.py [EVENTS] [--baseline BARG]   (default 1000000)
 
@@ -59,6 +60,8 @@ def main():
         sys.exit("needs /usr/bin/time: apt-get install -y time")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     barg = ROOT / "target/release/barg"
+    release = subprocess.run([ROOT / "scripts/release"], cwd=ROOT, check=True, capture_output=True, text=True)
+    barg_pgo = ROOT / release.stdout.strip()
     examples = (ROOT / "examples/events.ndjson").read_bytes().splitlines(keepends=True)
 
     with tempfile.TemporaryDirectory(prefix="barg-bench-") as tmp:
@@ -74,6 +77,7 @@ def main():
         runs = [
             ("cat (floor)", lambda d: ["sh", "-c", f"cat > {d}/copy.ndjson"]),
             ("barg write", lambda d: [str(barg), "write", "--dir", str(d)]),
+            ("barg write, PGO", lambda d: [str(barg_pgo), "write", "--dir", str(d)]),
             ("python logging", lambda d: [sys.executable, str(ROOT / "bench/python_writer.py"), str(d)]),
         ]
         if baseline:
@@ -92,18 +96,18 @@ def main():
     print(f"{events} events, {size / 1e6:.1f} MB of NDJSON")
     print(f"load average before the runs: {load:.1f} on {os.cpu_count()} cores")
     print(
-        f"| {'':<15} | {'seconds':>8} | {'events/s':>11} | {'MB/s in':>8} "
+        f"| {'':<17} | {'seconds':>8} | {'events/s':>11} | {'MB/s in':>8} "
         f"| {'CPU s':>6} | {'µs CPU/event':>12} | {'peak RSS':>9} | {'written':>8} |"
     )
-    print(f"|{'-' * 17}|{'-' * 10}|{'-' * 13}|{'-' * 10}|{'-' * 8}|{'-' * 14}|{'-' * 11}|{'-' * 10}|")
+    print(f"|{'-' * 19}|{'-' * 10}|{'-' * 13}|{'-' * 10}|{'-' * 8}|{'-' * 14}|{'-' * 11}|{'-' * 10}|")
     for label, seconds, cpu, rss, written in results:
         print(
-            f"| {label:<15} | {seconds:8.2f} | {events / seconds:11,.0f} | {size / 1e6 / seconds:8.1f} "
+            f"| {label:<17} | {seconds:8.2f} | {events / seconds:11,.0f} | {size / 1e6 / seconds:8.1f} "
             f"| {cpu:6.2f} | {cpu / events * 1e6:12.2f} | {rss / 1024:6.1f} MB | {written / 1e6:5.1f} MB |"
         )
     wall = {label: seconds for label, seconds, _, _, _ in results}
     cpu = {label: c for label, _, c, _, _ in results}
-    for label in ["barg baseline", "barg write"] if baseline else ["barg write"]:
+    for label in (["barg baseline"] if baseline else []) + ["barg write", "barg write, PGO"]:
         print(
             f"{label}: {wall['python logging'] / wall[label]:.1f}x CPython's events/s, "
             f"{cpu['python logging'] / cpu[label]:.1f}x less CPU per event"

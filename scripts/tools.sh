@@ -20,6 +20,17 @@ need_wasm_tools() {
   fi
 }
 
+# scripts/release: llvm-profdata, from the toolchain's own LLVM, merges the
+# profiles of the instrumented build. Sets LLVM_PROFDATA.
+need_pgo_tools() {
+  rustup component list --installed 2>/dev/null | grep -q '^llvm-tools' || rustup component add llvm-tools
+  LLVM_PROFDATA="$(rustc --print sysroot)/lib/rustlib/$(host_triple)/bin/llvm-profdata"
+}
+
+host_triple() {
+  rustc -vV | sed -n 's/^host: //p'
+}
+
 need_js_tools() {
   command -v node >/dev/null || { echo "barg's JavaScript tests need Node 20 and npm" >&2; exit 2; }
   if [ ! -x tests/js/node_modules/.bin/wasm-opt ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
