@@ -24,6 +24,8 @@ pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
 pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
-pub use sanitize::{CardDisplay, ConfigError, Redaction, Report, Rule, Sanitizer, SanitizerConfig};
+pub use sanitize::{
+    CardDisplay, ConfigError, Parts, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
+};
 pub use timestamp::Timestamp;
 pub use validate::{Code, Mode, Validator, ValidatorConfig, Verdict, Violation};

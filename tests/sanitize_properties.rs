@@ -1,7 +1,7 @@
 //! Invariants of the sanitizer over generated secrets, places and events:
 //! a secret never survives, and benign look-alikes are never touched.
 
-use barg::{Event, Format, Formatter, Level, LoggerName, Sanitizer, Timestamp};
+use barg::{Event, Format, Formatter, Level, LoggerName, Parts, Sanitizer, Timestamp};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -408,10 +408,16 @@ proptest! {
         } else {
             place_in(&mut event.extra_data, &place, "f_note".into(), Value::String(text));
         }
+        let mut parted = event.clone();
         let report = Sanitizer::default().sanitize(&mut event);
         let line = json_line(&event);
         prop_assert!(!line.contains(&secret.needle), "{} in {line}", secret.needle);
         prop_assert!(!report.is_empty());
+        // In two parts, text fields then data: the same event and report.
+        let mut redactions = Sanitizer::default().sanitize_parts(&mut parted, Parts::Text).redactions;
+        redactions.extend(Sanitizer::default().sanitize_parts(&mut parted, Parts::Data).redactions);
+        prop_assert_eq!(parted, event);
+        prop_assert_eq!(redactions, report.redactions);
     }
 
     #[test]

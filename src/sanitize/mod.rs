@@ -264,6 +264,18 @@ enum Visit {
     Redact,
 }
 
+/// The fields of an event that [`Sanitizer::sanitize_parts`] redacts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parts {
+    /// Every field.
+    Whole,
+    /// `message`, `module`, `function` and `logger`: all that the text
+    /// formats (simple, verbose) write.
+    Text,
+    /// `context` and `extra_data`, which only the JSON format writes.
+    Data,
+}
+
 /// The state of one call: the report and the budget spent.
 struct Run<'s> {
     sanitizer: &'s Sanitizer,
@@ -286,33 +298,21 @@ impl Sanitizer {
 
     /// Redacts `event` in place and reports what changed.
     pub fn sanitize(&self, event: &mut Event) -> Report {
+        self.sanitize_parts(event, Parts::Whole)
+    }
+
+    /// Redacts the fields of `event` that `parts` names, in place, and
+    /// reports what changed. [`Parts::Whole`] is [`Sanitizer::sanitize`];
+    /// [`Parts::Text`] then [`Parts::Data`] redact the same and report the
+    /// same, in the same order.
+    pub fn sanitize_parts(&self, event: &mut Event, parts: Parts) -> Report {
         let mut run = self.run();
-        run.text_field(&mut event.message, "/message");
-        if let Some(module) = &mut event.module {
-            run.text_field(module, "/module");
+        if parts != Parts::Data {
+            run.text_fields(event);
         }
-        if let Some(function) = &mut event.function {
-            run.text_field(function, "/function");
+        if parts != Parts::Text {
+            run.data_fields(event);
         }
-        run.logger(&mut event.logger);
-        let context = &mut event.context;
-        if let Some(user_id) = &mut context.user_id {
-            run.user_id(user_id);
-        }
-        for (name, path, field) in [
-            ("request_id", "/context/request_id", &mut context.request_id),
-            ("client_ip", "/context/client_ip", &mut context.client_ip),
-        ] {
-            if let Some(text) = field {
-                if run.is_sensitive_key(name) {
-                    *text = self.config.replacement.clone();
-                    run.report.add(path.to_owned(), Rule::SensitiveKey);
-                } else {
-                    run.text_field(text, path);
-                }
-            }
-        }
-        run.walk_map(&mut event.extra_data, "/extra_data");
         std::mem::take(&mut run.report)
     }
 
@@ -430,6 +430,40 @@ impl Run<'_> {
                 self.report.add(path.to_owned(), rule);
             }
         }
+    }
+
+    /// `message`, `module`, `function` and `logger`.
+    fn text_fields(&mut self, event: &mut Event) {
+        self.text_field(&mut event.message, "/message");
+        if let Some(module) = &mut event.module {
+            self.text_field(module, "/module");
+        }
+        if let Some(function) = &mut event.function {
+            self.text_field(function, "/function");
+        }
+        self.logger(&mut event.logger);
+    }
+
+    /// `context` and `extra_data`.
+    fn data_fields(&mut self, event: &mut Event) {
+        let context = &mut event.context;
+        if let Some(user_id) = &mut context.user_id {
+            self.user_id(user_id);
+        }
+        for (name, path, field) in [
+            ("request_id", "/context/request_id", &mut context.request_id),
+            ("client_ip", "/context/client_ip", &mut context.client_ip),
+        ] {
+            if let Some(text) = field {
+                if self.is_sensitive_key(name) {
+                    *text = self.config().replacement.clone();
+                    self.report.add(path.to_owned(), Rule::SensitiveKey);
+                } else {
+                    self.text_field(text, path);
+                }
+            }
+        }
+        self.walk_map(&mut event.extra_data, "/extra_data");
     }
 
     fn logger(&mut self, logger: &mut LoggerName) {

@@ -4,8 +4,8 @@
 
 use barg::timestamp::{Offset, parse_offset};
 use barg::{
-    Event, Format, Formatter, Sanitizer, SanitizerConfig, Timestamp, Validator, ValidatorConfig,
-    Verdict, Violation,
+    Event, Format, Formatter, Parts, Sanitizer, SanitizerConfig, Timestamp, Validator,
+    ValidatorConfig, Verdict, Violation,
 };
 use serde_json::{Map, Value, json};
 
@@ -100,7 +100,19 @@ pub fn sanitize_case(doc: &Value) -> Value {
     }
     match Event::from_json(&input_line(doc), received()) {
         Ok(mut event) => {
+            let mut parted = event.clone();
             let report = sanitizer.sanitize(&mut event);
+            // In two parts, text fields then data, the same event and report.
+            let mut redactions = sanitizer
+                .sanitize_parts(&mut parted, Parts::Text)
+                .redactions;
+            redactions.extend(
+                sanitizer
+                    .sanitize_parts(&mut parted, Parts::Data)
+                    .redactions,
+            );
+            assert_eq!(parted, event, "sanitized in parts");
+            assert_eq!(redactions, report.redactions, "reported in parts");
             json!({ "event": event, "redactions": report.redactions })
         }
         Err(error) => json!({ "error": error.to_string() }),

@@ -121,6 +121,17 @@ impl Layout {
         }
     }
 
+    /// Whether a file that takes `event` writes its `context` and
+    /// `extra_data`, which only the JSON format does.
+    pub fn writes_data(&self, event: &Event) -> bool {
+        event.level >= self.table.level
+            && self
+                .table
+                .files
+                .iter()
+                .any(|route| route.format == Format::Json && route.takes(event))
+    }
+
     /// Admitted items, routed and formatted, in batches of at most [`BATCH`].
     pub fn batches(&self, items: impl IntoIterator<Item = Admitted>) -> Vec<Batch> {
         let mut batches = Vec::new();
@@ -262,5 +273,16 @@ mod tests {
         );
         assert_eq!((batch.items, batch.accepted, batch.unrouted), (4, 4, 1));
         assert!(batch.files[6].ends.is_empty());
+    }
+
+    #[test]
+    fn data_is_written_only_by_a_json_file_that_takes_the_event() {
+        let layout = Layout::new(RouteTable::seed(Level::Info));
+        let writes = |level, logger| layout.writes_data(&event(level, logger).unwrap());
+        assert!(writes("INFO", "analytics.stories"));
+        assert!(writes("INFO", "audit"));
+        assert!(!writes("DEBUG", "audit"), "below the table's level");
+        assert!(!writes("ERROR", "shop"), "text files only");
+        assert!(!writes("WARNING", "security"));
     }
 }

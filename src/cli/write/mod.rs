@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use barg::Timestamp;
+use barg::{Event, Timestamp};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 
@@ -263,7 +263,10 @@ impl Ingest {
     /// Admits one frame of a stream.
     fn admit(&self, frame: Frame<'_>, received: Timestamp, source: &'static str) -> Admitted {
         match frame {
-            Frame::Line(line) => self.admission.admit(line, received, source),
+            Frame::Line(line) => {
+                let writes_data = |event: &Event| self.layout.writes_data(event);
+                self.admission.admit(line, received, source, writes_data)
+            }
             Frame::TooLong { prefix, len } => {
                 Err(self.admission.too_long(prefix, len, received, source))
             }

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use barg::{Event, Sanitizer, Timestamp, Validator};
+use barg::{Context, Event, Parts, Sanitizer, Timestamp, Validator};
 use serde::Serialize;
 
 /// How much of a rejected line `rejected.log` keeps.
@@ -92,14 +92,34 @@ pub struct Admission {
 
 impl Admission {
     /// Validate → sanitize one line (without its line break).
-    pub fn admit(&self, line: &[u8], received: Timestamp, source: &'static str) -> Admitted {
+    ///
+    /// `writes_data` says whether any file writes the event's `context` and
+    /// `extra_data`. When none does, they are dropped instead of sanitized:
+    /// most events go only to text files, and sanitizing what no line holds
+    /// would be most of the sanitizer's work. Either way nothing leaves
+    /// admission unsanitized.
+    pub fn admit(
+        &self,
+        line: &[u8],
+        received: Timestamp,
+        source: &'static str,
+        writes_data: impl Fn(&Event) -> bool,
+    ) -> Admitted {
         if line.len() > self.max_line_bytes {
             return Err(self.too_long(line, line.len() as u64, received, source));
         }
         let verdict = self.validator.check(line, received);
         match verdict.event {
             Some(mut event) => {
-                self.sanitizer.sanitize(&mut event);
+                // The text fields first: the logger, among them, decides the
+                // files.
+                self.sanitizer.sanitize_parts(&mut event, Parts::Text);
+                if writes_data(&event) {
+                    self.sanitizer.sanitize_parts(&mut event, Parts::Data);
+                } else {
+                    event.context = Context::default();
+                    event.extra_data.clear();
+                }
                 Ok(event)
             }
             None => Err(self.rejected(
@@ -384,7 +404,7 @@ mod tests {
         let admission = admission();
         let at = Timestamp::parse("2025-12-26T00:00:00Z").unwrap();
         let ok = br#"{"level":"INFO","logger":"a","message":"m"}"#;
-        assert!(admission.admit(ok, at, "stdin").is_ok());
+        assert!(admission.admit(ok, at, "stdin", |_| true).is_ok());
         let cases: &[(&[u8], &str)] = &[
             (b"{not json", "not_json"),
             (b"\xff\xfe", "not_utf8"),
@@ -392,7 +412,7 @@ mod tests {
             (&[b' '; 201], "limit_exceeded"),
         ];
         for (input, code) in cases {
-            let rejected = admission.admit(input, at, "stdin").unwrap_err();
+            let rejected = admission.admit(input, at, "stdin", |_| true).unwrap_err();
             assert_eq!(rejected.violations[0].code, *code, "{input:?}");
             assert_eq!(rejected.input_bytes, input.len() as u64);
             let mut line = Vec::new();
@@ -408,11 +428,15 @@ mod tests {
         let admission = admission();
         let at = Timestamp::parse("2025-12-26T00:00:00Z").unwrap();
         let ok = br#"{"level":"INFO","logger":"a","message":"card 4111 1111 1111 1111","extra_data":{"password":"hunter2"}}"#;
-        let event = admission.admit(ok, at, "stdin").unwrap();
+        let event = admission.admit(ok, at, "stdin", |_| true).unwrap();
         assert_eq!(event.message, "card [REDACTED]");
         assert_eq!(event.extra_data["password"], "[REDACTED]");
+        // Where no file writes the data, it is dropped, never left as it was.
+        let event = admission.admit(ok, at, "stdin", |_| false).unwrap();
+        assert_eq!(event.message, "card [REDACTED]");
+        assert!(event.extra_data.is_empty() && event.context.is_empty());
         let bad = br#"{"level":"LOUD","logger":"a","message":"4111111111111111","extra_data":{"password":"hunter2"}}"#;
-        let rejected = admission.admit(bad, at, "stdin").unwrap_err();
+        let rejected = admission.admit(bad, at, "stdin", |_| true).unwrap_err();
         assert!(!rejected.input.contains("hunter2"), "{}", rejected.input);
         assert!(
             !rejected.input.contains("4111111111111111"),
@@ -421,7 +445,9 @@ mod tests {
         );
         assert_eq!(rejected.violations[0].code, "unknown_level");
         let not_json = b"password=hunter2 card 4111111111111111 {";
-        let rejected = admission.admit(not_json, at, "stdin").unwrap_err();
+        let rejected = admission
+            .admit(not_json, at, "stdin", |_| true)
+            .unwrap_err();
         assert!(
             !rejected.input.contains("4111111111111111"),
             "{}",
