@@ -102,20 +102,29 @@ impl Timestamp {
     /// `datefmt='%Y-%m-%d %H:%M:%S'`.
     pub fn write_seconds(self, zone: Offset, out: &mut Vec<u8>) {
         let (date, seconds, _) = self.civil(zone);
-        write_date(date, out);
-        out.push(b' ');
-        write_time(seconds, out);
+        let mut text = [b' '; 19];
+        text[..10].copy_from_slice(&date_text(date));
+        text[11..].copy_from_slice(&time_text(seconds));
+        out.extend_from_slice(&text);
     }
 
     /// Appends RFC 3339 with microseconds at `zone`'s offset: `Z` for UTC,
     /// else the offset, such as `2025-12-26T14:00:45.123456+03:30`.
     pub fn write_rfc3339(self, zone: Offset, out: &mut Vec<u8>) {
         let (date, seconds, micros) = self.civil(zone);
-        write_date(date, out);
-        out.push(b'T');
-        write_time(seconds, out);
-        out.push(b'.');
-        push_digits(micros, 6, out);
+        let mut text = [b'T'; 26];
+        text[..10].copy_from_slice(&date_text(date));
+        text[11..19].copy_from_slice(&time_text(seconds));
+        text[19] = b'.';
+        let (high, low) = (micros / 1000, micros % 1000);
+        for (at, part) in [(20, high), (23, low)] {
+            text[at..at + 3].copy_from_slice(&[
+                digit(part / 100),
+                digit(part / 10 % 10),
+                digit(part % 10),
+            ]);
+        }
+        out.extend_from_slice(&text);
         zone.write(out);
     }
 
@@ -190,9 +199,9 @@ impl Day {
 impl fmt::Display for Day {
     /// `YYYY-MM-DD`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = Vec::with_capacity(10);
-        write_date(civil_from_days(self.days), &mut out);
-        f.write_str(&String::from_utf8_lossy(&out))
+        f.write_str(&String::from_utf8_lossy(&date_text(civil_from_days(
+            self.days,
+        ))))
     }
 }
 
@@ -246,10 +255,10 @@ impl Offset {
             return;
         }
         out.push(if self.seconds < 0 { b'-' } else { b'+' });
+        // Under 24 hours: two digits each.
         let minutes = self.seconds.unsigned_abs() / 60;
-        push_digits(minutes / 60, 2, out);
-        out.push(b':');
-        push_digits(minutes % 60, 2, out);
+        let ([h0, h1], [m0, m1]) = (two_digits(minutes / 60), two_digits(minutes % 60));
+        out.extend_from_slice(&[h0, h1, b':', m0, m1]);
     }
 }
 
@@ -432,36 +441,34 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-fn write_date((year, month, day): (i64, u32, u32), out: &mut Vec<u8>) {
+/// `YYYY-MM-DD`.
+fn date_text((year, month, day): (i64, u32, u32)) -> [u8; 10] {
     // Timestamps hold years 0000 to 9999; an offset can push a local date
     // one day past either end, which is written as far as four digits allow.
-    push_digits(year.clamp(0, 9999) as u32, 4, out);
-    out.push(b'-');
-    push_digits(month, 2, out);
-    out.push(b'-');
-    push_digits(day, 2, out);
+    let year = year.clamp(0, 9999) as u32;
+    let [m0, m1] = two_digits(month);
+    let [d0, d1] = two_digits(day);
+    let [y0, y1] = two_digits(year / 100);
+    let [y2, y3] = two_digits(year % 100);
+    [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]
 }
 
-fn write_time(second_of_day: u32, out: &mut Vec<u8>) {
-    push_digits(second_of_day / 3600, 2, out);
-    out.push(b':');
-    push_digits(second_of_day / 60 % 60, 2, out);
-    out.push(b':');
-    push_digits(second_of_day % 60, 2, out);
+/// `HH:MM:SS`.
+fn time_text(second_of_day: u32) -> [u8; 8] {
+    let [h0, h1] = two_digits(second_of_day / 3600);
+    let [m0, m1] = two_digits(second_of_day / 60 % 60);
+    let [s0, s1] = two_digits(second_of_day % 60);
+    [h0, h1, b':', m0, m1, b':', s0, s1]
 }
 
-/// Appends `value` zero-padded to `width` digits.
-fn push_digits(value: u32, width: usize, out: &mut Vec<u8>) {
-    let mut digits = [b'0'; 10];
-    let mut rest = value;
-    let mut at = digits.len();
-    while rest > 0 {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    let start = at.min(digits.len() - width.min(digits.len()));
-    out.extend_from_slice(&digits[start..]);
+/// A number under 100 as two digits.
+fn two_digits(value: u32) -> [u8; 2] {
+    [digit(value / 10), digit(value % 10)]
+}
+
+/// The ASCII digit of a number under 10.
+fn digit(value: u32) -> u8 {
+    b'0' + (value % 10) as u8
 }
 
 #[cfg(test)]
