@@ -8,7 +8,10 @@ builds it (with profile-guided optimisation), CPython's logging through six
 RotatingFileHandlers with the same routing (bench/python_writer.py), and
 `cat` copying the bytes to a file, the floor. Each runs under /usr/bin/time -v for its peak resident memory.
 
-Usage: bench/write.py [EVENTS] [--baseline BARG]   (default 1000000)
+Usage: bench/write.py [EVENTS] [--baseline BARG] [--rounds N]   (defaults 1000000, 3)
+
+Each round runs every contender once, one after the other; the table gives
+each one's medians (time, CPU, peak RSS).
 
 --baseline runs another barg binary too, on the same bytes in the same run
 (such as one built from an earlier commit), for a before and after.
@@ -17,6 +20,7 @@ Usage: bench/write.py [EVENTS] [--baseline BARG]   (default 1000000)
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,6 +59,11 @@ def main():
         at = args.index("--baseline")
         baseline = Path(args[at + 1]).resolve()
         del args[at : at + 2]
+    rounds = 3
+    if "--rounds" in args:
+        at = args.index("--rounds")
+        rounds = int(args[at + 1])
+        del args[at : at + 2]
     events = int(args[0]) if args else 1_000_000
     if not Path("/usr/bin/time").exists():
         sys.exit("needs /usr/bin/time: apt-get install -y time")
@@ -73,27 +82,35 @@ def main():
         size = source.stat().st_size
 
         load = os.getloadavg()[0]
-        results = []
-        runs = [
+        contenders = [
             ("cat (floor)", lambda d: ["sh", "-c", f"cat > {d}/copy.ndjson"]),
             ("barg write", lambda d: [str(barg), "write", "--dir", str(d)]),
             ("barg write, PGO", lambda d: [str(barg_pgo), "write", "--dir", str(d)]),
             ("python logging", lambda d: [sys.executable, str(ROOT / "bench/python_writer.py"), str(d)]),
         ]
         if baseline:
-            runs.insert(1, ("barg baseline", lambda d: [str(baseline), "write", "--dir", str(d)]))
-        for index, (label, make_command) in enumerate(runs):
-            directory = tmp / f"run{index}"
-            directory.mkdir()
-            env_free = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "BARG_LOG_LEVEL", "DJANGO_LOG_LEVEL")}
-            os.environ.clear()
-            os.environ.update(env_free)
-            seconds, cpu, rss = run(label, make_command(directory), source, tmp)
-            written = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
-            results.append((label, seconds, cpu, rss, written))
-            shutil.rmtree(directory)
+            contenders.insert(1, ("barg baseline", lambda d: [str(baseline), "write", "--dir", str(d)]))
+        env_free = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "BARG_LOG_LEVEL", "DJANGO_LOG_LEVEL")}
+        os.environ.clear()
+        os.environ.update(env_free)
+        # Rounds of every contender one after the other, so that a busy
+        # moment of the machine falls on all of them alike; medians per
+        # contender.
+        measured = {label: [] for label, _ in contenders}
+        for _ in range(rounds):
+            for index, (label, make_command) in enumerate(contenders):
+                directory = tmp / f"run{index}"
+                directory.mkdir()
+                seconds, cpu, rss = run(label, make_command(directory), source, tmp)
+                written = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
+                measured[label].append((seconds, cpu, rss, written))
+                shutil.rmtree(directory)
+        results = [
+            (label, *(statistics.median(run[i] for run in runs) for i in range(4)))
+            for label, runs in measured.items()
+        ]
 
-    print(f"{events} events, {size / 1e6:.1f} MB of NDJSON")
+    print(f"{events} events, {size / 1e6:.1f} MB of NDJSON; medians of {rounds} rounds")
     print(f"load average before the runs: {load:.1f} on {os.cpu_count()} cores")
     print(
         f"| {'':<17} | {'seconds':>8} | {'events/s':>11} | {'MB/s in':>8} "
