@@ -11,7 +11,9 @@ use std::ops::Range;
 
 use js_sys::{Array, JSON};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::event::{Context, Event, ExtraData};
@@ -25,7 +27,7 @@ use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
-use crate::validate::{Validator, ValidatorConfig, Verdict};
+use crate::validate::{Validator, ValidatorConfig, Verdict, payload_violations};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -745,37 +747,72 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
     Pipeline::new(options)?.prepare(input)
 }
 
-/// Reads a kind's fields from a JS object.
-fn fields<T: for<'de> Deserialize<'de>>(input: &JsValue, what: &str) -> Result<T, JsError> {
-    serde_json::from_str(&json_text(input, what)?).map_err(|e| prefixed_error(what, &e))
+/// Reads a kind's fields from a JS object, which must be an object.
+fn fields_object(input: &JsValue, what: &str) -> Result<Map<String, Value>, JsError> {
+    match serde_json::from_str(&json_text(input, what)?) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(into_error(format!("{what}: expected an object"))),
+        Err(e) => Err(prefixed_error(what, &e)),
+    }
+}
+
+/// Types a kind's fields once the rules of its `extra_data` hold.
+fn payload<T: DeserializeOwned>(
+    kind: Kind,
+    what: &str,
+    object: Map<String, Value>,
+) -> Result<T, JsError> {
+    check_payload(kind, what, &object)?;
+    T::deserialize(object).map_err(|e| prefixed_error(what, &e))
+}
+
+/// The rules of a kind's `extra_data` on its fields: an error names every
+/// field that is wrong and how, as the validator would.
+fn check_payload(kind: Kind, what: &str, object: &Map<String, Value>) -> Result<(), JsError> {
+    let violations = payload_violations(kind, object);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Err(into_error(format!("{what}: {}", list.join("; "))))
+}
+
+/// [`fields_object`], then [`payload`].
+fn fields<T: DeserializeOwned>(input: &JsValue, kind: Kind, what: &str) -> Result<T, JsError> {
+    payload(kind, what, fields_object(input, what)?)
 }
 
 /// The seed's `log_analytics_event`.
 #[wasm_bindgen(js_name = analyticsEvent, unchecked_return_type = "Event")]
 pub fn analytics_event(fields: &AnalyticsArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<Analytics>(fields, "the analytics event")?.into_event(now()))
+    event_value(
+        &self::fields::<Analytics>(fields, Kind::Analytics, "the analytics event")?
+            .into_event(now()),
+    )
 }
 
 /// The seed's `log_user_action`: an audit-trail entry.
 #[wasm_bindgen(js_name = userAction, unchecked_return_type = "Event")]
 pub fn user_action(fields: &UserActionArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<UserAction>(fields, "the user action")?.into_event(now()))
+    event_value(
+        &self::fields::<UserAction>(fields, Kind::Audit, "the user action")?.into_event(now()),
+    )
 }
 
 /// The seed's `log_security_event`; the level follows the severity.
 #[wasm_bindgen(js_name = securityEvent, unchecked_return_type = "Event")]
 pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
-    let mut value: serde_json::Value = self::fields(fields, "the security event")?;
-    let description = match value.as_object_mut().and_then(|o| o.remove("description")) {
-        Some(serde_json::Value::String(text)) => text,
+    let what = "the security event";
+    let mut object = fields_object(fields, what)?;
+    let description = match object.remove("description") {
+        Some(Value::String(text)) => text,
         _ => {
             return Err(into_error(
                 "the security event: a description (a string) is required",
             ));
         }
     };
-    let mut event: SecurityEvent =
-        serde_json::from_value(value).map_err(|e| prefixed_error("the security event", &e))?;
+    let mut event: SecurityEvent = payload(Kind::Security, what, object)?;
     event.description = description;
     event_value(&event.into_event(now()))
 }
@@ -783,7 +820,9 @@ pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
 /// The seed's `log_api_error`.
 #[wasm_bindgen(js_name = apiError, unchecked_return_type = "Event")]
 pub fn api_error(fields: &ApiErrorArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<ApiError>(fields, "the API error")?.into_event(now()))
+    event_value(
+        &self::fields::<ApiError>(fields, Kind::ApiError, "the API error")?.into_event(now()),
+    )
 }
 
 /// The seed's request log: the request's event and, past the slow-request
@@ -794,8 +833,8 @@ pub fn http_request(
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
     let thresholds: Thresholds = options(thresholds.as_deref())?;
-    let events =
-        self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
+    let events = self::fields::<HttpRequest>(fields, Kind::HttpRequest, "the HTTP request")?
+        .into_events(now(), &thresholds);
     let mut all = Json::array();
     for event in events.into_vec() {
         all.event_item(&event);
@@ -810,12 +849,10 @@ pub fn db_stats(
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
     let thresholds: Thresholds = options(thresholds.as_deref())?;
-    let mut value: serde_json::Value = self::fields(fields, "the database stats")?;
-    if let Some(object) = value.as_object_mut() {
-        object.entry("flagged").or_insert(false.into());
-    }
-    let stats: DbStats =
-        serde_json::from_value(value).map_err(|e| prefixed_error("the database stats", &e))?;
+    let what = "the database stats";
+    let mut object = fields_object(fields, what)?;
+    object.entry("flagged").or_insert(false.into());
+    let stats: DbStats = payload(Kind::DbStats, what, object)?;
     event_value(&stats.into_event(now(), &thresholds))
 }
 

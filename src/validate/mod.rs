@@ -27,7 +27,7 @@ use crate::timestamp::Timestamp;
 
 pub use rules::{
     FRAMEWORK_LOGGERS, FieldRule, KIND_RULES, Presence, Shape, TOP_LEVEL_FIELDS, payload_applies,
-    timestamp_shape,
+    payload_violations, timestamp_shape,
 };
 
 /// How unknown fields (at the top level and in `context`) are taken.
