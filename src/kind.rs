@@ -570,11 +570,32 @@ fn kind_event(
 
 /// A payload struct as a JSON object. The payload types hold only strings,
 /// numbers, booleans and JSON values, which always serialize to an object.
+#[cfg(not(target_arch = "wasm32"))]
 fn payload_object(payload: &impl Serialize) -> ExtraData {
     match serde_json::to_value(payload) {
         Ok(Value::Object(map)) => map,
         _ => ExtraData::new(),
     }
+}
+
+/// [`payload_object`] in wasm: the struct written as JSON text and read
+/// back, through the text writer and reader that the npm package holds
+/// anyway rather than serde_json's value serializer, which only this would
+/// use. The object is the same (numbers read back exactly, a repeated key
+/// keeps its first place and its last value), and the text always reads
+/// back: the package's values came from that reader, so their nesting is
+/// within its depth limit.
+#[cfg(target_arch = "wasm32")]
+fn payload_object(payload: &impl Serialize) -> ExtraData {
+    payload_object_by_text(payload)
+}
+
+#[cfg(any(target_arch = "wasm32", test))]
+fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
+    serde_json::to_string(payload)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -590,6 +611,59 @@ mod tests {
         {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
+    }
+
+    #[test]
+    fn payload_object_by_text_is_the_payloads_json_value() {
+        fn same(payload: &impl Serialize) {
+            let value = serde_json::to_value(payload).unwrap();
+            assert_eq!(Value::Object(payload_object_by_text(payload)), value);
+            // The same order of keys too.
+            assert_eq!(
+                serde_json::to_string(&payload_object_by_text(payload)).unwrap(),
+                value.to_string()
+            );
+        }
+        let extra: ExtraData = serde_json::from_str(
+            r#"{"action":"again","operation":"again","n":0.1,"big":18446744073709551615,"neg":-3,"deep":{"a":[1.5e300,null,true]}}"#,
+        )
+        .unwrap();
+        same(&UserAction {
+            action: "a".into(),
+            user_id: UserId::Number(-7),
+            user_email: None,
+            extra_data: extra.clone(),
+        });
+        same(&Operation::failed(
+            "op",
+            1523.456,
+            "OSError",
+            "disk",
+            extra.clone(),
+        ));
+        same(&Operation::succeeded("op", f64::NAN, ExtraData::new()));
+        same(&DbStats::from_queries(
+            Some("/x"),
+            &[("SELECT 1", 0.1 + 0.2), ("SELECT 2", 3.0)],
+        ));
+        same(&HttpRequest {
+            method: "GET".into(),
+            path: "/".into(),
+            query: None,
+            status: 201,
+            duration_ms: 5.0,
+            user_id: Some(UserId::Text("u".into())),
+            client_ip: None,
+            user_agent: Some("ua".into()),
+        });
+        same(&ApiError {
+            error_type: "E".into(),
+            error_message: "m".into(),
+            path: "/".into(),
+            method: "POST".into(),
+            user_id: None,
+            request_data: Some(Value::Object(extra)),
+        });
     }
 
     #[test]
