@@ -5,7 +5,10 @@
 //! events. Each kind's payload struct is also the shape of its `extra_data`,
 //! so the constructor and the validator share one definition.
 
-use serde::{Deserialize, Serialize};
+use std::fmt::Display;
+
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::event::{Event, ExtraData, UserId};
@@ -143,7 +146,7 @@ impl Analytics {
 }
 
 /// The seed's `log_user_action`: an audit-trail entry, logger `audit`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct UserAction {
@@ -214,7 +217,7 @@ impl Severity {
 
 /// The seed's `log_security_event`: logger `security`, level from severity,
 /// the description as the message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SecurityEvent {
@@ -245,7 +248,7 @@ impl SecurityEvent {
 /// What the seed's `log_performance` decorator and `log_operation` context
 /// manager record when an operation ends: logger `performance`, INFO when it
 /// succeeded, ERROR when it failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Operation {
@@ -543,6 +546,86 @@ impl DbStats {
     }
 }
 
+/// The fields of a payload whose other keys are its `extra_data` (serde's
+/// `flatten`), taken out of its JSON object by name: what is left, in its
+/// order, is the `extra_data`. These payloads are read this way rather than
+/// with a derived `flatten`, which copies every value into a tree of its own
+/// first, and whose reader weighs on the npm package.
+struct Flattened {
+    object: ExtraData,
+}
+
+impl Flattened {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flattened, D::Error> {
+        ExtraData::deserialize(deserializer).map(|object| Flattened { object })
+    }
+
+    fn required<T: DeserializeOwned, E: de::Error>(&mut self, key: &'static str) -> Result<T, E> {
+        match self.object.shift_remove(key) {
+            Some(value) => typed(key, value),
+            None => Err(E::missing_field(key)),
+        }
+    }
+
+    fn optional<T: DeserializeOwned, E: de::Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, E> {
+        match self.object.shift_remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => typed(key, value).map(Some),
+        }
+    }
+}
+
+/// The value of the field `key` as a `T`; an error names the field.
+fn typed<T: DeserializeOwned, E: de::Error>(key: &str, value: Value) -> Result<T, E> {
+    T::deserialize(value).map_err(|error| field_error(key, &error))
+}
+
+fn field_error<E: de::Error>(key: &str, error: &dyn Display) -> E {
+    E::custom(format_args!("{key}: {error}"))
+}
+
+impl<'de> Deserialize<'de> for UserAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Flattened::read(deserializer)?;
+        Ok(UserAction {
+            action: fields.required("action")?,
+            user_id: fields.required("user_id")?,
+            user_email: fields.optional("user_email")?,
+            extra_data: fields.object,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Flattened::read(deserializer)?;
+        Ok(SecurityEvent {
+            event_type: fields.required("event_type")?,
+            severity: fields.required("severity")?,
+            description: String::new(),
+            ip_address: fields.optional("ip_address")?,
+            extra_data: fields.object,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Flattened::read(deserializer)?;
+        Ok(Operation {
+            operation: fields.required("operation")?,
+            duration_ms: fields.required("duration_ms")?,
+            success: fields.required("success")?,
+            error_type: fields.optional("error_type")?,
+            error: fields.optional("error")?,
+            extra_data: fields.object,
+        })
+    }
+}
+
 /// The seed's plain `logger.info(message, extra={"extra_data": ...})`.
 pub fn log_record(
     at: Timestamp,
@@ -664,6 +747,80 @@ mod tests {
             user_id: None,
             request_data: Some(Value::Object(extra)),
         });
+    }
+
+    /// serde's own `flatten`, which the flattened payloads read as.
+    #[derive(Debug, Deserialize)]
+    struct DerivedUserAction {
+        action: String,
+        user_id: UserId,
+        user_email: Option<String>,
+        #[serde(flatten)]
+        extra_data: ExtraData,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct DerivedSecurityEvent {
+        event_type: String,
+        severity: Severity,
+        ip_address: Option<String>,
+        #[serde(flatten)]
+        extra_data: ExtraData,
+    }
+
+    #[test]
+    fn flattened_payloads_read_as_serde_flatten_does() {
+        let inputs = [
+            r#"{"story_id":9,"action":"done","x":{"y":[1,2.5]},"user_id":5,"user_email":"a@b.c","z":null}"#,
+            r#"{"action":"done","user_id":"u","user_email":null,"description":"d"}"#,
+            r#"{"event_type":"auth","severity":"high","ip_address":null,"a":1,"b":2}"#,
+            r#"{"b":2,"severity":"low","a":1,"event_type":"x","ip_address":"5.1.2.3"}"#,
+            r#"{"action":"done"}"#,
+            r#"{"action":5,"user_id":1}"#,
+            r#"{"event_type":"x","severity":"dire"}"#,
+            r#"{"event_type":"x"}"#,
+            r#"[]"#,
+        ];
+        for input in inputs {
+            let ours = serde_json::from_str::<UserAction>(input);
+            let serdes = serde_json::from_str::<DerivedUserAction>(input);
+            assert_eq!(ours.is_ok(), serdes.is_ok(), "{input}");
+            if let (Ok(ours), Ok(serdes)) = (ours, serdes) {
+                assert_eq!(
+                    (ours.action, ours.user_id, ours.user_email),
+                    (serdes.action, serdes.user_id, serdes.user_email)
+                );
+                assert_eq!(
+                    serde_json::to_string(&ours.extra_data).unwrap(),
+                    serde_json::to_string(&serdes.extra_data).unwrap(),
+                    "{input}"
+                );
+            }
+            let ours = serde_json::from_str::<SecurityEvent>(input);
+            let serdes = serde_json::from_str::<DerivedSecurityEvent>(input);
+            assert_eq!(ours.is_ok(), serdes.is_ok(), "{input}");
+            if let (Ok(ours), Ok(serdes)) = (ours, serdes) {
+                assert_eq!(
+                    (ours.event_type, ours.severity, ours.ip_address),
+                    (serdes.event_type, serdes.severity, serdes.ip_address)
+                );
+                assert_eq!(
+                    serde_json::to_string(&ours.extra_data).unwrap(),
+                    serde_json::to_string(&serdes.extra_data).unwrap(),
+                    "{input}"
+                );
+            }
+        }
+        let missing = serde_json::from_str::<UserAction>(r#"{"action":"done"}"#).unwrap_err();
+        assert_eq!(missing.to_string(), "missing field `user_id`");
+        let wrong = serde_json::from_str::<Operation>(
+            r#"{"operation":"o","duration_ms":"slow","success":true}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            wrong.to_string(),
+            "duration_ms: invalid type: string \"slow\", expected f64"
+        );
     }
 
     #[test]
