@@ -171,7 +171,7 @@ impl UserAction {
 }
 
 /// How bad a security event is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -212,6 +212,16 @@ impl Severity {
             Severity::High => Level::Error,
             Severity::Critical => Level::Critical,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &Severity::ALL,
+            &["low", "medium", "high", "critical"],
+        )
     }
 }
 

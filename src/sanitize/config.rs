@@ -61,7 +61,7 @@ impl Default for SanitizerConfig {
 
 /// How a card number found in text is shown.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CardDisplay {
     /// The replacement, like any other secret.
@@ -69,6 +69,16 @@ pub enum CardDisplay {
     Redacted,
     /// The last four digits: `[CARD ****1111]`.
     Last4,
+}
+
+impl<'de> Deserialize<'de> for CardDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &[CardDisplay::Redacted, CardDisplay::Last4],
+            &["redacted", "last4"],
+        )
+    }
 }
 
 /// Bounds on the work done for one event or value. Past a bound, the rest is

@@ -33,7 +33,7 @@ pub use rules::{
 /// How unknown fields (at the top level and in `context`) are taken.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(rename = "ValidationMode"))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An unknown field is a violation. The writer's default.
@@ -41,6 +41,16 @@ pub enum Mode {
     Strict,
     /// An unknown field is a warning, and the event is kept without it.
     Lenient,
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &[Mode::Strict, Mode::Lenient],
+            &["strict", "lenient"],
+        )
+    }
 }
 
 /// Bounds on what one event may hold. Past any of them the input gets a
