@@ -121,7 +121,7 @@ impl Default for Thresholds {
 
 /// The seed's `log_analytics_event`: logger `analytics`, level INFO, message
 /// `Analytics: {category}.{name}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Analytics {
@@ -335,7 +335,7 @@ impl Operation {
 }
 
 /// The seed's `log_api_error`: logger `api`, level ERROR.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct ApiError {
@@ -368,7 +368,7 @@ impl ApiError {
 
 /// What the seed's `RequestLoggingMiddleware` records for each request:
 /// logger `django.request`, INFO below 400, WARNING for 4xx, ERROR for 5xx.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct HttpRequest {
@@ -447,7 +447,7 @@ impl HttpRequest {
 
 /// The seed's `Slow request detected: POST /path took 1523.45ms` warning:
 /// logger `performance.requests`, level WARNING.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowRequest {
@@ -478,7 +478,7 @@ impl SlowRequest {
 }
 
 /// One query among a request's slowest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowQuery {
@@ -491,7 +491,7 @@ pub struct SlowQuery {
 
 /// What the seed's `DatabaseQueryLoggingMiddleware` records for a request:
 /// logger `performance.db`, WARNING when flagged, else DEBUG.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct DbStats {
@@ -556,18 +556,20 @@ impl DbStats {
     }
 }
 
-/// The fields of a payload whose other keys are its `extra_data` (serde's
-/// `flatten`), taken out of its JSON object by name: what is left, in its
-/// order, is the `extra_data`. These payloads are read this way rather than
-/// with a derived `flatten`, which copies every value into a tree of its own
-/// first, and whose reader weighs on the npm package.
-struct Flattened {
+/// A payload's fields, taken out of its JSON object by name. What is left,
+/// in its order, is the `extra_data` of the payloads that merge it in
+/// (serde's `flatten`); the other payloads ignore it. The payloads read this
+/// way rather than through serde's derive, whose reader, one per struct and
+/// for `flatten` a copy of every value into a tree of its own, weighs on the
+/// npm package. `every_payload_reads_its_kind_rules` holds each reader to
+/// the kind's fields.
+struct PayloadFields {
     object: ExtraData,
 }
 
-impl Flattened {
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Flattened, D::Error> {
-        ExtraData::deserialize(deserializer).map(|object| Flattened { object })
+impl PayloadFields {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PayloadFields, D::Error> {
+        ExtraData::deserialize(deserializer).map(|object| PayloadFields { object })
     }
 
     fn required<T: DeserializeOwned, E: de::Error>(&mut self, key: &'static str) -> Result<T, E> {
@@ -586,6 +588,93 @@ impl Flattened {
             Some(value) => typed(key, value).map(Some),
         }
     }
+    fn defaulted<T: DeserializeOwned + Default, E: de::Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<T, E> {
+        match self.object.shift_remove(key) {
+            None => Ok(T::default()),
+            Some(value) => typed(key, value),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Analytics {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(Analytics {
+            event_name: fields.required("event_name")?,
+            event_category: fields.required("event_category")?,
+            user_id: fields.optional("user_id")?,
+            properties: fields.defaulted("properties")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(ApiError {
+            error_type: fields.required("error_type")?,
+            error_message: fields.required("error_message")?,
+            path: fields.required("path")?,
+            method: fields.required("method")?,
+            user_id: fields.optional("user_id")?,
+            request_data: fields.optional("request_data")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(HttpRequest {
+            method: fields.required("method")?,
+            path: fields.required("path")?,
+            query: fields.optional("query")?,
+            status: fields.required("status")?,
+            duration_ms: fields.required("duration_ms")?,
+            user_id: fields.optional("user_id")?,
+            client_ip: fields.optional("client_ip")?,
+            user_agent: fields.optional("user_agent")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DbStats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(DbStats {
+            path: fields.optional("path")?,
+            query_count: fields.required("query_count")?,
+            total_time_ms: fields.required("total_time_ms")?,
+            slowest_queries: fields.required("slowest_queries")?,
+            flagged: fields.required("flagged")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SlowRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(SlowRequest {
+            method: fields.required("method")?,
+            path: fields.required("path")?,
+            status: fields.required("status")?,
+            duration_ms: fields.required("duration_ms")?,
+            threshold_ms: fields.required("threshold_ms")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SlowQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = PayloadFields::read(deserializer)?;
+        Ok(SlowQuery {
+            sql: fields.required("sql")?,
+            time_ms: fields.required("time_ms")?,
+        })
+    }
 }
 
 /// The value of the field `key` as a `T`; an error names the field.
@@ -599,7 +688,7 @@ fn field_error<E: de::Error>(key: &str, error: &dyn Display) -> E {
 
 impl<'de> Deserialize<'de> for UserAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Flattened::read(deserializer)?;
+        let mut fields = PayloadFields::read(deserializer)?;
         Ok(UserAction {
             action: fields.required("action")?,
             user_id: fields.required("user_id")?,
@@ -611,7 +700,7 @@ impl<'de> Deserialize<'de> for UserAction {
 
 impl<'de> Deserialize<'de> for SecurityEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Flattened::read(deserializer)?;
+        let mut fields = PayloadFields::read(deserializer)?;
         Ok(SecurityEvent {
             event_type: fields.required("event_type")?,
             severity: fields.required("severity")?,
@@ -624,7 +713,7 @@ impl<'de> Deserialize<'de> for SecurityEvent {
 
 impl<'de> Deserialize<'de> for Operation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Flattened::read(deserializer)?;
+        let mut fields = PayloadFields::read(deserializer)?;
         Ok(Operation {
             operation: fields.required("operation")?,
             duration_ms: fields.required("duration_ms")?,
@@ -694,6 +783,7 @@ fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::{FieldRule, KIND_RULES, Presence, Shape};
 
     #[test]
     fn names_are_serde_names() {
@@ -831,6 +921,78 @@ mod tests {
             wrong.to_string(),
             "duration_ms: invalid type: string \"slow\", expected f64"
         );
+    }
+
+    /// A value of `shape`, and the same value as the payload writes it.
+    fn sample(shape: Shape) -> (Value, Value) {
+        use serde_json::json;
+        let same = |value: Value| (value.clone(), value);
+        match shape {
+            Shape::Text => same(json!("text")),
+            Shape::Flag => same(json!(true)),
+            Shape::User => same(json!(7)),
+            Shape::Object | Shape::Json => same(json!({"a": [1, "b"]})),
+            Shape::Millis => (json!(2), json!(2.0)),
+            Shape::Count => same(json!(3)),
+            Shape::Status => same(json!(404)),
+            Shape::Severity => same(json!("high")),
+            Shape::List(fields) => {
+                let (read, written) = sample_object(fields);
+                (json!([read]), json!([written]))
+            }
+        }
+    }
+
+    fn sample_object(fields: &[FieldRule]) -> (Value, Value) {
+        let mut read = ExtraData::new();
+        let mut written = ExtraData::new();
+        for field in fields {
+            let (value, as_written) = sample(field.shape);
+            read.insert(field.name.to_owned(), value);
+            written.insert(field.name.to_owned(), as_written);
+        }
+        (Value::Object(read), Value::Object(written))
+    }
+
+    /// The payload read from `object` and written back, or the error.
+    fn read_back<T: DeserializeOwned + Serialize>(object: Value) -> Result<Value, String> {
+        let payload: T = serde_json::from_value(object).map_err(|e| e.to_string())?;
+        Ok(serde_json::to_value(payload).unwrap())
+    }
+
+    #[test]
+    fn every_payload_reads_its_kind_rules() {
+        for &(kind, fields) in KIND_RULES {
+            let read_back: fn(Value) -> Result<Value, String> = match kind {
+                Kind::Analytics => read_back::<Analytics>,
+                Kind::Audit => read_back::<UserAction>,
+                Kind::Security => read_back::<SecurityEvent>,
+                Kind::Operation => read_back::<Operation>,
+                Kind::SlowRequest => read_back::<SlowRequest>,
+                Kind::DbStats => read_back::<DbStats>,
+                Kind::HttpRequest => read_back::<HttpRequest>,
+                Kind::ApiError => read_back::<ApiError>,
+                Kind::Log => unreachable!("plain records have no rules"),
+            };
+            // Every field is read, and written back as it was.
+            let (object, written) = sample_object(fields);
+            let back = read_back(object.clone()).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            for field in fields {
+                assert_eq!(back.get(field.name), written.get(field.name), "{kind:?}");
+            }
+            // Each required field is required, and only those.
+            for field in fields {
+                let mut without = object.clone();
+                without.as_object_mut().unwrap().shift_remove(field.name);
+                let read = read_back(without);
+                match field.presence {
+                    Presence::Required => {
+                        assert_eq!(read.unwrap_err(), format!("missing field `{}`", field.name))
+                    }
+                    _ => assert!(read.is_ok(), "{kind:?} {}", field.name),
+                }
+            }
+        }
     }
 
     #[test]
