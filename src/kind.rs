@@ -5,15 +5,13 @@
 //! events. Each kind's payload struct is also the shape of its `extra_data`,
 //! so the constructor and the validator share one definition.
 
-use std::fmt::Display;
-
-use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::event::{Event, ExtraData, UserId};
 use crate::level::Level;
 use crate::logger::LoggerName;
+use crate::names::Fields;
 use crate::timestamp::Timestamp;
 
 /// What an event is, decided by its logger (see [`KIND_LOGGERS`]).
@@ -95,7 +93,7 @@ impl Kind {
 /// Limits past which the seed's monitoring speaks up. The defaults are the
 /// seed's.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// A request slower than this, in milliseconds, is a slow request.
@@ -116,6 +114,20 @@ impl Default for Thresholds {
             db_query_count: 50,
             db_total_time_ms: 500.0,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Thresholds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let seed = Thresholds::default();
+        let thresholds = Thresholds {
+            slow_request_ms: fields.or("slow_request_ms", seed.slow_request_ms)?,
+            db_query_count: fields.or("db_query_count", seed.db_query_count)?,
+            db_total_time_ms: fields.or("db_total_time_ms", seed.db_total_time_ms)?,
+        };
+        fields.none_other(&["slow_request_ms", "db_query_count", "db_total_time_ms"])?;
+        Ok(thresholds)
     }
 }
 
@@ -556,52 +568,9 @@ impl DbStats {
     }
 }
 
-/// A payload's fields, taken out of its JSON object by name. What is left,
-/// in its order, is the `extra_data` of the payloads that merge it in
-/// (serde's `flatten`); the other payloads ignore it. The payloads read this
-/// way rather than through serde's derive, whose reader, one per struct and
-/// for `flatten` a copy of every value into a tree of its own, weighs on the
-/// npm package. `every_payload_reads_its_kind_rules` holds each reader to
-/// the kind's fields.
-struct PayloadFields {
-    object: ExtraData,
-}
-
-impl PayloadFields {
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PayloadFields, D::Error> {
-        ExtraData::deserialize(deserializer).map(|object| PayloadFields { object })
-    }
-
-    fn required<T: DeserializeOwned, E: de::Error>(&mut self, key: &'static str) -> Result<T, E> {
-        match self.object.shift_remove(key) {
-            Some(value) => typed(key, value),
-            None => Err(E::missing_field(key)),
-        }
-    }
-
-    fn optional<T: DeserializeOwned, E: de::Error>(
-        &mut self,
-        key: &'static str,
-    ) -> Result<Option<T>, E> {
-        match self.object.shift_remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => typed(key, value).map(Some),
-        }
-    }
-    fn defaulted<T: DeserializeOwned + Default, E: de::Error>(
-        &mut self,
-        key: &'static str,
-    ) -> Result<T, E> {
-        match self.object.shift_remove(key) {
-            None => Ok(T::default()),
-            Some(value) => typed(key, value),
-        }
-    }
-}
-
 impl<'de> Deserialize<'de> for Analytics {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(Analytics {
             event_name: fields.required("event_name")?,
             event_category: fields.required("event_category")?,
@@ -613,7 +582,7 @@ impl<'de> Deserialize<'de> for Analytics {
 
 impl<'de> Deserialize<'de> for ApiError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(ApiError {
             error_type: fields.required("error_type")?,
             error_message: fields.required("error_message")?,
@@ -627,7 +596,7 @@ impl<'de> Deserialize<'de> for ApiError {
 
 impl<'de> Deserialize<'de> for HttpRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(HttpRequest {
             method: fields.required("method")?,
             path: fields.required("path")?,
@@ -643,7 +612,7 @@ impl<'de> Deserialize<'de> for HttpRequest {
 
 impl<'de> Deserialize<'de> for DbStats {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(DbStats {
             path: fields.optional("path")?,
             query_count: fields.required("query_count")?,
@@ -656,7 +625,7 @@ impl<'de> Deserialize<'de> for DbStats {
 
 impl<'de> Deserialize<'de> for SlowRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(SlowRequest {
             method: fields.required("method")?,
             path: fields.required("path")?,
@@ -669,7 +638,7 @@ impl<'de> Deserialize<'de> for SlowRequest {
 
 impl<'de> Deserialize<'de> for SlowQuery {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(SlowQuery {
             sql: fields.required("sql")?,
             time_ms: fields.required("time_ms")?,
@@ -677,18 +646,9 @@ impl<'de> Deserialize<'de> for SlowQuery {
     }
 }
 
-/// The value of the field `key` as a `T`; an error names the field.
-fn typed<T: DeserializeOwned, E: de::Error>(key: &str, value: Value) -> Result<T, E> {
-    T::deserialize(value).map_err(|error| field_error(key, &error))
-}
-
-fn field_error<E: de::Error>(key: &str, error: &dyn Display) -> E {
-    E::custom(format_args!("{key}: {error}"))
-}
-
 impl<'de> Deserialize<'de> for UserAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(UserAction {
             action: fields.required("action")?,
             user_id: fields.required("user_id")?,
@@ -700,7 +660,7 @@ impl<'de> Deserialize<'de> for UserAction {
 
 impl<'de> Deserialize<'de> for SecurityEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(SecurityEvent {
             event_type: fields.required("event_type")?,
             severity: fields.required("severity")?,
@@ -713,7 +673,7 @@ impl<'de> Deserialize<'de> for SecurityEvent {
 
 impl<'de> Deserialize<'de> for Operation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = PayloadFields::read(deserializer)?;
+        let mut fields = Fields::read(deserializer)?;
         Ok(Operation {
             operation: fields.required("operation")?,
             duration_ms: fields.required("duration_ms")?,
@@ -784,6 +744,7 @@ fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
 mod tests {
     use super::*;
     use crate::validate::{FieldRule, KIND_RULES, Presence, Shape};
+    use serde::de::DeserializeOwned;
 
     #[test]
     fn names_are_serde_names() {
@@ -993,6 +954,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn thresholds_take_the_seeds_defaults_and_no_other_key() {
+        let read = |text: &str| serde_json::from_str::<Thresholds>(text).map_err(|e| e.to_string());
+        assert_eq!(read("{}"), Ok(Thresholds::default()));
+        assert_eq!(
+            read(r#"{"db_query_count":3}"#),
+            Ok(Thresholds {
+                db_query_count: 3,
+                ..Thresholds::default()
+            })
+        );
+        assert_eq!(
+            read(r#"{"slow_ms":3}"#),
+            Err("unknown field `slow_ms`, expected one of `slow_request_ms`, `db_query_count`, `db_total_time_ms`".to_owned())
+        );
+        assert_eq!(
+            read(r#"{"db_query_count":-1}"#),
+            Err("db_query_count: invalid value: integer `-1`, expected u64".to_owned())
+        );
     }
 
     #[test]

@@ -1,8 +1,90 @@
-//! Unit-only enums read from their names.
+//! serde data read by name: the fields of an object by their keys, and
+//! unit-only enums by their names, each without the reader that serde's
+//! derive makes for every type, whose copies weigh on the npm package.
 
 use std::borrow::Cow;
+use std::fmt::Display;
 
-use serde::de::{Deserialize, Deserializer, Error};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error};
+use serde_json::Value;
+
+use crate::event::ExtraData;
+
+/// An object's fields, taken out of it by key. What is left, in its order,
+/// is the `extra_data` of the payloads that merge it in (serde's
+/// `flatten`); the other payloads ignore it, and a configuration refuses it
+/// ([`Fields::none_other`], serde's `deny_unknown_fields`). Errors are
+/// serde's, a wrong value's named by its key.
+pub(crate) struct Fields {
+    /// The keys not taken yet.
+    pub(crate) object: ExtraData,
+}
+
+impl Fields {
+    /// The object that `deserializer` holds.
+    pub(crate) fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
+        ExtraData::deserialize(deserializer).map(|object| Fields { object })
+    }
+
+    /// A field that must be there.
+    pub(crate) fn required<T: DeserializeOwned, E: Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<T, E> {
+        match self.object.shift_remove(key) {
+            Some(value) => typed(key, value),
+            None => Err(E::missing_field(key)),
+        }
+    }
+
+    /// A field that may be absent or `null`.
+    pub(crate) fn optional<T: DeserializeOwned, E: Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, E> {
+        match self.object.shift_remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => typed(key, value).map(Some),
+        }
+    }
+
+    /// A field that takes its type's default when absent (`#[serde(default)]`).
+    pub(crate) fn defaulted<T: DeserializeOwned + Default, E: Error>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<T, E> {
+        self.or(key, T::default())
+    }
+
+    /// A field that takes `default` when absent.
+    pub(crate) fn or<T: DeserializeOwned, E: Error>(
+        &mut self,
+        key: &'static str,
+        default: T,
+    ) -> Result<T, E> {
+        match self.object.shift_remove(key) {
+            None => Ok(default),
+            Some(value) => typed(key, value),
+        }
+    }
+
+    /// Refuses a key left over, naming the `known` ones.
+    pub(crate) fn none_other<E: Error>(&self, known: &'static [&'static str]) -> Result<(), E> {
+        match self.object.keys().next() {
+            Some(key) => Err(E::unknown_field(key, known)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The value of the field `key` as a `T`; an error names the field.
+fn typed<T: DeserializeOwned, E: Error>(key: &str, value: Value) -> Result<T, E> {
+    T::deserialize(value).map_err(|error| field_error(key, &error))
+}
+
+fn field_error<E: Error>(key: &str, error: &dyn Display) -> E {
+    E::custom(format_args!("{key}: {error}"))
+}
 
 /// Reads the name of one of `variants`, `names` holding each one's name as
 /// serde writes it: what serde's derive reads for a unit-only enum, with the

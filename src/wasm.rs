@@ -10,8 +10,8 @@ use std::fmt::Display;
 use std::ops::Range;
 
 use js_sys::{Array, JSON};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,7 @@ use crate::kind::{
 use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
+use crate::names::Fields;
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
@@ -195,10 +196,20 @@ fn prefixed_error(what: &str, error: &serde_json::Error) -> JsError {
     into_error(format!("{what}: {error}"))
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct FormatOptions {
     zone: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for FormatOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = FormatOptions {
+            zone: fields.optional("zone")?,
+        };
+        fields.none_other(&["zone"])?;
+        Ok(options)
+    }
 }
 
 fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsError> {
@@ -211,10 +222,20 @@ fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsErr
     Ok(formatter)
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RouteOptions {
     level: Option<Level>,
+}
+
+impl<'de> Deserialize<'de> for RouteOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = RouteOptions {
+            level: fields.optional("level")?,
+        };
+        fields.none_other(&["level"])?;
+        Ok(options)
+    }
 }
 
 fn route_table(options: Option<&JsValue>) -> Result<RouteTable, JsError> {

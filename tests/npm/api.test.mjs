@@ -44,6 +44,8 @@ test("errors are exceptions with readable messages", () => {
     return true;
   });
   assert.throws(() => barg.format(event, "xml"), /unknown format "xml"/);
+  assert.throws(() => barg.format(event, "simple", { zon: "+03:30" }), /options: unknown field `zon`, expected `zone`/);
+  assert.throws(() => barg.route(event, { level: 5 }), /options: level: invalid type: integer `5`, expected a string/);
   assert.throws(() => barg.format("{not json", "simple"), /column/);
   assert.throws(() => new barg.Logger("bad..name"), /empty segment/);
 });
