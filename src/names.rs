@@ -110,7 +110,9 @@ mod tests {
     use serde::Serialize;
     use serde::de::DeserializeOwned;
 
-    use crate::{CardDisplay, Format, Mode, Severity};
+    use crate::sanitize::Limits as SanitizerLimits;
+    use crate::validate::Limits;
+    use crate::{CardDisplay, Format, Mode, SanitizerConfig, Severity, ValidatorConfig};
 
     fn reads_back<T: Serialize + DeserializeOwned + PartialEq + Debug>(variants: &[T]) {
         for variant in variants {
@@ -141,5 +143,82 @@ mod tests {
             "unknown variant `xml`, expected one of `simple`, `verbose`, `json`"
         );
         assert!(serde_json::from_str::<Mode>("1").is_err());
+    }
+
+    /// A configuration read by key and by serde's derive: the same
+    /// configuration, or both an error; the error read by key.
+    fn both<T: DeserializeOwned + PartialEq + Debug>(
+        text: &str,
+        by_key: fn(
+            &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+        ) -> serde_json::Result<T>,
+    ) -> Result<T, String> {
+        let derived = serde_json::from_str::<T>(text);
+        let read = by_key(&mut serde_json::Deserializer::from_str(text));
+        match (read, derived) {
+            (Ok(read), Ok(derived)) => {
+                assert_eq!(read, derived, "{text}");
+                Ok(read)
+            }
+            (Err(read), Err(_)) => Err(read.to_string()),
+            (read, derived) => panic!("{text}: {read:?} by key, {derived:?} derived"),
+        }
+    }
+
+    #[test]
+    fn configurations_read_by_key_as_by_the_derive() {
+        let validator = |text| both(text, |d| ValidatorConfig::read_by_key(d));
+        let sanitizer = |text| both(text, |d| SanitizerConfig::read_by_key(d));
+        assert_eq!(validator("{}"), Ok(ValidatorConfig::default()));
+        assert_eq!(sanitizer("{}"), Ok(SanitizerConfig::default()));
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            validator(r#"{"limits":{"max_depth":3},"mode":"lenient"}"#),
+            Ok(ValidatorConfig {
+                limits,
+                mode: Mode::Lenient
+            })
+        );
+        let config = sanitizer(
+            r#"{"extra_keys":["pin"],"replacement":"*","card_display":"last4","mask_emails":true,"disabled_rules":["iban"],"limits":{"max_nodes":9}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                config.extra_keys,
+                config.card_display,
+                config.limits.max_nodes
+            ),
+            (vec!["pin".to_owned()], CardDisplay::Last4, 9)
+        );
+        assert_eq!(
+            sanitizer(r#"{"mask_emails":"yes"}"#),
+            Err(r#"mask_emails: invalid type: string "yes", expected a boolean"#.to_owned())
+        );
+        assert_eq!(
+            validator(r#"{"mode":"strict","modes":1}"#),
+            Err("unknown field `modes`, expected `mode` or `limits`".to_owned())
+        );
+        assert!(validator(r#"{"limits":{"max_deep":3}}"#).is_err());
+        assert!(sanitizer(r#"{"limits":null}"#).is_err());
+        let limits = |text| both(text, |d| Limits::read_by_key(d));
+        let sanitizer_limits = |text| both(text, |d| SanitizerLimits::read_by_key(d));
+        assert_eq!(
+            limits(r#"{"max_array_len":2}"#).map(|l| l.max_array_len),
+            Ok(2)
+        );
+        assert_eq!(
+            sanitizer_limits(r#"{"max_depth":2}"#).map(|l| l.max_depth),
+            Ok(2)
+        );
+        assert!(limits(r#"{"max_array_len":-2}"#).is_err());
+        assert!(sanitizer_limits(r#"{"depth":2}"#).is_err());
+        // A configuration is an object; the derive also takes an array of
+        // the fields in order, which no configuration is written as.
+        let array = &mut serde_json::Deserializer::from_str("[]");
+        assert!(SanitizerConfig::read_by_key(array).is_err());
     }
 }

@@ -662,13 +662,26 @@ pub fn validate_batch(
     all.into_js()
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 struct PipelineOptions {
     validation: ValidatorConfig,
     sanitizer: SanitizerConfig,
     format: Option<Format>,
     zone: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PipelineOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = PipelineOptions {
+            validation: fields.defaulted("validation")?,
+            sanitizer: fields.defaulted("sanitizer")?,
+            format: fields.defaulted("format")?,
+            zone: fields.defaulted("zone")?,
+        };
+        fields.none_other(&["validation", "sanitizer", "format", "zone"])?;
+        Ok(options)
+    }
 }
 
 /// Validate, sanitize and (optionally) format, with everything compiled

@@ -46,6 +46,8 @@ test("errors are exceptions with readable messages", () => {
   assert.throws(() => barg.format(event, "xml"), /unknown format "xml"/);
   assert.throws(() => barg.format(event, "simple", { zon: "+03:30" }), /options: unknown field `zon`, expected `zone`/);
   assert.throws(() => barg.route(event, { level: 5 }), /options: level: invalid type: integer `5`, expected a string/);
+  assert.throws(() => new barg.Pipeline({ validation: { limits: { max_depth: "x" } } }), /options: validation: limits: max_depth: invalid type: string "x", expected usize/);
+  assert.throws(() => new barg.Pipeline({ sanitizer: { mask_email: true } }), /options: sanitizer: unknown field `mask_email`/);
   assert.throws(() => barg.format("{not json", "simple"), /column/);
   assert.throws(() => new barg.Logger("bad..name"), /empty segment/);
 });
