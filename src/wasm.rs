@@ -180,8 +180,21 @@ fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> R
     }
 }
 
+/// Reads options read by key ([`crate::names::Fields`]) from a JS object
+/// (or nothing): through a JSON value, as their fields are read anyway, so
+/// that each type has one reader.
+fn keyed_options<T: DeserializeOwned + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
+    match options_text(value)? {
+        Some(text) => serde_json::from_str::<Value>(&text)
+            .and_then(T::deserialize)
+            .map_err(|e| prefixed_error("options", &e)),
+        None => Ok(T::default()),
+    }
+}
+
 /// The JSON text of options, `None` when there are none. Apart from
-/// [`options`], which is generic, so that one copy of it serves every type.
+/// [`options`] and [`keyed_options`], which are generic, so that one copy of
+/// it serves every type.
 fn options_text(value: Option<&JsValue>) -> Result<Option<String>, JsError> {
     match value {
         Some(value) if !value.is_undefined() && !value.is_null() => {
@@ -214,7 +227,7 @@ impl<'de> Deserialize<'de> for FormatOptions {
 
 fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsError> {
     let format: Format = format.parse().map_err(into_error)?;
-    let options: FormatOptions = self::options(options)?;
+    let options: FormatOptions = keyed_options(options)?;
     let mut formatter = Formatter::new(format);
     if let Some(zone) = options.zone {
         formatter = formatter.in_zone(parse_offset(&zone).map_err(into_error)?);
@@ -239,7 +252,7 @@ impl<'de> Deserialize<'de> for RouteOptions {
 }
 
 fn route_table(options: Option<&JsValue>) -> Result<RouteTable, JsError> {
-    let options: RouteOptions = self::options(options)?;
+    let options: RouteOptions = keyed_options(options)?;
     Ok(RouteTable::seed(options.level.unwrap_or(Level::Info)))
 }
 
@@ -503,7 +516,7 @@ fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue
 }
 
 fn core_sanitizer(config: Option<&JsValue>) -> Result<CoreSanitizer, JsError> {
-    let config: SanitizerConfig = options(config)?;
+    let config: SanitizerConfig = keyed_options(config)?;
     CoreSanitizer::new(&config).map_err(into_error)
 }
 
@@ -638,7 +651,7 @@ impl Json {
 /// validation is data, not an exception.
 #[wasm_bindgen(unchecked_return_type = "Verdict")]
 pub fn validate(input: &EventArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
-    let config: ValidatorConfig = self::options(options.as_deref())?;
+    let config: ValidatorConfig = keyed_options(options.as_deref())?;
     let text = json_text(input, "the event")?;
     let mut out = Json::object();
     out.verdict(&Validator::new(config).check(text.as_bytes(), now()));
@@ -651,7 +664,7 @@ pub fn validate_batch(
     inputs: &BatchArg,
     options: Option<ValidatorConfigArg>,
 ) -> Result<JsValue, JsError> {
-    let validator = Validator::new(self::options(options.as_deref())?);
+    let validator = Validator::new(keyed_options(options.as_deref())?);
     let received = now();
     let mut all = Json::array();
     for text in batch_items(inputs)? {
@@ -698,7 +711,7 @@ impl Pipeline {
     /// Compiles the options; throws on a bad sanitizer configuration.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<PipelineOptionsArg>) -> Result<Pipeline, JsError> {
-        let options: PipelineOptions = self::options(options.as_deref())?;
+        let options: PipelineOptions = keyed_options(options.as_deref())?;
         let mut formatter = options.format.map(Formatter::new);
         if let (Some(f), Some(zone)) = (formatter.as_mut(), &options.zone) {
             *f = f.in_zone(parse_offset(zone).map_err(into_error)?);
@@ -866,7 +879,7 @@ pub fn http_request(
     fields: &HttpRequestArg,
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
-    let thresholds: Thresholds = options(thresholds.as_deref())?;
+    let thresholds: Thresholds = keyed_options(thresholds.as_deref())?;
     let events = self::fields::<HttpRequest>(fields, Kind::HttpRequest, "the HTTP request")?
         .into_events(now(), &thresholds);
     let mut all = Json::array();
@@ -882,7 +895,7 @@ pub fn db_stats(
     fields: &DbStatsArg,
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
-    let thresholds: Thresholds = options(thresholds.as_deref())?;
+    let thresholds: Thresholds = keyed_options(thresholds.as_deref())?;
     let what = "the database stats";
     let mut object = fields_object(fields, what)?;
     object.entry("flagged").or_insert(false.into());
