@@ -153,7 +153,13 @@ impl Analytics {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("Analytics: {}.{}", self.event_category, self.event_name);
-        kind_event(Kind::Analytics, at, Level::Info, message, &self)
+        kind_event(
+            Kind::Analytics,
+            at,
+            Level::Info,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
@@ -178,7 +184,7 @@ impl UserAction {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("User action: {}", self.action);
-        kind_event(Kind::Audit, at, Level::Info, message, &self)
+        kind_event(Kind::Audit, at, Level::Info, message, payload_object(&self))
     }
 }
 
@@ -263,7 +269,7 @@ impl SecurityEvent {
     pub fn into_event(self, at: Timestamp) -> Event {
         let level = self.severity.level();
         let message = self.description.clone();
-        kind_event(Kind::Security, at, level, message, &self)
+        kind_event(Kind::Security, at, level, message, payload_object(&self))
     }
 }
 
@@ -342,7 +348,7 @@ impl Operation {
                 ),
             )
         };
-        kind_event(Kind::Operation, at, level, message, &self)
+        kind_event(Kind::Operation, at, level, message, payload_object(&self))
     }
 }
 
@@ -374,7 +380,13 @@ impl ApiError {
             "API error: {} {}: {}: {}",
             self.method, self.path, self.error_type, self.error_message
         );
-        kind_event(Kind::ApiError, at, Level::Error, message, &self)
+        kind_event(
+            Kind::ApiError,
+            at,
+            Level::Error,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
@@ -452,7 +464,13 @@ impl HttpRequest {
             "{} {} {} ({:.2}ms)",
             self.method, self.path, self.status, self.duration_ms
         );
-        let request = kind_event(Kind::HttpRequest, at, self.level(), message, &self);
+        let request = kind_event(
+            Kind::HttpRequest,
+            at,
+            self.level(),
+            message,
+            payload_object(&self),
+        );
         RequestEvents { request, slow }
     }
 }
@@ -485,7 +503,13 @@ impl SlowRequest {
             "Slow request detected: {} {} took {:.2}ms",
             self.method, self.path, self.duration_ms
         );
-        kind_event(Kind::SlowRequest, at, Level::Warning, message, &self)
+        kind_event(
+            Kind::SlowRequest,
+            at,
+            Level::Warning,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
@@ -564,7 +588,7 @@ impl DbStats {
             "{what}{place}: {} queries in {:.2}ms",
             self.query_count, self.total_time_ms
         );
-        kind_event(Kind::DbStats, at, level, message, &self)
+        kind_event(Kind::DbStats, at, level, message, payload_object(&self))
     }
 }
 
@@ -696,18 +720,18 @@ pub fn log_record(
     Event::new(at, level, logger, message).with_extra_data(extra_data)
 }
 
-/// An event of `kind` on its own logger, with `payload` as its `extra_data`.
+/// An event of `kind` on its own logger, with a payload as its `extra_data`.
 fn kind_event(
     kind: Kind,
     at: Timestamp,
     level: Level,
     message: String,
-    payload: &impl Serialize,
+    payload: ExtraData,
 ) -> Event {
     // Every kind with a constructor has a logger in `KIND_LOGGERS`, and every
     // name there is valid: the `kind_loggers_are_valid` test holds it true.
     let logger = LoggerName::trusted(kind.logger().unwrap_or("barg"));
-    Event::new(at, level, logger, message).with_extra_data(payload_object(payload))
+    Event::new(at, level, logger, message).with_extra_data(payload)
 }
 
 /// A payload struct as a JSON object. The payload types hold only strings,
@@ -734,9 +758,14 @@ fn payload_object(payload: &impl Serialize) -> ExtraData {
 
 #[cfg(any(target_arch = "wasm32", test))]
 fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
-    serde_json::to_string(payload)
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
+    object_of_text(serde_json::to_string(payload).ok())
+}
+
+/// Apart from [`payload_object_by_text`], which is generic, so that one copy
+/// of it serves every payload.
+#[cfg(any(target_arch = "wasm32", test))]
+fn object_of_text(text: Option<String>) -> ExtraData {
+    text.and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default()
 }
 

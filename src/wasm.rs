@@ -820,8 +820,14 @@ fn check_payload(kind: Kind, what: &str, object: &Map<String, Value>) -> Result<
     if violations.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    Err(into_error(format!("{what}: {}", list.join("; "))))
+    let mut message = format!("{what}: ");
+    for (i, violation) in violations.iter().enumerate() {
+        if i > 0 {
+            message.push_str("; ");
+        }
+        message.push_str(&violation.to_string());
+    }
+    Err(into_error(message))
 }
 
 /// [`fields_object`], then [`payload`].
