@@ -49,7 +49,7 @@ pub struct Event {
 }
 
 /// The request context that follows every event a request produces.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Context {
@@ -62,6 +62,19 @@ pub struct Context {
     /// The client's address, as `get_client_ip` finds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let context = Context {
+            user_id: fields.optional("user_id")?,
+            request_id: fields.optional("request_id")?,
+            client_ip: fields.optional("client_ip")?,
+        };
+        fields.none_other(&["user_id", "request_id", "client_ip"])?;
+        Ok(context)
+    }
 }
 
 impl Context {
@@ -251,5 +264,36 @@ impl Event {
             context: incoming.context,
             extra_data: incoming.extra_data,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_context_is_read_by_key() {
+        let read = |text: &str| serde_json::from_str::<Context>(text).map_err(|e| e.to_string());
+        assert_eq!(
+            read(r#"{"user_id":5,"request_id":"r","client_ip":null}"#),
+            Ok(Context {
+                user_id: Some(UserId::Number(5)),
+                request_id: Some("r".to_owned()),
+                client_ip: None,
+            })
+        );
+        assert_eq!(read("{}"), Ok(Context::default()));
+        assert_eq!(
+            read(r#"{"user":1}"#),
+            Err(
+                "unknown field `user`, expected one of `user_id`, `request_id`, `client_ip`"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            read(r#"{"request_id":5}"#),
+            Err("request_id: invalid type: integer `5`, expected a string".to_owned())
+        );
+        assert!(read("[1]").is_err());
     }
 }
