@@ -49,7 +49,7 @@ pub struct Event {
 }
 
 /// The request context that follows every event a request produces.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Context {
@@ -62,6 +62,19 @@ pub struct Context {
     /// The client's address, as `get_client_ip` finds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let context = Context {
+            user_id: fields.optional("user_id")?,
+            request_id: fields.optional("request_id")?,
+            client_ip: fields.optional("client_ip")?,
+        };
+        fields.none_other(&["user_id", "request_id", "client_ip"])?;
+        Ok(context)
+    }
 }
 
 impl Context {
@@ -239,7 +252,9 @@ impl Event {
     /// Reads one event from JSON text. An event without a timestamp gets
     /// `received`, the time the caller took it in.
     pub fn from_json(text: &str, received: Timestamp) -> Result<Event, EventError> {
-        let incoming: Incoming = serde_json::from_str(text)?;
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let incoming = Incoming::deserialize(ObjectOnly(&mut reader))?;
+        reader.end()?;
         Ok(Event {
             timestamp: incoming.timestamp.unwrap_or(received),
             level: incoming.level,
@@ -251,5 +266,64 @@ impl Event {
             context: incoming.context,
             extra_data: incoming.extra_data,
         })
+    }
+}
+
+/// serde_json's reader asked for an object alone. serde's derive also reads
+/// a struct from an array of its fields in order, which no producer writes
+/// and the validator refuses; asked for the object form only, the event's
+/// reader neither takes an array nor carries the code that would.
+struct ObjectOnly<'a, 'de>(&'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>);
+
+impl<'de> Deserializer<'de> for ObjectOnly<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+        struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_an_object() {
+        let at = Timestamp::EPOCH;
+        let fields_in_order = r#"["2025-12-26T10:30:45Z","INFO","a","m"]"#;
+        assert!(Event::from_json(fields_in_order, at).is_err());
+        assert!(Event::from_json(r#"{"level":"INFO","logger":"a","message":"m"}"#, at).is_ok());
+    }
+
+    #[test]
+    fn a_context_is_read_by_key() {
+        let read = |text: &str| serde_json::from_str::<Context>(text).map_err(|e| e.to_string());
+        assert_eq!(
+            read(r#"{"user_id":5,"request_id":"r","client_ip":null}"#),
+            Ok(Context {
+                user_id: Some(UserId::Number(5)),
+                request_id: Some("r".to_owned()),
+                client_ip: None,
+            })
+        );
+        assert_eq!(read("{}"), Ok(Context::default()));
+        assert_eq!(
+            read(r#"{"user":1}"#),
+            Err(
+                "unknown field `user`, expected one of `user_id`, `request_id`, `client_ip`"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            read(r#"{"request_id":5}"#),
+            Err("request_id: invalid type: integer `5`, expected a string".to_owned())
+        );
+        assert!(read("[1]").is_err());
     }
 }

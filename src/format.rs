@@ -16,7 +16,7 @@ use crate::timestamp::Offset;
 
 /// A line format.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// `[LEVEL] YYYY-MM-DD HH:MM:SS LOGGER | MESSAGE`, the seed's production format.
@@ -39,6 +39,12 @@ impl Format {
             Format::Verbose => "verbose",
             Format::Json => "json",
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(deserializer, &Format::ALL, &["simple", "verbose", "json"])
     }
 }
 

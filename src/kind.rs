@@ -5,12 +5,13 @@
 //! events. Each kind's payload struct is also the shape of its `extra_data`,
 //! so the constructor and the validator share one definition.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::event::{Event, ExtraData, UserId};
 use crate::level::Level;
 use crate::logger::LoggerName;
+use crate::names::Fields;
 use crate::timestamp::Timestamp;
 
 /// What an event is, decided by its logger (see [`KIND_LOGGERS`]).
@@ -92,7 +93,7 @@ impl Kind {
 /// Limits past which the seed's monitoring speaks up. The defaults are the
 /// seed's.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// A request slower than this, in milliseconds, is a slow request.
@@ -116,9 +117,23 @@ impl Default for Thresholds {
     }
 }
 
+impl<'de> Deserialize<'de> for Thresholds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let seed = Thresholds::default();
+        let thresholds = Thresholds {
+            slow_request_ms: fields.or("slow_request_ms", seed.slow_request_ms)?,
+            db_query_count: fields.or("db_query_count", seed.db_query_count)?,
+            db_total_time_ms: fields.or("db_total_time_ms", seed.db_total_time_ms)?,
+        };
+        fields.none_other(&["slow_request_ms", "db_query_count", "db_total_time_ms"])?;
+        Ok(thresholds)
+    }
+}
+
 /// The seed's `log_analytics_event`: logger `analytics`, level INFO, message
 /// `Analytics: {category}.{name}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Analytics {
@@ -138,12 +153,18 @@ impl Analytics {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("Analytics: {}.{}", self.event_category, self.event_name);
-        kind_event(Kind::Analytics, at, Level::Info, message, &self)
+        kind_event(
+            Kind::Analytics,
+            at,
+            Level::Info,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
 /// The seed's `log_user_action`: an audit-trail entry, logger `audit`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct UserAction {
@@ -163,12 +184,12 @@ impl UserAction {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("User action: {}", self.action);
-        kind_event(Kind::Audit, at, Level::Info, message, &self)
+        kind_event(Kind::Audit, at, Level::Info, message, payload_object(&self))
     }
 }
 
 /// How bad a security event is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -212,9 +233,19 @@ impl Severity {
     }
 }
 
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &Severity::ALL,
+            &["low", "medium", "high", "critical"],
+        )
+    }
+}
+
 /// The seed's `log_security_event`: logger `security`, level from severity,
 /// the description as the message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SecurityEvent {
@@ -238,14 +269,14 @@ impl SecurityEvent {
     pub fn into_event(self, at: Timestamp) -> Event {
         let level = self.severity.level();
         let message = self.description.clone();
-        kind_event(Kind::Security, at, level, message, &self)
+        kind_event(Kind::Security, at, level, message, payload_object(&self))
     }
 }
 
 /// What the seed's `log_performance` decorator and `log_operation` context
 /// manager record when an operation ends: logger `performance`, INFO when it
 /// succeeded, ERROR when it failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct Operation {
@@ -317,12 +348,12 @@ impl Operation {
                 ),
             )
         };
-        kind_event(Kind::Operation, at, level, message, &self)
+        kind_event(Kind::Operation, at, level, message, payload_object(&self))
     }
 }
 
 /// The seed's `log_api_error`: logger `api`, level ERROR.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct ApiError {
@@ -349,13 +380,19 @@ impl ApiError {
             "API error: {} {}: {}: {}",
             self.method, self.path, self.error_type, self.error_message
         );
-        kind_event(Kind::ApiError, at, Level::Error, message, &self)
+        kind_event(
+            Kind::ApiError,
+            at,
+            Level::Error,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
 /// What the seed's `RequestLoggingMiddleware` records for each request:
 /// logger `django.request`, INFO below 400, WARNING for 4xx, ERROR for 5xx.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct HttpRequest {
@@ -427,14 +464,20 @@ impl HttpRequest {
             "{} {} {} ({:.2}ms)",
             self.method, self.path, self.status, self.duration_ms
         );
-        let request = kind_event(Kind::HttpRequest, at, self.level(), message, &self);
+        let request = kind_event(
+            Kind::HttpRequest,
+            at,
+            self.level(),
+            message,
+            payload_object(&self),
+        );
         RequestEvents { request, slow }
     }
 }
 
 /// The seed's `Slow request detected: POST /path took 1523.45ms` warning:
 /// logger `performance.requests`, level WARNING.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowRequest {
@@ -460,12 +503,18 @@ impl SlowRequest {
             "Slow request detected: {} {} took {:.2}ms",
             self.method, self.path, self.duration_ms
         );
-        kind_event(Kind::SlowRequest, at, Level::Warning, message, &self)
+        kind_event(
+            Kind::SlowRequest,
+            at,
+            Level::Warning,
+            message,
+            payload_object(&self),
+        )
     }
 }
 
 /// One query among a request's slowest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct SlowQuery {
@@ -478,7 +527,7 @@ pub struct SlowQuery {
 
 /// What the seed's `DatabaseQueryLoggingMiddleware` records for a request:
 /// logger `performance.db`, WARNING when flagged, else DEBUG.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema, ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(optional_fields = nullable))]
 pub struct DbStats {
@@ -539,7 +588,124 @@ impl DbStats {
             "{what}{place}: {} queries in {:.2}ms",
             self.query_count, self.total_time_ms
         );
-        kind_event(Kind::DbStats, at, level, message, &self)
+        kind_event(Kind::DbStats, at, level, message, payload_object(&self))
+    }
+}
+
+impl<'de> Deserialize<'de> for Analytics {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(Analytics {
+            event_name: fields.required("event_name")?,
+            event_category: fields.required("event_category")?,
+            user_id: fields.optional("user_id")?,
+            properties: fields.defaulted("properties")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(ApiError {
+            error_type: fields.required("error_type")?,
+            error_message: fields.required("error_message")?,
+            path: fields.required("path")?,
+            method: fields.required("method")?,
+            user_id: fields.optional("user_id")?,
+            request_data: fields.optional("request_data")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(HttpRequest {
+            method: fields.required("method")?,
+            path: fields.required("path")?,
+            query: fields.optional("query")?,
+            status: fields.required("status")?,
+            duration_ms: fields.required("duration_ms")?,
+            user_id: fields.optional("user_id")?,
+            client_ip: fields.optional("client_ip")?,
+            user_agent: fields.optional("user_agent")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DbStats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(DbStats {
+            path: fields.optional("path")?,
+            query_count: fields.required("query_count")?,
+            total_time_ms: fields.required("total_time_ms")?,
+            slowest_queries: fields.required("slowest_queries")?,
+            flagged: fields.required("flagged")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SlowRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(SlowRequest {
+            method: fields.required("method")?,
+            path: fields.required("path")?,
+            status: fields.required("status")?,
+            duration_ms: fields.required("duration_ms")?,
+            threshold_ms: fields.required("threshold_ms")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SlowQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(SlowQuery {
+            sql: fields.required("sql")?,
+            time_ms: fields.required("time_ms")?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for UserAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(UserAction {
+            action: fields.required("action")?,
+            user_id: fields.required("user_id")?,
+            user_email: fields.optional("user_email")?,
+            extra_data: fields.object,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SecurityEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(SecurityEvent {
+            event_type: fields.required("event_type")?,
+            severity: fields.required("severity")?,
+            description: String::new(),
+            ip_address: fields.optional("ip_address")?,
+            extra_data: fields.object,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        Ok(Operation {
+            operation: fields.required("operation")?,
+            duration_ms: fields.required("duration_ms")?,
+            success: fields.required("success")?,
+            error_type: fields.optional("error_type")?,
+            error: fields.optional("error")?,
+            extra_data: fields.object,
+        })
     }
 }
 
@@ -554,22 +720,23 @@ pub fn log_record(
     Event::new(at, level, logger, message).with_extra_data(extra_data)
 }
 
-/// An event of `kind` on its own logger, with `payload` as its `extra_data`.
+/// An event of `kind` on its own logger, with a payload as its `extra_data`.
 fn kind_event(
     kind: Kind,
     at: Timestamp,
     level: Level,
     message: String,
-    payload: &impl Serialize,
+    payload: ExtraData,
 ) -> Event {
     // Every kind with a constructor has a logger in `KIND_LOGGERS`, and every
     // name there is valid: the `kind_loggers_are_valid` test holds it true.
     let logger = LoggerName::trusted(kind.logger().unwrap_or("barg"));
-    Event::new(at, level, logger, message).with_extra_data(payload_object(payload))
+    Event::new(at, level, logger, message).with_extra_data(payload)
 }
 
 /// A payload struct as a JSON object. The payload types hold only strings,
 /// numbers, booleans and JSON values, which always serialize to an object.
+#[cfg(not(target_arch = "wasm32"))]
 fn payload_object(payload: &impl Serialize) -> ExtraData {
     match serde_json::to_value(payload) {
         Ok(Value::Object(map)) => map,
@@ -577,9 +744,36 @@ fn payload_object(payload: &impl Serialize) -> ExtraData {
     }
 }
 
+/// [`payload_object`] in wasm: the struct written as JSON text and read
+/// back, through the text writer and reader that the npm package holds
+/// anyway rather than serde_json's value serializer, which only this would
+/// use. The object is the same (numbers read back exactly, a repeated key
+/// keeps its first place and its last value), and the text always reads
+/// back: the package's values came from that reader, so their nesting is
+/// within its depth limit.
+#[cfg(target_arch = "wasm32")]
+fn payload_object(payload: &impl Serialize) -> ExtraData {
+    payload_object_by_text(payload)
+}
+
+#[cfg(any(target_arch = "wasm32", test))]
+fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
+    object_of_text(serde_json::to_string(payload).ok())
+}
+
+/// Apart from [`payload_object_by_text`], which is generic, so that one copy
+/// of it serves every payload.
+#[cfg(any(target_arch = "wasm32", test))]
+fn object_of_text(text: Option<String>) -> ExtraData {
+    text.and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::{FieldRule, KIND_RULES, Presence, Shape};
+    use serde::de::DeserializeOwned;
 
     #[test]
     fn names_are_serde_names() {
@@ -590,6 +784,226 @@ mod tests {
         {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
+    }
+
+    #[test]
+    fn payload_object_by_text_is_the_payloads_json_value() {
+        fn same(payload: &impl Serialize) {
+            let value = serde_json::to_value(payload).unwrap();
+            assert_eq!(Value::Object(payload_object_by_text(payload)), value);
+            // The same order of keys too.
+            assert_eq!(
+                serde_json::to_string(&payload_object_by_text(payload)).unwrap(),
+                value.to_string()
+            );
+        }
+        let extra: ExtraData = serde_json::from_str(
+            r#"{"action":"again","operation":"again","n":0.1,"big":18446744073709551615,"neg":-3,"deep":{"a":[1.5e300,null,true]}}"#,
+        )
+        .unwrap();
+        same(&UserAction {
+            action: "a".into(),
+            user_id: UserId::Number(-7),
+            user_email: None,
+            extra_data: extra.clone(),
+        });
+        same(&Operation::failed(
+            "op",
+            1523.456,
+            "OSError",
+            "disk",
+            extra.clone(),
+        ));
+        same(&Operation::succeeded("op", f64::NAN, ExtraData::new()));
+        same(&DbStats::from_queries(
+            Some("/x"),
+            &[("SELECT 1", 0.1 + 0.2), ("SELECT 2", 3.0)],
+        ));
+        same(&HttpRequest {
+            method: "GET".into(),
+            path: "/".into(),
+            query: None,
+            status: 201,
+            duration_ms: 5.0,
+            user_id: Some(UserId::Text("u".into())),
+            client_ip: None,
+            user_agent: Some("ua".into()),
+        });
+        same(&ApiError {
+            error_type: "E".into(),
+            error_message: "m".into(),
+            path: "/".into(),
+            method: "POST".into(),
+            user_id: None,
+            request_data: Some(Value::Object(extra)),
+        });
+    }
+
+    /// serde's own `flatten`, which the flattened payloads read as.
+    #[derive(Debug, Deserialize)]
+    struct DerivedUserAction {
+        action: String,
+        user_id: UserId,
+        user_email: Option<String>,
+        #[serde(flatten)]
+        extra_data: ExtraData,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct DerivedSecurityEvent {
+        event_type: String,
+        severity: Severity,
+        ip_address: Option<String>,
+        #[serde(flatten)]
+        extra_data: ExtraData,
+    }
+
+    #[test]
+    fn flattened_payloads_read_as_serde_flatten_does() {
+        let inputs = [
+            r#"{"story_id":9,"action":"done","x":{"y":[1,2.5]},"user_id":5,"user_email":"a@b.c","z":null}"#,
+            r#"{"action":"done","user_id":"u","user_email":null,"description":"d"}"#,
+            r#"{"event_type":"auth","severity":"high","ip_address":null,"a":1,"b":2}"#,
+            r#"{"b":2,"severity":"low","a":1,"event_type":"x","ip_address":"5.1.2.3"}"#,
+            r#"{"action":"done"}"#,
+            r#"{"action":5,"user_id":1}"#,
+            r#"{"event_type":"x","severity":"dire"}"#,
+            r#"{"event_type":"x"}"#,
+            r#"[]"#,
+        ];
+        for input in inputs {
+            let ours = serde_json::from_str::<UserAction>(input);
+            let serdes = serde_json::from_str::<DerivedUserAction>(input);
+            assert_eq!(ours.is_ok(), serdes.is_ok(), "{input}");
+            if let (Ok(ours), Ok(serdes)) = (ours, serdes) {
+                assert_eq!(
+                    (ours.action, ours.user_id, ours.user_email),
+                    (serdes.action, serdes.user_id, serdes.user_email)
+                );
+                assert_eq!(
+                    serde_json::to_string(&ours.extra_data).unwrap(),
+                    serde_json::to_string(&serdes.extra_data).unwrap(),
+                    "{input}"
+                );
+            }
+            let ours = serde_json::from_str::<SecurityEvent>(input);
+            let serdes = serde_json::from_str::<DerivedSecurityEvent>(input);
+            assert_eq!(ours.is_ok(), serdes.is_ok(), "{input}");
+            if let (Ok(ours), Ok(serdes)) = (ours, serdes) {
+                assert_eq!(
+                    (ours.event_type, ours.severity, ours.ip_address),
+                    (serdes.event_type, serdes.severity, serdes.ip_address)
+                );
+                assert_eq!(
+                    serde_json::to_string(&ours.extra_data).unwrap(),
+                    serde_json::to_string(&serdes.extra_data).unwrap(),
+                    "{input}"
+                );
+            }
+        }
+        let missing = serde_json::from_str::<UserAction>(r#"{"action":"done"}"#).unwrap_err();
+        assert_eq!(missing.to_string(), "missing field `user_id`");
+        let wrong = serde_json::from_str::<Operation>(
+            r#"{"operation":"o","duration_ms":"slow","success":true}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            wrong.to_string(),
+            "duration_ms: invalid type: string \"slow\", expected f64"
+        );
+    }
+
+    /// A value of `shape`, and the same value as the payload writes it.
+    fn sample(shape: Shape) -> (Value, Value) {
+        use serde_json::json;
+        let same = |value: Value| (value.clone(), value);
+        match shape {
+            Shape::Text => same(json!("text")),
+            Shape::Flag => same(json!(true)),
+            Shape::User => same(json!(7)),
+            Shape::Object | Shape::Json => same(json!({"a": [1, "b"]})),
+            Shape::Millis => (json!(2), json!(2.0)),
+            Shape::Count => same(json!(3)),
+            Shape::Status => same(json!(404)),
+            Shape::Severity => same(json!("high")),
+            Shape::List(fields) => {
+                let (read, written) = sample_object(fields);
+                (json!([read]), json!([written]))
+            }
+        }
+    }
+
+    fn sample_object(fields: &[FieldRule]) -> (Value, Value) {
+        let mut read = ExtraData::new();
+        let mut written = ExtraData::new();
+        for field in fields {
+            let (value, as_written) = sample(field.shape);
+            read.insert(field.name.to_owned(), value);
+            written.insert(field.name.to_owned(), as_written);
+        }
+        (Value::Object(read), Value::Object(written))
+    }
+
+    /// The payload read from `object` and written back, or the error.
+    fn read_back<T: DeserializeOwned + Serialize>(object: Value) -> Result<Value, String> {
+        let payload: T = serde_json::from_value(object).map_err(|e| e.to_string())?;
+        Ok(serde_json::to_value(payload).unwrap())
+    }
+
+    #[test]
+    fn every_payload_reads_its_kind_rules() {
+        for &(kind, fields) in KIND_RULES {
+            let read_back: fn(Value) -> Result<Value, String> = match kind {
+                Kind::Analytics => read_back::<Analytics>,
+                Kind::Audit => read_back::<UserAction>,
+                Kind::Security => read_back::<SecurityEvent>,
+                Kind::Operation => read_back::<Operation>,
+                Kind::SlowRequest => read_back::<SlowRequest>,
+                Kind::DbStats => read_back::<DbStats>,
+                Kind::HttpRequest => read_back::<HttpRequest>,
+                Kind::ApiError => read_back::<ApiError>,
+                Kind::Log => unreachable!("plain records have no rules"),
+            };
+            // Every field is read, and written back as it was.
+            let (object, written) = sample_object(fields);
+            let back = read_back(object.clone()).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            for field in fields {
+                assert_eq!(back.get(field.name), written.get(field.name), "{kind:?}");
+            }
+            // Each required field is required, and only those.
+            for field in fields {
+                let mut without = object.clone();
+                without.as_object_mut().unwrap().shift_remove(field.name);
+                let read = read_back(without);
+                match field.presence {
+                    Presence::Required => {
+                        assert_eq!(read.unwrap_err(), format!("missing field `{}`", field.name))
+                    }
+                    _ => assert!(read.is_ok(), "{kind:?} {}", field.name),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thresholds_take_the_seeds_defaults_and_no_other_key() {
+        let read = |text: &str| serde_json::from_str::<Thresholds>(text).map_err(|e| e.to_string());
+        assert_eq!(read("{}"), Ok(Thresholds::default()));
+        assert_eq!(
+            read(r#"{"db_query_count":3}"#),
+            Ok(Thresholds {
+                db_query_count: 3,
+                ..Thresholds::default()
+            })
+        );
+        assert_eq!(
+            read(r#"{"slow_ms":3}"#),
+            Err("unknown field `slow_ms`, expected one of `slow_request_ms`, `db_query_count`, `db_total_time_ms`".to_owned())
+        );
+        assert_eq!(
+            read(r#"{"db_query_count":-1}"#),
+            Err("db_query_count: invalid value: integer `-1`, expected u64".to_owned())
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod format;
 pub mod kind;
 pub mod level;
 pub mod logger;
+mod names;
 pub mod rotation;
 pub mod route;
 pub mod sanitize;

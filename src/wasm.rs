@@ -10,8 +10,10 @@ use std::fmt::Display;
 use std::ops::Range;
 
 use js_sys::{Array, JSON};
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::event::{Context, Event, ExtraData};
@@ -22,10 +24,11 @@ use crate::kind::{
 use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
+use crate::names::Fields;
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
-use crate::validate::{Validator, ValidatorConfig, Verdict};
+use crate::validate::{Validator, ValidatorConfig, Verdict, payload_violations};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -177,8 +180,21 @@ fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> R
     }
 }
 
+/// Reads options read by key ([`crate::names::Fields`]) from a JS object
+/// (or nothing): through a JSON value, as their fields are read anyway, so
+/// that each type has one reader.
+fn keyed_options<T: DeserializeOwned + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
+    match options_text(value)? {
+        Some(text) => serde_json::from_str::<Value>(&text)
+            .and_then(T::deserialize)
+            .map_err(|e| prefixed_error("options", &e)),
+        None => Ok(T::default()),
+    }
+}
+
 /// The JSON text of options, `None` when there are none. Apart from
-/// [`options`], which is generic, so that one copy of it serves every type.
+/// [`options`] and [`keyed_options`], which are generic, so that one copy of
+/// it serves every type.
 fn options_text(value: Option<&JsValue>) -> Result<Option<String>, JsError> {
     match value {
         Some(value) if !value.is_undefined() && !value.is_null() => {
@@ -193,15 +209,25 @@ fn prefixed_error(what: &str, error: &serde_json::Error) -> JsError {
     into_error(format!("{what}: {error}"))
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct FormatOptions {
     zone: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for FormatOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = FormatOptions {
+            zone: fields.optional("zone")?,
+        };
+        fields.none_other(&["zone"])?;
+        Ok(options)
+    }
+}
+
 fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsError> {
     let format: Format = format.parse().map_err(into_error)?;
-    let options: FormatOptions = self::options(options)?;
+    let options: FormatOptions = keyed_options(options)?;
     let mut formatter = Formatter::new(format);
     if let Some(zone) = options.zone {
         formatter = formatter.in_zone(parse_offset(&zone).map_err(into_error)?);
@@ -209,14 +235,24 @@ fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsErr
     Ok(formatter)
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default)]
 struct RouteOptions {
     level: Option<Level>,
 }
 
+impl<'de> Deserialize<'de> for RouteOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = RouteOptions {
+            level: fields.optional("level")?,
+        };
+        fields.none_other(&["level"])?;
+        Ok(options)
+    }
+}
+
 fn route_table(options: Option<&JsValue>) -> Result<RouteTable, JsError> {
-    let options: RouteOptions = self::options(options)?;
+    let options: RouteOptions = keyed_options(options)?;
     Ok(RouteTable::seed(options.level.unwrap_or(Level::Info)))
 }
 
@@ -480,7 +516,7 @@ fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue
 }
 
 fn core_sanitizer(config: Option<&JsValue>) -> Result<CoreSanitizer, JsError> {
-    let config: SanitizerConfig = options(config)?;
+    let config: SanitizerConfig = keyed_options(config)?;
     CoreSanitizer::new(&config).map_err(into_error)
 }
 
@@ -615,7 +651,7 @@ impl Json {
 /// validation is data, not an exception.
 #[wasm_bindgen(unchecked_return_type = "Verdict")]
 pub fn validate(input: &EventArg, options: Option<ValidatorConfigArg>) -> Result<JsValue, JsError> {
-    let config: ValidatorConfig = self::options(options.as_deref())?;
+    let config: ValidatorConfig = keyed_options(options.as_deref())?;
     let text = json_text(input, "the event")?;
     let mut out = Json::object();
     out.verdict(&Validator::new(config).check(text.as_bytes(), now()));
@@ -628,7 +664,7 @@ pub fn validate_batch(
     inputs: &BatchArg,
     options: Option<ValidatorConfigArg>,
 ) -> Result<JsValue, JsError> {
-    let validator = Validator::new(self::options(options.as_deref())?);
+    let validator = Validator::new(keyed_options(options.as_deref())?);
     let received = now();
     let mut all = Json::array();
     for text in batch_items(inputs)? {
@@ -639,13 +675,26 @@ pub fn validate_batch(
     all.into_js()
 }
 
-#[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 struct PipelineOptions {
     validation: ValidatorConfig,
     sanitizer: SanitizerConfig,
     format: Option<Format>,
     zone: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PipelineOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::read(deserializer)?;
+        let options = PipelineOptions {
+            validation: fields.defaulted("validation")?,
+            sanitizer: fields.defaulted("sanitizer")?,
+            format: fields.defaulted("format")?,
+            zone: fields.defaulted("zone")?,
+        };
+        fields.none_other(&["validation", "sanitizer", "format", "zone"])?;
+        Ok(options)
+    }
 }
 
 /// Validate, sanitize and (optionally) format, with everything compiled
@@ -662,7 +711,7 @@ impl Pipeline {
     /// Compiles the options; throws on a bad sanitizer configuration.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<PipelineOptionsArg>) -> Result<Pipeline, JsError> {
-        let options: PipelineOptions = self::options(options.as_deref())?;
+        let options: PipelineOptions = keyed_options(options.as_deref())?;
         let mut formatter = options.format.map(Formatter::new);
         if let (Some(f), Some(zone)) = (formatter.as_mut(), &options.zone) {
             *f = f.in_zone(parse_offset(zone).map_err(into_error)?);
@@ -745,37 +794,78 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
     Pipeline::new(options)?.prepare(input)
 }
 
-/// Reads a kind's fields from a JS object.
-fn fields<T: for<'de> Deserialize<'de>>(input: &JsValue, what: &str) -> Result<T, JsError> {
-    serde_json::from_str(&json_text(input, what)?).map_err(|e| prefixed_error(what, &e))
+/// Reads a kind's fields from a JS object, which must be an object.
+fn fields_object(input: &JsValue, what: &str) -> Result<Map<String, Value>, JsError> {
+    match serde_json::from_str(&json_text(input, what)?) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(into_error(format!("{what}: expected an object"))),
+        Err(e) => Err(prefixed_error(what, &e)),
+    }
+}
+
+/// Types a kind's fields once the rules of its `extra_data` hold.
+fn payload<T: DeserializeOwned>(
+    kind: Kind,
+    what: &str,
+    object: Map<String, Value>,
+) -> Result<T, JsError> {
+    check_payload(kind, what, &object)?;
+    T::deserialize(object).map_err(|e| prefixed_error(what, &e))
+}
+
+/// The rules of a kind's `extra_data` on its fields: an error names every
+/// field that is wrong and how, as the validator would.
+fn check_payload(kind: Kind, what: &str, object: &Map<String, Value>) -> Result<(), JsError> {
+    let violations = payload_violations(kind, object);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!("{what}: ");
+    for (i, violation) in violations.iter().enumerate() {
+        if i > 0 {
+            message.push_str("; ");
+        }
+        message.push_str(&violation.to_string());
+    }
+    Err(into_error(message))
+}
+
+/// [`fields_object`], then [`payload`].
+fn fields<T: DeserializeOwned>(input: &JsValue, kind: Kind, what: &str) -> Result<T, JsError> {
+    payload(kind, what, fields_object(input, what)?)
 }
 
 /// The seed's `log_analytics_event`.
 #[wasm_bindgen(js_name = analyticsEvent, unchecked_return_type = "Event")]
 pub fn analytics_event(fields: &AnalyticsArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<Analytics>(fields, "the analytics event")?.into_event(now()))
+    event_value(
+        &self::fields::<Analytics>(fields, Kind::Analytics, "the analytics event")?
+            .into_event(now()),
+    )
 }
 
 /// The seed's `log_user_action`: an audit-trail entry.
 #[wasm_bindgen(js_name = userAction, unchecked_return_type = "Event")]
 pub fn user_action(fields: &UserActionArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<UserAction>(fields, "the user action")?.into_event(now()))
+    event_value(
+        &self::fields::<UserAction>(fields, Kind::Audit, "the user action")?.into_event(now()),
+    )
 }
 
 /// The seed's `log_security_event`; the level follows the severity.
 #[wasm_bindgen(js_name = securityEvent, unchecked_return_type = "Event")]
 pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
-    let mut value: serde_json::Value = self::fields(fields, "the security event")?;
-    let description = match value.as_object_mut().and_then(|o| o.remove("description")) {
-        Some(serde_json::Value::String(text)) => text,
+    let what = "the security event";
+    let mut object = fields_object(fields, what)?;
+    let description = match object.remove("description") {
+        Some(Value::String(text)) => text,
         _ => {
             return Err(into_error(
                 "the security event: a description (a string) is required",
             ));
         }
     };
-    let mut event: SecurityEvent =
-        serde_json::from_value(value).map_err(|e| prefixed_error("the security event", &e))?;
+    let mut event: SecurityEvent = payload(Kind::Security, what, object)?;
     event.description = description;
     event_value(&event.into_event(now()))
 }
@@ -783,7 +873,9 @@ pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
 /// The seed's `log_api_error`.
 #[wasm_bindgen(js_name = apiError, unchecked_return_type = "Event")]
 pub fn api_error(fields: &ApiErrorArg) -> Result<JsValue, JsError> {
-    event_value(&self::fields::<ApiError>(fields, "the API error")?.into_event(now()))
+    event_value(
+        &self::fields::<ApiError>(fields, Kind::ApiError, "the API error")?.into_event(now()),
+    )
 }
 
 /// The seed's request log: the request's event and, past the slow-request
@@ -793,9 +885,9 @@ pub fn http_request(
     fields: &HttpRequestArg,
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
-    let thresholds: Thresholds = options(thresholds.as_deref())?;
-    let events =
-        self::fields::<HttpRequest>(fields, "the HTTP request")?.into_events(now(), &thresholds);
+    let thresholds: Thresholds = keyed_options(thresholds.as_deref())?;
+    let events = self::fields::<HttpRequest>(fields, Kind::HttpRequest, "the HTTP request")?
+        .into_events(now(), &thresholds);
     let mut all = Json::array();
     for event in events.into_vec() {
         all.event_item(&event);
@@ -809,13 +901,11 @@ pub fn db_stats(
     fields: &DbStatsArg,
     thresholds: Option<ThresholdsArg>,
 ) -> Result<JsValue, JsError> {
-    let thresholds: Thresholds = options(thresholds.as_deref())?;
-    let mut value: serde_json::Value = self::fields(fields, "the database stats")?;
-    if let Some(object) = value.as_object_mut() {
-        object.entry("flagged").or_insert(false.into());
-    }
-    let stats: DbStats =
-        serde_json::from_value(value).map_err(|e| prefixed_error("the database stats", &e))?;
+    let thresholds: Thresholds = keyed_options(thresholds.as_deref())?;
+    let what = "the database stats";
+    let mut object = fields_object(fields, what)?;
+    object.entry("flagged").or_insert(false.into());
+    let stats: DbStats = payload(Kind::DbStats, what, object)?;
     event_value(&stats.into_event(now(), &thresholds))
 }
 

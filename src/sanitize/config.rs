@@ -11,7 +11,8 @@ use super::scan::Scanners;
 /// Every field has a default, so `{}` is the built-in behaviour. Unknown
 /// fields are an error that names them.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SanitizerConfig {
     /// More sensitive keys, in any spelling (`national_id`, `X-Shop-Secret`).
@@ -59,9 +60,48 @@ impl Default for SanitizerConfig {
     }
 }
 
+/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
+/// by the derive elsewhere, whose errors point into the TOML or JSON file.
+#[cfg(target_arch = "wasm32")]
+impl<'de> Deserialize<'de> for SanitizerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SanitizerConfig::read_by_key(deserializer)
+    }
+}
+
+impl SanitizerConfig {
+    /// The configuration read by key.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn read_by_key<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let seed = SanitizerConfig::default();
+        let config = SanitizerConfig {
+            extra_keys: fields.or("extra_keys", seed.extra_keys)?,
+            allowed_keys: fields.or("allowed_keys", seed.allowed_keys)?,
+            replacement: fields.or("replacement", seed.replacement)?,
+            card_display: fields.or("card_display", seed.card_display)?,
+            mask_emails: fields.or("mask_emails", seed.mask_emails)?,
+            disabled_rules: fields.or("disabled_rules", seed.disabled_rules)?,
+            limits: fields.or("limits", seed.limits)?,
+        };
+        fields.none_other(&[
+            "extra_keys",
+            "allowed_keys",
+            "replacement",
+            "card_display",
+            "mask_emails",
+            "disabled_rules",
+            "limits",
+        ])?;
+        Ok(config)
+    }
+}
+
 /// How a card number found in text is shown.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CardDisplay {
     /// The replacement, like any other secret.
@@ -71,12 +111,23 @@ pub enum CardDisplay {
     Last4,
 }
 
+impl<'de> Deserialize<'de> for CardDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &[CardDisplay::Redacted, CardDisplay::Last4],
+            &["redacted", "last4"],
+        )
+    }
+}
+
 /// Bounds on the work done for one event or value. Past a bound, the rest is
 /// replaced rather than kept unexamined: a secret never survives because a
 /// limit was reached.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(rename = "SanitizerLimits"))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// Objects and arrays nested deeper than this (counted from `extra_data`,
@@ -99,6 +150,33 @@ impl Default for Limits {
             max_nodes: 100_000,
             max_string_bytes: 1 << 20,
         }
+    }
+}
+
+/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
+/// by the derive elsewhere, whose errors point into the TOML or JSON file.
+#[cfg(target_arch = "wasm32")]
+impl<'de> Deserialize<'de> for Limits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Limits::read_by_key(deserializer)
+    }
+}
+
+impl Limits {
+    /// The configuration read by key.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn read_by_key<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let seed = Limits::default();
+        let limits = Limits {
+            max_depth: fields.or("max_depth", seed.max_depth)?,
+            max_nodes: fields.or("max_nodes", seed.max_nodes)?,
+            max_string_bytes: fields.or("max_string_bytes", seed.max_string_bytes)?,
+        };
+        fields.none_other(&["max_depth", "max_nodes", "max_string_bytes"])?;
+        Ok(limits)
     }
 }
 

@@ -27,13 +27,13 @@ use crate::timestamp::Timestamp;
 
 pub use rules::{
     FRAMEWORK_LOGGERS, FieldRule, KIND_RULES, Presence, Shape, TOP_LEVEL_FIELDS, payload_applies,
-    timestamp_shape,
+    payload_violations, timestamp_shape,
 };
 
 /// How unknown fields (at the top level and in `context`) are taken.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(rename = "ValidationMode"))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An unknown field is a violation. The writer's default.
@@ -43,12 +43,23 @@ pub enum Mode {
     Lenient,
 }
 
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::names::by_name(
+            deserializer,
+            &[Mode::Strict, Mode::Lenient],
+            &["strict", "lenient"],
+        )
+    }
+}
+
 /// Bounds on what one event may hold. Past any of them the input gets a
 /// [`Code::LimitExceeded`] violation that names the limit, and the work stays
 /// linear in the size of the input.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
 #[cfg_attr(feature = "schema", ts(rename = "ValidatorLimits"))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// The size of one event in bytes, before anything is read. Default 64 KiB.
@@ -82,6 +93,41 @@ impl Default for Limits {
     }
 }
 
+/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
+/// by the derive elsewhere, whose errors point into the TOML or JSON file.
+#[cfg(target_arch = "wasm32")]
+impl<'de> Deserialize<'de> for Limits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Limits::read_by_key(deserializer)
+    }
+}
+
+impl Limits {
+    /// The configuration read by key.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn read_by_key<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let seed = Limits::default();
+        let limits = Limits {
+            max_event_bytes: fields.or("max_event_bytes", seed.max_event_bytes)?,
+            max_depth: fields.or("max_depth", seed.max_depth)?,
+            max_string_len: fields.or("max_string_len", seed.max_string_len)?,
+            max_keys_per_object: fields.or("max_keys_per_object", seed.max_keys_per_object)?,
+            max_array_len: fields.or("max_array_len", seed.max_array_len)?,
+        };
+        fields.none_other(&[
+            "max_event_bytes",
+            "max_depth",
+            "max_string_len",
+            "max_keys_per_object",
+            "max_array_len",
+        ])?;
+        Ok(limits)
+    }
+}
+
 impl Limits {
     /// The violation for an event of `bytes` bytes, if that is too large.
     /// Callers that read input in bounded pieces report long lines with it
@@ -103,7 +149,8 @@ impl Limits {
 /// What a [`Validator`] is set up with; serde data with documented defaults
 /// (strict mode, the default [`Limits`]).
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Deserialize))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ValidatorConfig {
     /// Whether unknown fields are violations or warnings.
@@ -112,6 +159,31 @@ pub struct ValidatorConfig {
     /// The bounds on one event.
     #[cfg_attr(feature = "schema", ts(optional = nullable))]
     pub limits: Limits,
+}
+
+/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
+/// by the derive elsewhere, whose errors point into the TOML or JSON file.
+#[cfg(target_arch = "wasm32")]
+impl<'de> Deserialize<'de> for ValidatorConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ValidatorConfig::read_by_key(deserializer)
+    }
+}
+
+impl ValidatorConfig {
+    /// The configuration read by key.
+    #[cfg(any(target_arch = "wasm32", test))]
+    pub(crate) fn read_by_key<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut fields = crate::names::Fields::read(deserializer)?;
+        let config = ValidatorConfig {
+            mode: fields.defaulted("mode")?,
+            limits: fields.defaulted("limits")?,
+        };
+        fields.none_other(&["mode", "limits"])?;
+        Ok(config)
+    }
 }
 
 /// A stable, machine-readable name for what is wrong. The snake_case names

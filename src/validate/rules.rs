@@ -174,6 +174,22 @@ pub fn payload_applies(
             .any(|field| field.presence == Presence::Required && get(data, field.name).is_some())
 }
 
+/// The violations of a kind's payload fields in `object`, by the kind's
+/// rules in [`KIND_RULES`], with pointers from `object`: what the validator
+/// reports under `/extra_data`. None for a kind without rules.
+pub fn payload_violations(kind: Kind, object: &Map<String, Value>) -> Vec<Violation> {
+    let (mut violations, mut warnings) = (Vec::new(), Vec::new());
+    if let Some((_, fields)) = KIND_RULES.iter().find(|(k, _)| *k == kind) {
+        let mut found = Findings {
+            mode: Mode::Strict,
+            violations: &mut violations,
+            warnings: &mut warnings,
+        };
+        check_fields(&mut found, &String::new, object, fields);
+    }
+    violations
+}
+
 /// The value at `key`. A payload has a handful of keys, and comparing them
 /// costs less than hashing the one looked for.
 fn get<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
@@ -774,6 +790,23 @@ mod tests {
                 .collect();
             assert_eq!(violations, required, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn payload_violations_are_the_validators_under_extra_data() {
+        for &(kind, fields) in KIND_RULES {
+            let required: Vec<(String, Code)> = fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required)
+                .map(|f| (format!("/{}", f.name), Code::MissingField))
+                .collect();
+            let found: Vec<(String, Code)> = payload_violations(kind, &Map::new())
+                .into_iter()
+                .map(|v| (v.pointer, v.code))
+                .collect();
+            assert_eq!(found, required, "{kind:?}");
+        }
+        assert_eq!(payload_violations(Kind::Log, &Map::new()), []);
     }
 
     #[test]

@@ -44,6 +44,10 @@ test("errors are exceptions with readable messages", () => {
     return true;
   });
   assert.throws(() => barg.format(event, "xml"), /unknown format "xml"/);
+  assert.throws(() => barg.format(event, "simple", { zon: "+03:30" }), /options: unknown field `zon`, expected `zone`/);
+  assert.throws(() => barg.route(event, { level: 5 }), /options: level: invalid type: integer `5`, expected a string/);
+  assert.throws(() => new barg.Pipeline({ validation: { limits: { max_depth: "x" } } }), /options: validation: limits: max_depth: invalid type: string "x", expected usize/);
+  assert.throws(() => new barg.Pipeline({ sanitizer: { mask_email: true } }), /options: sanitizer: unknown field `mask_email`/);
   assert.throws(() => barg.format("{not json", "simple"), /column/);
   assert.throws(() => new barg.Logger("bad..name"), /empty segment/);
 });
@@ -163,6 +167,11 @@ test("every kind has a constructor", () => {
   const s = barg.securityEvent({ event_type: "auth_failure", severity: "high", description: "Failed login", ip_address: "5.1.2.3" });
   assert.deepEqual([s.logger, s.level, s.message], ["security", "ERROR", "Failed login"]);
   assert.throws(() => barg.securityEvent({ event_type: "x", severity: "low" }), /description/);
+  assert.throws(() => barg.securityEvent({ event_type: "x", severity: "dire", description: "d" }), /\/severity: unknown severity "dire"/);
+  assert.throws(() => barg.analyticsEvent({ event_category: "c" }), /the analytics event: \/event_name: the field "event_name" is required/);
+  assert.throws(() => barg.httpRequest({ method: "GET", path: "/", status: "ok", duration_ms: 1 }), /\/status: expected an integer, found a string/);
+  assert.throws(() => barg.dbStats({ query_count: 1, total_time_ms: 1, slowest_queries: [{ sql: 1, time_ms: 1 }] }), /\/slowest_queries\/0\/sql: expected a string/);
+  assert.throws(() => barg.apiError([]), /the API error: expected an object/);
   const e = barg.apiError({ error_type: "ValueError", error_message: "bad", path: "/api/x", method: "POST" });
   assert.equal(e.level, "ERROR");
   const r = barg.httpRequest({ method: "POST", path: "/api/stories/", status: 201, duration_ms: 1523.45 });
