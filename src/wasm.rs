@@ -857,7 +857,7 @@ pub fn user_action(fields: &UserActionArg) -> Result<JsValue, JsError> {
 pub fn security_event(fields: &SecurityEventArg) -> Result<JsValue, JsError> {
     let what = "the security event";
     let mut object = fields_object(fields, what)?;
-    let description = match object.remove("description") {
+    let description = match object.shift_remove("description") {
         Some(Value::String(text)) => text,
         _ => {
             return Err(into_error(

@@ -166,6 +166,9 @@ test("every kind has a constructor", () => {
   assert.equal(u.extra_data.story_id, 9);
   const s = barg.securityEvent({ event_type: "auth_failure", severity: "high", description: "Failed login", ip_address: "5.1.2.3" });
   assert.deepEqual([s.logger, s.level, s.message], ["security", "ERROR", "Failed login"]);
+  // The description goes to the message; the other keys keep their order.
+  const ordered = barg.securityEvent({ description: "d", event_type: "x", severity: "low", a: 1, b: 2, c: 3 });
+  assert.deepEqual(Object.keys(ordered.extra_data), ["event_type", "severity", "a", "b", "c"]);
   assert.throws(() => barg.securityEvent({ event_type: "x", severity: "low" }), /description/);
   assert.throws(() => barg.securityEvent({ event_type: "x", severity: "dire", description: "d" }), /\/severity: unknown severity "dire"/);
   assert.throws(() => barg.analyticsEvent({ event_category: "c" }), /the analytics event: \/event_name: the field "event_name" is required/);
