@@ -72,7 +72,7 @@ impl<'de> Deserialize<'de> for Context {
             request_id: fields.optional("request_id")?,
             client_ip: fields.optional("client_ip")?,
         };
-        fields.none_other(&["user_id", "request_id", "client_ip"])?;
+        fields.none_other()?;
         Ok(context)
     }
 }

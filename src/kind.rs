@@ -126,7 +126,7 @@ impl<'de> Deserialize<'de> for Thresholds {
             db_query_count: fields.or("db_query_count", seed.db_query_count)?,
             db_total_time_ms: fields.or("db_total_time_ms", seed.db_total_time_ms)?,
         };
-        fields.none_other(&["slow_request_ms", "db_query_count", "db_total_time_ms"])?;
+        fields.none_other()?;
         Ok(thresholds)
     }
 }

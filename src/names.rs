@@ -18,12 +18,17 @@ use crate::event::ExtraData;
 pub(crate) struct Fields {
     /// The keys not taken yet.
     pub(crate) object: ExtraData,
+    /// The keys asked for, in order: the known ones.
+    asked: Vec<&'static str>,
 }
 
 impl Fields {
     /// The object that `deserializer` holds.
     pub(crate) fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
-        ExtraData::deserialize(deserializer).map(|object| Fields { object })
+        ExtraData::deserialize(deserializer).map(|object| Fields {
+            object,
+            asked: Vec::new(),
+        })
     }
 
     /// A field that must be there.
@@ -31,7 +36,7 @@ impl Fields {
         &mut self,
         key: &'static str,
     ) -> Result<T, E> {
-        match self.object.shift_remove(key) {
+        match self.take(key) {
             Some(value) => typed(key, value),
             None => Err(E::missing_field(key)),
         }
@@ -42,7 +47,7 @@ impl Fields {
         &mut self,
         key: &'static str,
     ) -> Result<Option<T>, E> {
-        match self.object.shift_remove(key) {
+        match self.take(key) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => typed(key, value).map(Some),
         }
@@ -62,18 +67,42 @@ impl Fields {
         key: &'static str,
         default: T,
     ) -> Result<T, E> {
-        match self.object.shift_remove(key) {
+        match self.take(key) {
             None => Ok(default),
             Some(value) => typed(key, value),
         }
     }
 
-    /// Refuses a key left over, naming the `known` ones.
-    pub(crate) fn none_other<E: Error>(&self, known: &'static [&'static str]) -> Result<(), E> {
-        match self.object.keys().next() {
-            Some(key) => Err(E::unknown_field(key, known)),
-            None => Ok(()),
+    /// Takes `key` out of the object, and counts it as a known key.
+    fn take(&mut self, key: &'static str) -> Option<Value> {
+        self.asked.push(key);
+        self.object.shift_remove(key)
+    }
+
+    /// Refuses a key left over, naming the known ones (those asked for) in
+    /// serde's words for `deny_unknown_fields`.
+    pub(crate) fn none_other<E: Error>(&self) -> Result<(), E> {
+        let Some(key) = self.object.keys().next() else {
+            return Ok(());
+        };
+        if self.asked.is_empty() {
+            return Err(E::custom(format_args!(
+                "unknown field `{key}`, there are no fields"
+            )));
         }
+        let two = self.asked.len() == 2;
+        let mut expected = String::from(if self.asked.len() > 2 { "one of " } else { "" });
+        for (i, known) in self.asked.iter().enumerate() {
+            if i > 0 {
+                expected.push_str(if two { " or " } else { ", " });
+            }
+            expected.push('`');
+            expected.push_str(known);
+            expected.push('`');
+        }
+        Err(E::custom(format_args!(
+            "unknown field `{key}`, expected {expected}"
+        )))
     }
 }
 
@@ -119,6 +148,21 @@ mod tests {
             let name = serde_json::to_value(variant).unwrap();
             assert!(name.is_string(), "{variant:?}");
             assert_eq!(&serde_json::from_value::<T>(name).unwrap(), variant);
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_in_serde_words() {
+        let lists: [&'static [&'static str]; 4] = [&[], &["a"], &["a", "b"], &["a", "b", "c"]];
+        for known in lists {
+            let object = serde_json::json!({"z": 0, "a": 1, "b": 2, "c": 3});
+            let mut fields = super::Fields::read(object).unwrap();
+            for key in known {
+                fields.take(key);
+            }
+            let ours: serde_json::Error = fields.none_other().unwrap_err();
+            let serde: serde_json::Error = serde::de::Error::unknown_field("z", known);
+            assert_eq!(ours.to_string(), serde.to_string());
         }
     }
 

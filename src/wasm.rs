@@ -220,7 +220,7 @@ impl<'de> Deserialize<'de> for FormatOptions {
         let options = FormatOptions {
             zone: fields.optional("zone")?,
         };
-        fields.none_other(&["zone"])?;
+        fields.none_other()?;
         Ok(options)
     }
 }
@@ -246,7 +246,7 @@ impl<'de> Deserialize<'de> for RouteOptions {
         let options = RouteOptions {
             level: fields.optional("level")?,
         };
-        fields.none_other(&["level"])?;
+        fields.none_other()?;
         Ok(options)
     }
 }
@@ -692,7 +692,7 @@ impl<'de> Deserialize<'de> for PipelineOptions {
             format: fields.defaulted("format")?,
             zone: fields.defaulted("zone")?,
         };
-        fields.none_other(&["validation", "sanitizer", "format", "zone"])?;
+        fields.none_other()?;
         Ok(options)
     }
 }

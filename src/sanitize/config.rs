@@ -86,15 +86,7 @@ impl SanitizerConfig {
             disabled_rules: fields.or("disabled_rules", seed.disabled_rules)?,
             limits: fields.or("limits", seed.limits)?,
         };
-        fields.none_other(&[
-            "extra_keys",
-            "allowed_keys",
-            "replacement",
-            "card_display",
-            "mask_emails",
-            "disabled_rules",
-            "limits",
-        ])?;
+        fields.none_other()?;
         Ok(config)
     }
 }
@@ -175,7 +167,7 @@ impl Limits {
             max_nodes: fields.or("max_nodes", seed.max_nodes)?,
             max_string_bytes: fields.or("max_string_bytes", seed.max_string_bytes)?,
         };
-        fields.none_other(&["max_depth", "max_nodes", "max_string_bytes"])?;
+        fields.none_other()?;
         Ok(limits)
     }
 }

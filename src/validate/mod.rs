@@ -117,13 +117,7 @@ impl Limits {
             max_keys_per_object: fields.or("max_keys_per_object", seed.max_keys_per_object)?,
             max_array_len: fields.or("max_array_len", seed.max_array_len)?,
         };
-        fields.none_other(&[
-            "max_event_bytes",
-            "max_depth",
-            "max_string_len",
-            "max_keys_per_object",
-            "max_array_len",
-        ])?;
+        fields.none_other()?;
         Ok(limits)
     }
 }
@@ -181,7 +175,7 @@ impl ValidatorConfig {
             mode: fields.defaulted("mode")?,
             limits: fields.defaulted("limits")?,
         };
-        fields.none_other(&["mode", "limits"])?;
+        fields.none_other()?;
         Ok(config)
     }
 }
