@@ -28,7 +28,7 @@ use crate::names::Fields;
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
-use crate::validate::{Validator, ValidatorConfig, Verdict, payload_violations};
+use crate::validate::{Validator, ValidatorConfig, Verdict, Violation, payload_violations};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -376,7 +376,7 @@ impl Logger {
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
         let level = Level::parse(level).map_err(into_error)?;
-        let extra: ExtraData = options(extra_data.as_deref())?;
+        let extra = self::extra_data(extra_data.as_deref())?;
         event_value(&self.core.event(now(), level, message, extra))
     }
 
@@ -440,7 +440,7 @@ impl Logger {
         Ok(OperationTimer {
             logger: self.core.clone(),
             operation: operation.to_owned(),
-            extra: options(extra_data.as_deref())?,
+            extra: self::extra_data(extra_data.as_deref())?,
             started_ms: js_sys::Date::now(),
             done: false,
         })
@@ -794,13 +794,39 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
     Pipeline::new(options)?.prepare(input)
 }
 
-/// Reads a kind's fields from a JS object, which must be an object.
+/// Reads fields from a JS object (or its JSON text), which must be an
+/// object, as the validator reads an event: a duplicate key in the text is
+/// an error, as it would be in the event.
 fn fields_object(input: &JsValue, what: &str) -> Result<Map<String, Value>, JsError> {
-    match serde_json::from_str(&json_text(input, what)?) {
+    match Validator::default().read_value(json_text(input, what)?.as_bytes()) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(into_error(format!("{what}: expected an object"))),
-        Err(e) => Err(prefixed_error(what, &e)),
+        Err(violations) => Err(violations_error(what, &violations)),
     }
+}
+
+/// An event's `extra_data` given to a [`Logger`]: none, or an object.
+fn extra_data(input: Option<&JsValue>) -> Result<ExtraData, JsError> {
+    match input {
+        Some(input) if !input.is_undefined() && !input.is_null() => {
+            fields_object(input, "extra_data")
+        }
+        _ => Ok(ExtraData::new()),
+    }
+}
+
+/// An error that names every violation found in `what`.
+fn violations_error(what: &str, violations: &[Violation]) -> JsError {
+    let mut message = format!("{what}: ");
+    for (i, violation) in violations.iter().enumerate() {
+        if i > 0 {
+            message.push_str("; ");
+        }
+        let text = violation.to_string();
+        // A violation of the whole value has an empty pointer.
+        message.push_str(text.strip_prefix(": ").unwrap_or(&text));
+    }
+    into_error(message)
 }
 
 /// Types a kind's fields once the rules of its `extra_data` hold.
@@ -820,14 +846,7 @@ fn check_payload(kind: Kind, what: &str, object: &Map<String, Value>) -> Result<
     if violations.is_empty() {
         return Ok(());
     }
-    let mut message = format!("{what}: ");
-    for (i, violation) in violations.iter().enumerate() {
-        if i > 0 {
-            message.push_str("; ");
-        }
-        message.push_str(&violation.to_string());
-    }
-    Err(into_error(message))
+    Err(violations_error(what, &violations))
 }
 
 /// [`fields_object`], then [`payload`].

@@ -106,6 +106,46 @@ fn the_examples_are_valid_and_normalise_to_themselves() {
 }
 
 #[test]
+fn read_value_reads_any_json_as_an_event_is_read() {
+    let validator = Validator::default();
+    // Read whole: serde_json's value, an event or not.
+    for vector in vectors("check/valid") {
+        if vector.doc.get("config").is_some() {
+            continue;
+        }
+        let bytes = input_bytes(&vector.doc);
+        let value: Value = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(validator.read_value(&bytes), Ok(value), "{}", vector.name);
+    }
+    assert_eq!(
+        validator.read_value(br#"[1,"a",null]"#),
+        Ok(serde_json::json!([1, "a", null]))
+    );
+    // What the reading of an event finds, with its pointer.
+    let found = |input: &str| -> Vec<(String, Code)> {
+        let violations = validator.read_value(input.as_bytes()).expect_err(input);
+        violations
+            .into_iter()
+            .map(|v| (v.pointer, v.code))
+            .collect()
+    };
+    let at = |pointer: &str, code| vec![(pointer.to_owned(), code)];
+    assert_eq!(
+        found(r#"{"a":{"b":1,"b":2}}"#),
+        at("/a/b", Code::DuplicateKey)
+    );
+    assert_eq!(
+        found(r#"[1,{"x":1,"x":1}]"#),
+        at("/1/x", Code::DuplicateKey)
+    );
+    assert_eq!(found("{not json"), at("", Code::NotJson));
+    assert_eq!(found("1 2"), at("", Code::TrailingGarbage));
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    // The array at depth 33, past max_depth (32), is the 33rd.
+    assert_eq!(found(&deep), at(&"/0".repeat(32), Code::LimitExceeded));
+}
+
+#[test]
 fn validator_agrees_with_the_strict_parse_on_valid_events() {
     // Every valid vector is also an event to `Event::from_json`, and the same.
     for vector in vectors("check/valid") {

@@ -328,6 +328,18 @@ impl Validator {
         &self.config
     }
 
+    /// Reads untrusted JSON text that is not an event (the fields of a
+    /// payload, say) as [`Validator::check`] reads an event: within the
+    /// limits, and every duplicate key, over-long string, over-full object
+    /// or array and over-deep container a violation, with its pointer.
+    pub fn read_value(&self, input: &[u8]) -> Result<serde_json::Value, Vec<Violation>> {
+        let mut violations = Vec::new();
+        match reader::read_value(input, &self.config.limits, &mut violations) {
+            Some(value) if violations.is_empty() => Ok(value),
+            _ => Err(violations),
+        }
+    }
+
     /// Checks one event's text. An event without a timestamp gets `received`,
     /// the time the caller took it in. Never panics; the work is linear in
     /// the length of `input`.

@@ -85,6 +85,31 @@ pub(super) fn read<'a>(
     out: &mut Vec<Violation>,
     fields: &mut Fields<'a>,
 ) -> Option<Tree> {
+    read_tree(input, limits, out, Some(fields))
+}
+
+/// Reads `input` into any JSON value, as an event is read: every problem
+/// that reading an event reports is a violation here too, with its
+/// pointer. `None` when the input is not JSON at all (or too large).
+pub(super) fn read_value(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> Option<Value> {
+    match read_tree(input, limits, out, None)? {
+        Tree::Other(value) => Some(value),
+        Tree::Event => None,
+    }
+}
+
+/// [`read`], and [`read_value`] without `fields`.
+fn read_tree<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    out: &mut Vec<Violation>,
+    fields: Option<&mut Fields<'a>>,
+) -> Option<Tree> {
+    let what = if fields.is_some() {
+        "the event"
+    } else {
+        "the value"
+    };
     if let Some(violation) = limits.size_violation(input.len()) {
         out.push(violation);
         return None;
@@ -138,7 +163,7 @@ pub(super) fn read<'a>(
             "",
             Code::TrailingGarbage,
             format!(
-                "something follows the event (column {})",
+                "something follows {what} (column {})",
                 error.column().max(1)
             ),
         ));
@@ -295,10 +320,11 @@ impl<'de> Visitor<'de> for Key {
 }
 
 /// Reads the outermost value: the event object into its [`Fields`], any
-/// other value as [`Node`] does at depth 1.
+/// other value (or any value at all, without fields) as [`Node`] does at
+/// depth 1.
 struct Top<'r, 'a, 'de> {
     reader: &'r mut Reader<'a>,
-    fields: &'r mut Fields<'de>,
+    fields: Option<&'r mut Fields<'de>>,
 }
 
 impl<'de> DeserializeSeed<'de> for Top<'_, '_, 'de> {
@@ -358,12 +384,14 @@ impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let Some(fields) = self.fields else {
+            return self.node().visit_map(map).map(Tree::Other);
+        };
         let reader = self.reader;
         if reader.too_deep(1) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Tree::Other(Value::Null));
         }
-        let fields = self.fields;
         let mut keys = 0;
         while let Some(key) = map.next_key_seed(Key)? {
             if keys == reader.limits.max_keys_per_object {

@@ -175,6 +175,19 @@ test("every kind has a constructor", () => {
   assert.throws(() => barg.httpRequest({ method: "GET", path: "/", status: "ok", duration_ms: 1 }), /\/status: expected an integer, found a string/);
   assert.throws(() => barg.dbStats({ query_count: 1, total_time_ms: 1, slowest_queries: [{ sql: 1, time_ms: 1 }] }), /\/slowest_queries\/0\/sql: expected a string/);
   assert.throws(() => barg.apiError([]), /the API error: expected an object/);
+  // Fields given as JSON text are read as the validator reads an event: a
+  // duplicate key, at any depth, is refused rather than taken last.
+  assert.throws(
+    () => barg.httpRequest('{"method":"GET","path":"/","status":200,"status":500,"duration_ms":1}'),
+    /the HTTP request: \/status: the key "status" appears more than once in the object \[duplicate_key\]/,
+  );
+  assert.throws(
+    () => barg.analyticsEvent('{"event_name":"n","event_category":"c","properties":{"a":1,"a":2}}'),
+    /\/properties\/a: the key "a" appears more than once/,
+  );
+  assert.throws(() => barg.apiError("{not json"), /the API error: not JSON: key must be a string \(column 2\) \[not_json\]/);
+  assert.throws(() => new barg.Logger("shop").info("m", '{"a":1,"a":2}'), /extra_data: \/a: the key "a" appears/);
+  assert.equal(barg.httpRequest('{"method":"GET","path":"/","status":200,"duration_ms":1}')[0].extra_data.status, 200);
   const e = barg.apiError({ error_type: "ValueError", error_message: "bad", path: "/api/x", method: "POST" });
   assert.equal(e.level, "ERROR");
   const r = barg.httpRequest({ method: "POST", path: "/api/stories/", status: 201, duration_ms: 1523.45 });
