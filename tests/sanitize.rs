@@ -269,6 +269,22 @@ fn hostile_strings_take_linear_time() {
 }
 
 #[test]
+fn large_key_lists_compile_in_linear_time() {
+    // Every extra key is looked for among the allowed ones: in a list, the
+    // product of their lengths.
+    let keys = |prefix: &str| (0..300_000).map(|i| format!("{prefix}{i}")).collect();
+    let config = SanitizerConfig {
+        extra_keys: keys("extra"),
+        allowed_keys: keys("allowed"),
+        ..SanitizerConfig::default()
+    };
+    let started = Instant::now();
+    assert!(Sanitizer::new(&config).is_ok());
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
 fn wide_values_are_walked_without_recursion() {
     // 30 000 objects of two entries: 90 001 values, within the default
     // limit of 100 000.
