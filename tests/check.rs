@@ -271,3 +271,37 @@ fn validator_agrees_with_the_strict_parse_on_the_format_vectors() {
         assert_eq!(verdict.event, parsed.ok(), "{}", vector.name);
     }
 }
+
+#[test]
+fn violations_of_one_input_are_bounded() {
+    // Thirty levels of long keys, then thousands of duplicate keys: each
+    // violation's pointer repeats every key above it, so listing them all
+    // would cost the square of the input. The first hundred are listed,
+    // and one more says that there are more.
+    let key = "k".repeat(1000);
+    let mut input = String::from(r#"{"level":"INFO","logger":"core","message":"m","extra_data":"#);
+    for _ in 0..30 {
+        input.push_str(&format!("{{\"{key}\":"));
+    }
+    input.push('{');
+    input.push_str(&r#""a":1,"#.repeat(4000));
+    input.push_str(r#""a":1}"#);
+    input.push_str(&"}".repeat(31));
+    assert!(input.len() < 64 * 1024);
+    let verdict = Validator::default().check(input.as_bytes(), received());
+    assert_eq!(verdict.violations.len(), barg::validate::MAX_VIOLATIONS + 1);
+    assert!(
+        verdict.violations[..barg::validate::MAX_VIOLATIONS]
+            .iter()
+            .all(|v| v.code == Code::DuplicateKey && v.pointer.ends_with("/a"))
+    );
+    let last = verdict.violations.last().expect("the last violation");
+    assert_eq!(
+        (last.pointer.as_str(), last.code),
+        ("", Code::LimitExceeded)
+    );
+    assert_eq!(
+        last.message,
+        "more than 100 violations: only the first 100 are listed"
+    );
+}

@@ -269,6 +269,22 @@ fn hostile_strings_take_linear_time() {
 }
 
 #[test]
+fn large_key_lists_compile_in_linear_time() {
+    // Every extra key is looked for among the allowed ones: in a list, the
+    // product of their lengths.
+    let keys = |prefix: &str| (0..300_000).map(|i| format!("{prefix}{i}")).collect();
+    let config = SanitizerConfig {
+        extra_keys: keys("extra"),
+        allowed_keys: keys("allowed"),
+        ..SanitizerConfig::default()
+    };
+    let started = Instant::now();
+    assert!(Sanitizer::new(&config).is_ok());
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
 fn wide_values_are_walked_without_recursion() {
     // 30 000 objects of two entries: 90 001 values, within the default
     // limit of 100 000.
@@ -278,6 +294,38 @@ fn wide_values_are_walked_without_recursion() {
     assert_eq!(report.count(Rule::SensitiveKey), 30_000);
     assert_eq!(report.redactions.len(), 30_000);
     assert_eq!(value[29_999], json!({"pin": "[REDACTED]", "v": "ok"}));
+}
+
+#[test]
+fn the_paths_of_a_report_are_bounded() {
+    // Sixty levels of long keys, then thousands of sensitive keys: each
+    // path repeats every key above it, so listing them all would cost the
+    // square of the value (70 kB of JSON, 150 MB of paths). Every one is
+    // still redacted; past MAX_REPORT_PATH_BYTES they are only counted.
+    let key = "k".repeat(500);
+    let mut value = json!({});
+    let leaves = value.as_object_mut().expect("an object");
+    for i in 0..5_000 {
+        leaves.insert(format!("pwd{i}"), json!(1));
+    }
+    for _ in 0..60 {
+        value = json!({ key.clone(): value });
+    }
+    let report = Sanitizer::default().sanitize_value(&mut value);
+    let listed: usize = report.redactions.iter().map(|r| r.path.len()).sum();
+    assert!(listed <= barg::sanitize::MAX_REPORT_PATH_BYTES, "{listed}");
+    assert_eq!(report.redactions.len() + report.unlisted, 5_000);
+    let mut leaves = &value;
+    for _ in 0..60 {
+        leaves = &leaves[&key];
+    }
+    assert!(
+        leaves
+            .as_object()
+            .expect("an object")
+            .values()
+            .all(|v| v == "[REDACTED]")
+    );
 }
 
 const LINE: &str = r#"{"timestamp":"2025-12-26T10:30:45Z","level":"ERROR","logger":"api","message":"declined 4111 1111 1111 1111","extra_data":{"request_data":{"password":"hunter2","card_token":"tok_1"}}}"#;

@@ -1195,6 +1195,53 @@ fn http_answers_per_event_and_guards_its_door() {
 }
 
 #[test]
+fn http_arrays_are_checked_as_the_lines_are() {
+    // An event in an array is checked from its own text, as a line is: a
+    // duplicate key is a violation, not the last value silently kept, and
+    // the number is the one written.
+    let tmp = temp_dir();
+    let (writer, logs, addr) = start_http(tmp.path(), "", 1_000_000);
+    let twice = r#"{"level":"ERROR","level":"INFO","logger":"app","message":"twice"}"#;
+    let batch = format!("[{twice},{}]", event("INFO", "app", "kept"));
+    for body in [batch, format!("{twice}\n{}", event("INFO", "app", "kept"))] {
+        let (status, _, answer) = http(&addr, "POST", "/v1/events", &[], body.as_bytes());
+        assert_eq!(status, 200, "{answer}");
+        let answer: serde_json::Value = serde_json::from_str(&answer).expect("json");
+        assert_eq!(answer["accepted"], 1, "{body}: {answer}");
+        assert_eq!(
+            answer["results"][0]["status"], "rejected",
+            "{body}: {answer}"
+        );
+        assert_eq!(
+            answer["results"][0]["violations"][0]["code"], "duplicate_key",
+            "{body}: {answer}"
+        );
+    }
+    // An event that serde_json cannot read (a lone surrogate, a number out
+    // of range) is rejected alone; the events around it are kept.
+    for bad in [r#""\ud800""#, "1e999"] {
+        let broken = format!(r#"{{"level":"INFO","logger":"app","message":{bad}}}"#);
+        let body = format!("[{broken},{}]", event("INFO", "app", "kept"));
+        let (status, _, answer) = http(&addr, "POST", "/v1/events", &[], body.as_bytes());
+        assert_eq!(status, 200, "{body}: {answer}");
+        let answer: serde_json::Value = serde_json::from_str(&answer).expect("json");
+        assert_eq!(answer["accepted"], 1, "{body}: {answer}");
+        assert_eq!(answer["results"][0]["violations"][0]["code"], "not_json");
+    }
+    // An array written over several lines is read as it is written.
+    let pretty = "[\n  {\n    \"level\": \"INFO\",\n    \"logger\": \"app\",\n    \"message\": \"kept\"\n  }\n]\n";
+    let (status, _, answer) = http(&addr, "POST", "/v1/events", &[], pretty.as_bytes());
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains(r#""accepted":1"#), "{answer}");
+    let lines = all_lines(&logs, "x.log");
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines.iter().all(|l| l.ends_with("app | kept")), "{lines:?}");
+    writer.signal("INT");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+}
+
+#[test]
 fn many_http_clients_during_rotation_land_each_event_once() {
     const CLIENTS: usize = 6;
     const REQUESTS: usize = 15;

@@ -255,7 +255,10 @@ impl SanitizerConfig {
     pub(crate) fn compile(&self) -> Result<Compiled, ConfigError> {
         let extra = normalize_all("extra_keys", &self.extra_keys)?;
         let allowed = normalize_all("allowed_keys", &self.allowed_keys)?;
-        if let Some(both) = extra.iter().find(|e| allowed.contains(e)) {
+        // A set to look the extra keys up in: searched as a list, that
+        // would cost the product of the two lists' lengths.
+        let allowed_set = KeySet::new(allowed.iter().cloned());
+        if let Some(both) = extra.iter().find(|e| allowed_set.contains(e)) {
             let key = self
                 .extra_keys
                 .iter()

@@ -117,17 +117,26 @@ pub struct Redaction {
     pub rule: Rule,
 }
 
+/// The most bytes that the paths of one [`Report`] hold. A path repeats
+/// every key above it, so under a deep path of long keys the paths of many
+/// redactions would add up to the square of the value's size; past this
+/// bound a call still redacts, and counts what it does not list.
+pub const MAX_REPORT_PATH_BYTES: usize = 1 << 20;
+
 /// What one call changed, in the order it was found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The changes; a path appears once per rule that fired there.
     pub redactions: Vec<Redaction>,
+    /// How many more changes were made than are listed, once the paths
+    /// listed reached [`MAX_REPORT_PATH_BYTES`]; usually 0.
+    pub unlisted: usize,
 }
 
 impl Report {
     /// True when nothing was changed.
     pub fn is_empty(&self) -> bool {
-        self.redactions.is_empty()
+        self.redactions.is_empty() && self.unlisted == 0
     }
 
     /// How many redactions `rule` made.
@@ -189,6 +198,9 @@ enum Step<'a> {
 struct Trail<'a> {
     base: &'a str,
     steps: Vec<Step<'a>>,
+    /// The length of the path written out up to each of the first steps,
+    /// counted when asked for and kept while those steps stay.
+    lens: Vec<usize>,
 }
 
 impl<'a> Trail<'a> {
@@ -196,13 +208,30 @@ impl<'a> Trail<'a> {
         Trail {
             base,
             steps: Vec::new(),
+            lens: Vec::new(),
         }
     }
 
     /// Moves to a value at `depth`, reached from its parent by `step`.
     fn enter(&mut self, depth: usize, step: Option<Step<'a>>) {
         self.steps.truncate(depth.saturating_sub(1));
+        self.lens.truncate(self.steps.len());
         self.steps.extend(step);
+    }
+
+    /// The length of [`Trail::render`]'s path. Each step is counted once
+    /// while it stays, so that many redactions under one long path cost
+    /// no more than their own steps.
+    fn len(&mut self) -> usize {
+        while let Some(step) = self.steps.get(self.lens.len()) {
+            let before = self.lens.last().copied().unwrap_or(self.base.len());
+            let step = match step {
+                Step::Key(key) => escaped_len(key),
+                Step::Index(i) => i.checked_ilog10().unwrap_or(0) as usize + 1,
+            };
+            self.lens.push(before + 1 + step);
+        }
+        self.lens.last().copied().unwrap_or(self.base.len())
     }
 
     fn render(&self) -> String {
@@ -228,6 +257,11 @@ impl<'a> Trail<'a> {
         }
         path
     }
+}
+
+/// The length of `key` as [`push_escaped`] writes it.
+fn escaped_len(key: &str) -> usize {
+    key.len() + key.bytes().filter(|&b| b == b'~' || b == b'/').count()
 }
 
 /// Appends a JSON Pointer reference token: `~` as `~0`, `/` as `~1`.
@@ -280,6 +314,8 @@ pub enum Parts {
 struct Run<'s> {
     sanitizer: &'s Sanitizer,
     report: Report,
+    /// The bytes of the paths listed in `report`.
+    listed: usize,
     nodes: usize,
     spans: Vec<Span>,
     cards: scan::card::Cards,
@@ -343,6 +379,7 @@ impl Sanitizer {
         Run {
             sanitizer: self,
             report: Report::default(),
+            listed: 0,
             nodes: 0,
             spans,
             cards,
@@ -427,7 +464,7 @@ impl Run<'_> {
         if self.scan_text(text) {
             self.write_clean(text);
             for rule in std::mem::take(&mut self.fired) {
-                self.report.add(path.to_owned(), rule);
+                self.add(path.to_owned(), rule);
             }
         }
     }
@@ -457,7 +494,7 @@ impl Run<'_> {
             if let Some(text) = field {
                 if self.is_sensitive_key(name) {
                     *text = self.config().replacement.clone();
-                    self.report.add(path.to_owned(), Rule::SensitiveKey);
+                    self.add(path.to_owned(), Rule::SensitiveKey);
                 } else {
                     self.text_field(text, path);
                 }
@@ -474,7 +511,7 @@ impl Run<'_> {
                 *logger = name;
             }
             for rule in std::mem::take(&mut self.fired) {
-                self.report.add("/logger".to_owned(), rule);
+                self.add("/logger".to_owned(), rule);
             }
         }
     }
@@ -483,7 +520,7 @@ impl Run<'_> {
         let path = "/context/user_id";
         if self.is_sensitive_key("user_id") {
             *user_id = UserId::Text(self.config().replacement.clone());
-            self.report.add(path.to_owned(), Rule::SensitiveKey);
+            self.add(path.to_owned(), Rule::SensitiveKey);
             return;
         }
         let found = match user_id {
@@ -493,7 +530,7 @@ impl Run<'_> {
         if found {
             *user_id = UserId::Text(self.clean.clone());
             for rule in std::mem::take(&mut self.fired) {
-                self.report.add(path.to_owned(), rule);
+                self.add(path.to_owned(), rule);
             }
         }
     }
@@ -604,11 +641,11 @@ impl Run<'_> {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
             }
-            self.report.add(base.to_owned(), Rule::SizeLimit);
+            self.add(base.to_owned(), Rule::SizeLimit);
             return;
         }
         self.nodes += map.len();
-        self.object(map, 0, &trail, &mut stack);
+        self.object(map, 0, &mut trail, &mut stack);
         while let Some(pending) = stack.pop() {
             self.visit(pending, &mut trail, &mut stack);
         }
@@ -637,7 +674,7 @@ impl Run<'_> {
                 }
                 _ => drop_flat(std::mem::replace(value, Value::String(replacement.clone()))),
             }
-            self.report.add(trail.render(), Rule::SensitiveKey);
+            self.add_at(trail, Rule::SensitiveKey);
             return;
         }
         if let Value::Number(n) = &*value {
@@ -650,7 +687,7 @@ impl Run<'_> {
             let digits = n.to_string();
             if self.scan_number(&digits) {
                 *value = Value::String(self.clean.clone());
-                self.report_fired(trail.render());
+                self.report_fired(trail);
             }
             return;
         }
@@ -663,7 +700,7 @@ impl Run<'_> {
             if let Some(rule) = self.over_limit(depth, children) {
                 let replacement = Value::String(self.config().replacement.clone());
                 drop_flat(std::mem::replace(value, replacement));
-                self.report.add(trail.render(), rule);
+                self.add_at(trail, rule);
                 return;
             }
         }
@@ -671,7 +708,7 @@ impl Run<'_> {
             Value::String(text) => {
                 if self.scan_text(text) {
                     self.write_clean(text);
-                    self.report_fired(trail.render());
+                    self.report_fired(trail);
                 }
             }
             Value::Array(items) => {
@@ -709,7 +746,7 @@ impl Run<'_> {
         &mut self,
         map: &'a mut Map<String, Value>,
         depth: usize,
-        trail: &Trail<'a>,
+        trail: &mut Trail<'a>,
         stack: &mut Vec<Pending<'a>>,
     ) {
         let known = self.clean_keys(map, trail);
@@ -736,7 +773,7 @@ impl Run<'_> {
     /// Rewrites the keys of `map` that hold secrets, keeping the order and
     /// every entry (a clash gets a `#n` suffix). Gives what was learnt on
     /// the way of which keys are sensitive, when no key was rewritten.
-    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &Trail<'_>) -> KnownKeys {
+    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &mut Trail<'_>) -> KnownKeys {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
         let mut known = KnownKeys::default();
         for (i, key) in map.keys().enumerate() {
@@ -762,11 +799,18 @@ impl Run<'_> {
                 name = format!("{clean}#{suffix}");
             }
             assigned.insert(name.clone(), Value::Null);
-            let mut path = trail.render();
-            path.push('/');
-            push_escaped(&mut path, &name);
+            let len = trail.len() + 1 + escaped_len(&name);
+            let mut path = None;
             for rule in rules.drain(..) {
-                self.report.add(path.clone(), rule);
+                if self.lists(len) {
+                    let path = path.get_or_insert_with(|| {
+                        let mut path = trail.render();
+                        path.push('/');
+                        push_escaped(&mut path, &name);
+                        path
+                    });
+                    self.report.add(path.clone(), rule);
+                }
             }
             *clean = name;
         }
@@ -782,13 +826,35 @@ impl Run<'_> {
         KnownKeys::default()
     }
 
-    fn report_fired(&mut self, path: String) {
-        let fired = std::mem::take(&mut self.fired);
-        if let Some((last, rest)) = fired.split_last() {
-            for rule in rest {
-                self.report.add(path.clone(), *rule);
-            }
-            self.report.add(path, *last);
+    fn report_fired(&mut self, trail: &mut Trail<'_>) {
+        for rule in std::mem::take(&mut self.fired) {
+            self.add_at(trail, rule);
+        }
+    }
+
+    /// Whether a change at a path of `len` bytes is listed: while the
+    /// paths listed stay within [`MAX_REPORT_PATH_BYTES`]. Else it is
+    /// counted as unlisted.
+    fn lists(&mut self, len: usize) -> bool {
+        if self.listed.saturating_add(len) > MAX_REPORT_PATH_BYTES {
+            self.report.unlisted += 1;
+            return false;
+        }
+        self.listed += len;
+        true
+    }
+
+    /// Lists a change at `path`.
+    fn add(&mut self, path: String, rule: Rule) {
+        if self.lists(path.len()) {
+            self.report.add(path, rule);
+        }
+    }
+
+    /// Lists a change at the path of `trail`, written out only when listed.
+    fn add_at(&mut self, trail: &mut Trail<'_>, rule: Rule) {
+        if self.lists(trail.len()) {
+            self.report.add(trail.render(), rule);
         }
     }
 }
@@ -920,6 +986,24 @@ mod tests {
             assert_eq!(json, rule.name());
         }
         assert_eq!(Rule::from_name("depth_limit"), None);
+    }
+
+    #[test]
+    fn a_trail_knows_its_rendered_length() {
+        let mut trail = Trail::new("/extra_data");
+        let steps = [
+            (1, Step::Key("a/b~c")),
+            (2, Step::Index(0)),
+            (3, Step::Index(10)),
+            (2, Step::Index(999)),
+            (3, Step::Key("")),
+            (1, Step::Key("é")),
+        ];
+        assert_eq!(trail.len(), trail.render().len());
+        for (depth, step) in steps {
+            trail.enter(depth, Some(step));
+            assert_eq!(trail.len(), trail.render().len(), "{}", trail.render());
+        }
     }
 
     #[test]

@@ -140,6 +140,13 @@ impl Limits {
     }
 }
 
+/// The most violations one [`Verdict`] lists. Past them, one more (a
+/// [`Code::LimitExceeded`] on the whole input) says that there are more:
+/// a violation's pointer repeats every key above it, so listing every
+/// duplicate key under a deep path of long keys would cost the square of
+/// the input's length.
+pub const MAX_VIOLATIONS: usize = 100;
+
 /// What a [`Validator`] is set up with; serde data with documented defaults
 /// (strict mode, the default [`Limits`]).
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
@@ -298,7 +305,7 @@ impl fmt::Display for Violation {
 pub struct Verdict {
     /// The typed, normalised event; `Some` exactly when there is no violation.
     pub event: Option<Event>,
-    /// Everything that makes the input invalid.
+    /// Everything that makes the input invalid, up to [`MAX_VIOLATIONS`].
     pub violations: Vec<Violation>,
     /// What lenient mode let through (unknown fields, dropped).
     pub warnings: Vec<Violation>,
@@ -360,6 +367,16 @@ impl Validator {
                 &mut warnings,
             )
         });
+        if violations.len() > MAX_VIOLATIONS {
+            violations.truncate(MAX_VIOLATIONS);
+            violations.push(Violation::new(
+                "",
+                Code::LimitExceeded,
+                format!(
+                    "more than {MAX_VIOLATIONS} violations: only the first {MAX_VIOLATIONS} are listed"
+                ),
+            ));
+        }
         Verdict {
             event: event.filter(|_| violations.is_empty()),
             violations,

@@ -17,7 +17,7 @@ use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use super::rules::TOP_LEVEL_FIELDS;
-use super::{Code, Limits, Violation, push_token};
+use super::{Code, Limits, MAX_VIOLATIONS, Violation, push_token};
 
 /// What was read: the event object, taken apart into the caller's
 /// [`Fields`] as it is read (so that they are never moved), or any other
@@ -231,8 +231,18 @@ impl Reader<'_> {
         true
     }
 
+    /// Whether another violation is kept: past [`MAX_VIOLATIONS`] (and
+    /// the one that shows there are more) they are not even made, and the
+    /// containers around them have none to put their keys in front of.
+    fn keeps(&self) -> bool {
+        self.out.len() <= MAX_VIOLATIONS
+    }
+
     /// A limit violation at `last` within the value being read.
     fn limit(&mut self, last: Option<&str>, message: String) {
+        if !self.keeps() {
+            return;
+        }
         let mut pointer = String::new();
         if let Some(last) = last {
             push_token(&mut pointer, last);
@@ -250,6 +260,9 @@ impl Reader<'_> {
     }
 
     fn duplicate(&mut self, key: &str) {
+        if !self.keeps() {
+            return;
+        }
         let mut pointer = String::new();
         push_token(&mut pointer, key);
         self.out.push(Violation::new(

@@ -249,11 +249,14 @@ impl Service {
         let starts_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
         let mut items = Vec::new();
         if starts_array {
-            let values: Vec<serde_json::Value> = serde_json::from_slice(bytes)
+            // Each event's own text, as a line would bring it: read into a
+            // `Value`, duplicate keys would keep the last silently and
+            // numbers be rewritten before the validator saw them.
+            let events: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes)
                 .map_err(|e| format!("the body is not a JSON array of events: {e}"))?;
-            for value in values {
-                let line = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
-                items.push(self.ingest.admit(Frame::Line(&line), received, "http"));
+            for event in events {
+                let line = event.get().as_bytes();
+                items.push(self.ingest.admit(Frame::Line(line), received, "http"));
             }
         } else {
             let mut lines = Lines::new(self.ingest.admission.max_line_bytes);
