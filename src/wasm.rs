@@ -512,6 +512,7 @@ fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue
     let mut out = Json::object();
     out.field("value", value);
     out.field("redactions", &report.redactions);
+    out.field("unlisted", &report.unlisted);
     out.into_js()
 }
 
@@ -763,6 +764,7 @@ impl Pipeline {
         };
         let written = out.verdict(&verdict);
         out.field("redactions", &report.redactions);
+        out.field("unlisted", &report.unlisted);
         let (event, formatter) = (verdict.event.as_ref()?, self.formatter.as_ref()?);
         let mut line = Vec::new();
         match written {

@@ -304,4 +304,11 @@ fn violations_of_one_input_are_bounded() {
         last.message,
         "more than 100 violations: only the first 100 are listed"
     );
+    // Any value is read within the same bound.
+    let data = &input[input.find(r#""extra_data":"#).expect("data") + 13..input.len() - 1];
+    let violations = Validator::default()
+        .read_value(data.as_bytes())
+        .expect_err("duplicates");
+    assert_eq!(violations.len(), barg::validate::MAX_VIOLATIONS + 1);
+    assert_eq!(violations.last(), Some(last));
 }

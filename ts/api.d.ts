@@ -7,11 +7,14 @@
 export interface FormatOptions { zone?: string }
 /** Options of `route` and `routeBatch`. */
 export interface RouteOptions { level?: Level }
-/** A sanitized value and what was changed. */
-export interface Sanitized { value: JsonValue; redactions: Redaction[] }
+/**
+ * A sanitized value and what was changed: `unlisted` counts the changes made
+ * past the report's bound on listed paths (usually 0).
+ */
+export interface Sanitized { value: JsonValue; redactions: Redaction[]; unlisted: number }
 /** The validator's verdict: the normalised event exactly when valid. */
 export interface Verdict { valid: boolean; event?: Event; violations: Violation[]; warnings: Violation[] }
 /** Options of `prepare` and `Pipeline`. */
 export interface PipelineOptions { validation?: ValidatorConfig; sanitizer?: SanitizerConfig; format?: Format; zone?: string }
 /** An event after validation, sanitization and formatting. */
-export interface Prepared extends Verdict { line?: string; redactions: Redaction[] }
+export interface Prepared extends Verdict { line?: string; redactions: Redaction[]; unlisted: number }

@@ -343,7 +343,10 @@ impl Validator {
         let mut violations = Vec::new();
         match reader::read_value(input, &self.config.limits, &mut violations) {
             Some(value) if violations.is_empty() => Ok(value),
-            _ => Err(violations),
+            _ => {
+                bound(&mut violations);
+                Err(violations)
+            }
         }
     }
 
@@ -367,21 +370,27 @@ impl Validator {
                 &mut warnings,
             )
         });
-        if violations.len() > MAX_VIOLATIONS {
-            violations.truncate(MAX_VIOLATIONS);
-            violations.push(Violation::new(
-                "",
-                Code::LimitExceeded,
-                format!(
-                    "more than {MAX_VIOLATIONS} violations: only the first {MAX_VIOLATIONS} are listed"
-                ),
-            ));
-        }
+        bound(&mut violations);
         Verdict {
             event: event.filter(|_| violations.is_empty()),
             violations,
             warnings,
         }
+    }
+}
+
+/// Keeps the first [`MAX_VIOLATIONS`] violations, and then one that says
+/// there were more.
+fn bound(violations: &mut Vec<Violation>) {
+    if violations.len() > MAX_VIOLATIONS {
+        violations.truncate(MAX_VIOLATIONS);
+        violations.push(Violation::new(
+            "",
+            Code::LimitExceeded,
+            format!(
+                "more than {MAX_VIOLATIONS} violations: only the first {MAX_VIOLATIONS} are listed"
+            ),
+        ));
     }
 }
 

@@ -145,6 +145,21 @@ test("sanitize redacts secrets and reports where, never what", () => {
   assert.equal(sanitizer.sanitize({ national_id: "0012345678" }).value.national_id, "[REDACTED]");
 });
 
+test("a report lists paths up to its bound and counts the rest", () => {
+  assert.equal(barg.sanitize(event).unlisted, 0);
+  // 60 secrets under 20 levels of 1000-byte keys: 1.2 MB of paths.
+  const key = "k".repeat(1000);
+  const deep = {};
+  let inner = deep;
+  for (let i = 0; i < 20; i++) inner = inner[key] = {};
+  for (let i = 0; i < 60; i++) inner[`password${i}`] = "hunter2";
+  const { value, redactions, unlisted } = barg.sanitize(deep);
+  assert.ok(unlisted > 0 && redactions.length > 0, `${redactions.length} listed, ${unlisted} unlisted`);
+  assert.equal(redactions.length + unlisted, 60);
+  assert.ok(!JSON.stringify(value).includes("hunter2"));
+  assert.equal(new barg.Pipeline().prepare(event).unlisted, 0);
+});
+
 test("a Pipeline validates, sanitizes and formats in one call", () => {
   const pipeline = new barg.Pipeline({ format: "simple", sanitizer: { card_display: "last4" } });
   const prepared = pipeline.prepare({ ...event, message: "paid with 4111111111111111" });
