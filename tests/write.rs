@@ -939,6 +939,45 @@ fn a_client_gone_mid_line_loses_only_its_partial_line() {
 }
 
 #[test]
+fn a_client_that_closes_after_a_last_line_without_its_break_has_it_written() {
+    // `printf '{...}' | nc -U socket`: the stream ends cleanly after a whole
+    // event that has no line break. It is taken; a cut line is not.
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let (writer, socket, addr) = start_listening(tmp.path(), &logs, &config, &["--stats"]);
+    for message in ["first", "last without a break"] {
+        let mut client = UnixStream::connect(&socket).expect("connect");
+        let text = if message == "first" {
+            event("INFO", "app", message) + "\n"
+        } else {
+            event("INFO", "app", message)
+        };
+        client.write_all(text.as_bytes()).expect("sent");
+        client.shutdown(std::net::Shutdown::Write).expect("closed");
+    }
+    let mut cut = UnixStream::connect(&socket).expect("connect");
+    let line = event("INFO", "app", "cut");
+    cut.write_all(&line.as_bytes()[..line.len() - 1])
+        .expect("sent");
+    drop(cut);
+    wait_until("two lines and the cut one counted", || {
+        let (_, _, metrics) = http(&addr, "GET", "/metrics", &[], b"");
+        lines_written(&addr, "x.log") == 2 && metrics.contains("barg_partial_lines_total 1")
+    });
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    let mut messages: Vec<String> = all_lines(&logs, "x.log")
+        .iter()
+        .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
+        .collect();
+    messages.sort();
+    assert_eq!(messages, ["first", "last without a break"]);
+    assert!(said.contains("partial_lines=1"), "{said}");
+}
+
+#[test]
 fn a_full_disk_is_counted_retried_and_reported() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());

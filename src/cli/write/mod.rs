@@ -480,8 +480,10 @@ async fn accept_loop<S, F, Fut>(
     while connections.join_next().await.is_some() {}
 }
 
-/// Reads one client's NDJSON stream. Its unfinished last line, when it goes
-/// away mid-line or at a stop, is discarded and counted.
+/// Reads one client's NDJSON stream. When the client closes its side, a
+/// last line without its line break is taken if it is a valid event (what
+/// `printf '{...}' | nc` sends); otherwise, and when the client goes away
+/// mid-line or at a stop, the unfinished line is discarded and counted.
 async fn read_stream<S: AsyncRead + Unpin>(
     mut stream: S,
     source: &'static str,
@@ -491,10 +493,15 @@ async fn read_stream<S: AsyncRead + Unpin>(
     let mut lines = Lines::new(ingest.admission.max_line_bytes);
     let mut buffer = vec![0u8; 16 * 1024];
     let mut items = Vec::new();
+    let mut closed = false;
     loop {
         let read = tokio::select! {
             read = stream.read(&mut buffer) => match read {
-                Ok(0) | Err(_) => break,
+                Ok(0) => {
+                    closed = true;
+                    break;
+                }
+                Err(_) => break,
                 Ok(read) => read,
             },
             _ = stopped.changed() => break,
@@ -507,7 +514,20 @@ async fn read_stream<S: AsyncRead + Unpin>(
             return;
         }
     }
-    if lines.discard() {
+    if closed {
+        let mut last = None;
+        lines.finish(|frame| last = Some(ingest.admit(frame, Timestamp::now(), source)));
+        match last {
+            Some(Ok(event)) => {
+                // A closed queue (a stop) counts it as dropped.
+                let _ = ingest.send(vec![Ok(event)]).await;
+            }
+            Some(Err(_)) => {
+                ingest.metrics.partial_lines.fetch_add(1, Relaxed);
+            }
+            None => {}
+        }
+    } else if lines.discard() {
         ingest.metrics.partial_lines.fetch_add(1, Relaxed);
     }
 }
