@@ -66,6 +66,39 @@ pub fn size_backup_name(name: &str, index: u32, gzip: bool) -> String {
     }
 }
 
+/// Among the names of a directory, the size backups of `name` that a
+/// rollover moves up one place: the indexes from 1 to `backups - 1` whose
+/// file (as [`size_backup_name`] writes it) is there, oldest first, as
+/// CPython moves them. Only the names there are looked at, so the work does
+/// not grow with `backups`.
+pub fn size_backups_to_shift<'a>(
+    name: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    backups: u32,
+    gzip: bool,
+) -> Vec<u32> {
+    let mut found: Vec<u32> = names
+        .into_iter()
+        .filter_map(|candidate| {
+            let rest = candidate.strip_prefix(name)?.strip_prefix('.')?;
+            let index = if gzip {
+                rest.strip_suffix(".gz")?
+            } else {
+                rest
+            };
+            // Exactly the digits `size_backup_name` writes: no sign, no
+            // leading zero.
+            let digits = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
+            if !digits || index.starts_with('0') {
+                return None;
+            }
+            index.parse().ok().filter(|&index| index < backups)
+        })
+        .collect();
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found
+}
+
 /// The name of the file `name` rotated at the end of `day`.
 pub fn daily_backup_name(name: &str, day: Day, gzip: bool) -> String {
     if gzip {
@@ -105,6 +138,35 @@ pub fn expired_daily_backups<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_backups_to_shift_are_those_there_oldest_first() {
+        let names = [
+            "a.log",
+            "a.log.1",
+            "a.log.2",
+            "a.log.4",
+            "a.log.5",
+            "a.log.02",
+            "a.log.+3",
+            "a.log.3.gz",
+            "b.log.3",
+            "a.log.1.gz",
+            "a.log.x",
+            "a.log.2025-12-26",
+        ];
+        assert_eq!(size_backups_to_shift("a.log", names, 5, false), [4, 2, 1]);
+        assert_eq!(size_backups_to_shift("a.log", names, 5, true), [3, 1]);
+        assert_eq!(
+            size_backups_to_shift("a.log", names, 1, false),
+            Vec::<u32>::new()
+        );
+        // However many backups are kept, only the files there are moved.
+        assert_eq!(
+            size_backups_to_shift("a.log", names, u32::MAX, false),
+            [5, 4, 2, 1]
+        );
+    }
 
     fn day(text: &str) -> Day {
         Day::parse(text).unwrap()

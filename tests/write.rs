@@ -377,6 +377,27 @@ fn rotation_counts_bytes_so_multibyte_files_stay_under_the_limit() {
 }
 
 #[test]
+fn a_rollover_moves_the_backups_there_however_many_are_kept() {
+    // Four billion backups allowed: a rollover looks at the files there,
+    // not at every index it may keep.
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 300, u32::MAX, "");
+    let input: String = (0..40)
+        .map(|i| event("INFO", "app", &format!("{i:02} {}", "r".repeat(60))) + "\n")
+        .collect();
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
+    assert!(status.success(), "{said}");
+    let names: Vec<String> = files(&logs, "x.log").into_iter().map(|(n, _)| n).collect();
+    assert!(names.len() > 5, "{names:?}");
+    let expected = stdout(&barg(&["format"], &input));
+    assert_eq!(
+        all_lines(&logs, "x.log"),
+        expected.lines().collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn stdin_events_go_where_barg_route_says_and_bad_lines_to_rejected_log() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use barg::Timestamp;
 use barg::rotation::{
     FileState, Rotation, daily_backup_name, expired_daily_backups, should_roll_over,
-    size_backup_name,
+    size_backup_name, size_backups_to_shift,
 };
 use barg::timestamp::Day;
 
@@ -191,14 +191,13 @@ impl RotatingFile {
             Rotation::Size { backups, .. } => {
                 // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
                 // is replaced, as CPython removes it.
-                for index in (1..backups).rev() {
-                    let from = dir.join(size_backup_name(&base, index, self.gzip));
-                    if from.exists() {
-                        std::fs::rename(
-                            &from,
-                            dir.join(size_backup_name(&base, index + 1, self.gzip)),
-                        )?;
-                    }
+                let names = names_in(dir)?;
+                let names = names.iter().map(String::as_str);
+                for index in size_backups_to_shift(&base, names, backups, self.gzip) {
+                    std::fs::rename(
+                        dir.join(size_backup_name(&base, index, self.gzip)),
+                        dir.join(size_backup_name(&base, index + 1, self.gzip)),
+                    )?;
                 }
                 let first = dir.join(size_backup_name(&base, 1, self.gzip));
                 if self.gzip {
@@ -223,10 +222,7 @@ impl RotatingFile {
                 } else {
                     std::fs::rename(&self.path, &target)?;
                 }
-                let names: Vec<String> = std::fs::read_dir(dir)?
-                    .filter_map(|entry| entry.ok())
-                    .map(|entry| entry.file_name().to_string_lossy().into_owned())
-                    .collect();
+                let names = names_in(dir)?;
                 for expired in
                     expired_daily_backups(&base, names.iter().map(String::as_str), keep_days)
                 {
@@ -245,6 +241,14 @@ impl RotatingFile {
 
 /// Opens for appending, creating with [`MODE`]; gives the size and the day
 /// of the last change (today for a new file).
+/// The names of the files in `dir`.
+fn names_in(dir: &Path) -> io::Result<Vec<String>> {
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect())
+}
+
 fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
     let file = OpenOptions::new()
         .create(true)
