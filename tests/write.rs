@@ -919,6 +919,20 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
     assert!(files(&logs, "x.log.").len() > 10, "rotation happened");
 }
 
+/// Stops the writer with SIGTERM; gives the messages in `x.log`, sorted,
+/// and what the writer said.
+fn stop_for_messages(writer: Writer, logs: &Path) -> (Vec<String>, String) {
+    writer.signal("TERM");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    let mut messages: Vec<String> = all_lines(logs, "x.log")
+        .iter()
+        .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
+        .collect();
+    messages.sort();
+    (messages, said)
+}
+
 #[test]
 fn a_client_gone_mid_line_loses_only_its_partial_line() {
     let tmp = temp_dir();
@@ -943,14 +957,7 @@ fn a_client_gone_mid_line_loses_only_its_partial_line() {
         .expect("sent");
     drop(steady);
     wait_until("three lines", || lines_written(&addr, "x.log") == 3);
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
-    let mut messages: Vec<String> = all_lines(&logs, "x.log")
-        .iter()
-        .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
-        .collect();
-    messages.sort();
+    let (messages, said) = stop_for_messages(writer, &logs);
     assert_eq!(messages, ["steady one", "steady two", "whole line"]);
     assert!(said.contains("partial_lines=1"), "{said}");
     assert_eq!(
@@ -986,14 +993,7 @@ fn a_client_that_closes_after_a_last_line_without_its_break_has_it_written() {
         let (_, _, metrics) = http(&addr, "GET", "/metrics", &[], b"");
         lines_written(&addr, "x.log") == 2 && metrics.contains("barg_partial_lines_total 1")
     });
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
-    let mut messages: Vec<String> = all_lines(&logs, "x.log")
-        .iter()
-        .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
-        .collect();
-    messages.sort();
+    let (messages, said) = stop_for_messages(writer, &logs);
     assert_eq!(messages, ["first", "last without a break"]);
     assert!(said.contains("partial_lines=1"), "{said}");
 }
