@@ -115,6 +115,21 @@ fn field_error<E: Error>(key: &str, error: &dyn Display) -> E {
     E::custom(format_args!("{key}: {error}"))
 }
 
+/// `Deserialize` for configuration types that wasm reads by key
+/// (`read_by_key`, with [`Fields`]: errors name the key) and other builds
+/// read with serde's derive, whose errors point into the TOML or JSON file.
+macro_rules! deserialize_by_key_in_wasm {
+    ($($config:ty),+) => {$(
+        #[cfg(target_arch = "wasm32")]
+        impl<'de> serde::Deserialize<'de> for $config {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <$config>::read_by_key(deserializer)
+            }
+        }
+    )+};
+}
+pub(crate) use deserialize_by_key_in_wasm;
+
 /// Reads the name of one of `variants`, `names` holding each one's name as
 /// serde writes it: what serde's derive reads for a unit-only enum, with the
 /// same `unknown variant` error, without the derive's reader of the

@@ -172,19 +172,11 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<String>, JsError> {
     }
 }
 
-/// Reads options given as a JS object (or nothing).
-fn options<T: for<'de> Deserialize<'de> + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
-    match options_text(value)? {
-        Some(text) => serde_json::from_str(&text).map_err(|e| prefixed_error("options", &e)),
-        None => Ok(T::default()),
-    }
-}
-
 /// Reads options read by key ([`crate::names::Fields`]) from a JS object
 /// (or nothing): through a JSON value, as their fields are read anyway, so
 /// that each type has one reader.
 fn keyed_options<T: DeserializeOwned + Default>(value: Option<&JsValue>) -> Result<T, JsError> {
-    match options_text(value)? {
+    match given_text(value, "the options")? {
         Some(text) => serde_json::from_str::<Value>(&text)
             .and_then(T::deserialize)
             .map_err(|e| prefixed_error("options", &e)),
@@ -192,13 +184,13 @@ fn keyed_options<T: DeserializeOwned + Default>(value: Option<&JsValue>) -> Resu
     }
 }
 
-/// The JSON text of options, `None` when there are none. Apart from
-/// [`options`] and [`keyed_options`], which are generic, so that one copy of
-/// it serves every type.
-fn options_text(value: Option<&JsValue>) -> Result<Option<String>, JsError> {
+/// The JSON text of an optional argument (`what`), `None` when it is not
+/// given. Apart from [`keyed_options`], which is generic, so that one copy
+/// of it serves every type.
+fn given_text(value: Option<&JsValue>, what: &str) -> Result<Option<String>, JsError> {
     match value {
         Some(value) if !value.is_undefined() && !value.is_null() => {
-            json_text(value, "the options").map(Some)
+            json_text(value, what).map(Some)
         }
         _ => Ok(None),
     }
@@ -355,7 +347,12 @@ impl Logger {
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, context: Option<ContextArg>) -> Result<Logger, JsError> {
         let name = LoggerName::new(name).map_err(into_error)?;
-        let context: Context = options(context.as_deref())?;
+        // Read from the text, as `Event::from_json` reads an event's context:
+        // through a JSON value it would take a reader of its own.
+        let context: Context = match given_text(context.as_deref(), "the options")? {
+            Some(text) => serde_json::from_str(&text).map_err(|e| prefixed_error("options", &e))?,
+            None => Context::default(),
+        };
         Ok(Logger {
             core: CoreLogger::new(name, context),
         })
@@ -800,7 +797,12 @@ pub fn prepare(input: &EventArg, options: Option<PipelineOptionsArg>) -> Result<
 /// object, as the validator reads an event: a duplicate key in the text is
 /// an error, as it would be in the event.
 fn fields_object(input: &JsValue, what: &str) -> Result<Map<String, Value>, JsError> {
-    match Validator::default().read_value(json_text(input, what)?.as_bytes()) {
+    object_of_text(&json_text(input, what)?, what)
+}
+
+/// [`fields_object`] from the JSON text.
+fn object_of_text(text: &str, what: &str) -> Result<Map<String, Value>, JsError> {
+    match Validator::default().read_value(text.as_bytes()) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err(into_error(format!("{what}: expected an object"))),
         Err(violations) => Err(violations_error(what, &violations)),
@@ -809,11 +811,9 @@ fn fields_object(input: &JsValue, what: &str) -> Result<Map<String, Value>, JsEr
 
 /// An event's `extra_data` given to a [`Logger`]: none, or an object.
 fn extra_data(input: Option<&JsValue>) -> Result<ExtraData, JsError> {
-    match input {
-        Some(input) if !input.is_undefined() && !input.is_null() => {
-            fields_object(input, "extra_data")
-        }
-        _ => Ok(ExtraData::new()),
+    match given_text(input, "extra_data")? {
+        Some(text) => object_of_text(&text, "extra_data"),
+        None => Ok(ExtraData::new()),
     }
 }
 
@@ -837,18 +837,13 @@ fn payload<T: DeserializeOwned>(
     what: &str,
     object: Map<String, Value>,
 ) -> Result<T, JsError> {
-    check_payload(kind, what, &object)?;
-    T::deserialize(object).map_err(|e| prefixed_error(what, &e))
-}
-
-/// The rules of a kind's `extra_data` on its fields: an error names every
-/// field that is wrong and how, as the validator would.
-fn check_payload(kind: Kind, what: &str, object: &Map<String, Value>) -> Result<(), JsError> {
-    let violations = payload_violations(kind, object);
-    if violations.is_empty() {
-        return Ok(());
+    // The rules of the kind's `extra_data` first: an error names every
+    // field that is wrong and how, as the validator would.
+    let violations = payload_violations(kind, &object);
+    if !violations.is_empty() {
+        return Err(violations_error(what, &violations));
     }
-    Err(violations_error(what, &violations))
+    T::deserialize(object).map_err(|e| prefixed_error(what, &e))
 }
 
 /// [`fields_object`], then [`payload`].

@@ -60,14 +60,7 @@ impl Default for SanitizerConfig {
     }
 }
 
-/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
-/// by the derive elsewhere, whose errors point into the TOML or JSON file.
-#[cfg(target_arch = "wasm32")]
-impl<'de> Deserialize<'de> for SanitizerConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        SanitizerConfig::read_by_key(deserializer)
-    }
-}
+crate::names::deserialize_by_key_in_wasm!(SanitizerConfig, Limits);
 
 impl SanitizerConfig {
     /// The configuration read by key.
@@ -142,15 +135,6 @@ impl Default for Limits {
             max_nodes: 100_000,
             max_string_bytes: 1 << 20,
         }
-    }
-}
-
-/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
-/// by the derive elsewhere, whose errors point into the TOML or JSON file.
-#[cfg(target_arch = "wasm32")]
-impl<'de> Deserialize<'de> for Limits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Limits::read_by_key(deserializer)
     }
 }
 

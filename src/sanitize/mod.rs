@@ -463,9 +463,7 @@ impl Run<'_> {
     fn text_field(&mut self, text: &mut String, path: &str) {
         if self.scan_text(text) {
             self.write_clean(text);
-            for rule in std::mem::take(&mut self.fired) {
-                self.add(path.to_owned(), rule);
-            }
+            self.add_fired(path);
         }
     }
 
@@ -494,7 +492,7 @@ impl Run<'_> {
             if let Some(text) = field {
                 if self.is_sensitive_key(name) {
                     *text = self.config().replacement.clone();
-                    self.add(path.to_owned(), Rule::SensitiveKey);
+                    self.add(path, Rule::SensitiveKey);
                 } else {
                     self.text_field(text, path);
                 }
@@ -510,9 +508,7 @@ impl Run<'_> {
             if let Ok(name) = LoggerName::new("redacted") {
                 *logger = name;
             }
-            for rule in std::mem::take(&mut self.fired) {
-                self.add("/logger".to_owned(), rule);
-            }
+            self.add_fired("/logger");
         }
     }
 
@@ -520,7 +516,7 @@ impl Run<'_> {
         let path = "/context/user_id";
         if self.is_sensitive_key("user_id") {
             *user_id = UserId::Text(self.config().replacement.clone());
-            self.add(path.to_owned(), Rule::SensitiveKey);
+            self.add(path, Rule::SensitiveKey);
             return;
         }
         let found = match user_id {
@@ -529,9 +525,7 @@ impl Run<'_> {
         };
         if found {
             *user_id = UserId::Text(self.clean.clone());
-            for rule in std::mem::take(&mut self.fired) {
-                self.add(path.to_owned(), rule);
-            }
+            self.add_fired(path);
         }
     }
 
@@ -641,7 +635,7 @@ impl Run<'_> {
             for (_, value) in std::mem::take(map) {
                 drop_flat(value);
             }
-            self.add(base.to_owned(), Rule::SizeLimit);
+            self.add(base, Rule::SizeLimit);
             return;
         }
         self.nodes += map.len();
@@ -800,18 +794,12 @@ impl Run<'_> {
             }
             assigned.insert(name.clone(), Value::Null);
             let len = trail.len() + 1 + escaped_len(&name);
-            let mut path = None;
-            for rule in rules.drain(..) {
-                if self.lists(len) {
-                    let path = path.get_or_insert_with(|| {
-                        let mut path = trail.render();
-                        path.push('/');
-                        push_escaped(&mut path, &name);
-                        path
-                    });
-                    self.report.add(path.clone(), rule);
-                }
-            }
+            self.add_rules(rules, len, &|| {
+                let mut path = trail.render();
+                path.push('/');
+                push_escaped(&mut path, &name);
+                path
+            });
             *clean = name;
         }
         let old = std::mem::take(map);
@@ -826,10 +814,16 @@ impl Run<'_> {
         KnownKeys::default()
     }
 
+    /// Lists what the scanners fired at the path of `trail`.
     fn report_fired(&mut self, trail: &mut Trail<'_>) {
-        for rule in std::mem::take(&mut self.fired) {
-            self.add_at(trail, rule);
-        }
+        let (fired, len) = (std::mem::take(&mut self.fired), trail.len());
+        self.add_rules(&fired, len, &|| trail.render());
+    }
+
+    /// Lists what the scanners fired at `path`.
+    fn add_fired(&mut self, path: &str) {
+        let fired = std::mem::take(&mut self.fired);
+        self.add_rules(&fired, path.len(), &|| path.to_owned());
     }
 
     /// Whether a change at a path of `len` bytes is listed: while the
@@ -845,16 +839,26 @@ impl Run<'_> {
     }
 
     /// Lists a change at `path`.
-    fn add(&mut self, path: String, rule: Rule) {
-        if self.lists(path.len()) {
-            self.report.add(path, rule);
-        }
+    fn add(&mut self, path: &str, rule: Rule) {
+        self.add_rules(&[rule], path.len(), &|| path.to_owned());
     }
 
-    /// Lists a change at the path of `trail`, written out only when listed.
+    /// Lists a change at the path of `trail`.
     fn add_at(&mut self, trail: &mut Trail<'_>, rule: Rule) {
-        if self.lists(trail.len()) {
-            self.report.add(trail.render(), rule);
+        let len = trail.len();
+        self.add_rules(&[rule], len, &|| trail.render());
+    }
+
+    /// Lists a change by each of `rules` at one path of `len` bytes, which
+    /// `path` writes out once, when the first is listed.
+    /// Not generic, so that one copy serves every caller.
+    fn add_rules(&mut self, rules: &[Rule], len: usize, path: &dyn Fn() -> String) {
+        let mut written = None;
+        for &rule in rules {
+            if self.lists(len) {
+                let path = written.get_or_insert_with(path);
+                self.report.add(path.clone(), rule);
+            }
         }
     }
 }

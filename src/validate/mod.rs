@@ -93,15 +93,6 @@ impl Default for Limits {
     }
 }
 
-/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
-/// by the derive elsewhere, whose errors point into the TOML or JSON file.
-#[cfg(target_arch = "wasm32")]
-impl<'de> Deserialize<'de> for Limits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Limits::read_by_key(deserializer)
-    }
-}
-
 impl Limits {
     /// The configuration read by key.
     #[cfg(any(target_arch = "wasm32", test))]
@@ -162,14 +153,7 @@ pub struct ValidatorConfig {
     pub limits: Limits,
 }
 
-/// Read by key in wasm ([`crate::names::Fields`]: errors name the key),
-/// by the derive elsewhere, whose errors point into the TOML or JSON file.
-#[cfg(target_arch = "wasm32")]
-impl<'de> Deserialize<'de> for ValidatorConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ValidatorConfig::read_by_key(deserializer)
-    }
-}
+crate::names::deserialize_by_key_in_wasm!(Limits, ValidatorConfig);
 
 impl ValidatorConfig {
     /// The configuration read by key.

@@ -179,7 +179,7 @@ pub fn payload_applies(
 /// reports under `/extra_data`. None for a kind without rules.
 pub fn payload_violations(kind: Kind, object: &Map<String, Value>) -> Vec<Violation> {
     let (mut violations, mut warnings) = (Vec::new(), Vec::new());
-    if let Some((_, fields)) = KIND_RULES.iter().find(|(k, _)| *k == kind) {
+    if let Some(fields) = rules_of(kind) {
         let mut found = Findings {
             mode: Mode::Strict,
             violations: &mut violations,
@@ -188,6 +188,14 @@ pub fn payload_violations(kind: Kind, object: &Map<String, Value>) -> Vec<Violat
         check_fields(&mut found, &String::new, object, fields);
     }
     violations
+}
+
+/// The rules of `kind`'s payload fields; none for a kind without rules.
+fn rules_of(kind: Kind) -> Option<&'static [FieldRule]> {
+    KIND_RULES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, fields)| *fields)
 }
 
 /// The value at `key`. A payload has a handful of keys, and comparing them
@@ -429,7 +437,7 @@ pub(super) fn event(
         let empty = Map::new();
         let data = extra_data.as_ref().unwrap_or(&empty);
         if extra_data.is_some() {
-            if let Some((_, fields)) = KIND_RULES.iter().find(|(k, _)| *k == kind) {
+            if let Some(fields) = rules_of(kind) {
                 if payload_applies(logger, fields, data) {
                     check_fields(found, &|| pointer(&["extra_data"]), data, fields);
                 }

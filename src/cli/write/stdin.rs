@@ -33,7 +33,8 @@ use super::{Ingest, diag};
 /// per event.
 const READ: usize = 256 * 1024;
 
-/// Blocks waiting for an admission thread.
+/// Blocks that may wait: read and not yet taken by an admission thread,
+/// and, apart from those, admitted before their turn.
 const WAITING_BLOCKS: usize = 4;
 
 /// Whole lines read together. Lines inside one read stay where they were
@@ -109,9 +110,9 @@ impl Turn {
 
     /// Hands over a block's batches; queues them, and every block that was
     /// waiting for them, when no other thread is queuing. Returns once at
-    /// most `ahead` blocks wait for their turn, so that a slow block holds
-    /// back a bounded amount.
-    fn queue(&self, ingest: &Ingest, sequence: u64, batches: Vec<Batch>, ahead: usize) {
+    /// most [`WAITING_BLOCKS`] blocks wait for their turn, so that a slow
+    /// block holds back a bounded amount.
+    fn queue(&self, ingest: &Ingest, sequence: u64, batches: Vec<Batch>) {
         let mut order = self.lock();
         order.done.insert(sequence, batches);
         if !order.queuing {
@@ -123,7 +124,7 @@ impl Turn {
                 };
                 drop(order);
                 // When the queue is full, this waits for the writer, and the
-                // other threads, once `ahead` blocks wait, for this one.
+                // other threads, once enough blocks wait, for this one.
                 let _ = ingest.send_blocking(batches);
                 order = self.lock();
                 order.next += 1;
@@ -131,7 +132,7 @@ impl Turn {
             }
             order.queuing = false;
         }
-        while order.done.len() > ahead {
+        while order.done.len() > WAITING_BLOCKS {
             order = self.wait(order);
         }
     }
@@ -290,6 +291,6 @@ fn admit_blocks(ingest: &Ingest, waiting: &Mutex<Receiver<Block>>, turn: &Turn, 
         });
         let batches = ingest.layout.batches(admitted);
         buffers.give_back(block.read);
-        turn.queue(ingest, block.sequence, batches, WAITING_BLOCKS);
+        turn.queue(ingest, block.sequence, batches);
     }
 }
