@@ -29,4 +29,4 @@ pub use sanitize::{
     CardDisplay, ConfigError, Parts, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
 };
 pub use timestamp::Timestamp;
-pub use validate::{Code, Mode, Validator, ValidatorConfig, Verdict, Violation};
+pub use validate::{Checked, Code, Mode, Validator, ValidatorConfig, Verdict, Violation};

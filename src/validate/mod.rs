@@ -11,6 +11,7 @@
 //! (the `schema` feature, see `schema.rs`), generated from the payload types of
 //! [`crate::kind`], which the rule table mirrors and which a test holds equal.
 
+mod json;
 mod reader;
 mod rules;
 #[cfg(feature = "schema")]
@@ -326,7 +327,7 @@ impl Validator {
     pub fn read_value(&self, input: &[u8]) -> Result<serde_json::Value, Vec<Violation>> {
         let mut violations = Vec::new();
         match reader::read_value(input, &self.config.limits, &mut violations) {
-            Some(value) if violations.is_empty() => Ok(value),
+            Some(value) if violations.is_empty() => Ok(value.into_value()),
             _ => {
                 bound(&mut violations);
                 Err(violations)
@@ -340,26 +341,88 @@ impl Validator {
     pub fn check(&self, input: &[u8], received: Timestamp) -> Verdict {
         let mut violations = Vec::new();
         let mut warnings = Vec::new();
-        // Filled in place by the reader and emptied by the rules: the
-        // fields of the event object are never moved whole.
         let mut fields = reader::Fields::default();
-        let tree = reader::read(input, &self.config.limits, &mut violations, &mut fields);
-        let event = tree.and_then(|tree| {
-            rules::event(
-                tree,
-                &mut fields,
-                received,
-                self.config.mode,
-                &mut violations,
-                &mut warnings,
-            )
-        });
-        bound(&mut violations);
+        let mut event =
+            self.check_into(input, received, &mut fields, &mut violations, &mut warnings);
+        if let Some(event) = &mut event {
+            event.extra_data = json::into_map(fields.take_extra_data());
+        }
         Verdict {
-            event: event.filter(|_| violations.is_empty()),
+            event,
             violations,
             warnings,
         }
+    }
+
+    /// [`Validator::check`], for a caller that may not need the event's
+    /// `extra_data`: it is checked as `check` checks it, but built only by
+    /// [`Checked::into_event`]. Building it is most of the work of reading
+    /// an event. The violations when the input is not a valid event.
+    pub fn check_deferred<'a>(
+        &self,
+        input: &'a [u8],
+        received: Timestamp,
+    ) -> Result<Checked<'a>, Vec<Violation>> {
+        let mut violations = Vec::new();
+        let mut fields = reader::Fields::default();
+        match self.check_into(
+            input,
+            received,
+            &mut fields,
+            &mut violations,
+            &mut Vec::new(),
+        ) {
+            Some(event) => Ok(Checked {
+                event,
+                extra_data: fields.take_extra_data(),
+            }),
+            None => Err(violations),
+        }
+    }
+
+    /// The event when `input` is valid, its `extra_data` left in `fields`;
+    /// the violations and warnings found either way.
+    fn check_into<'a>(
+        &self,
+        input: &'a [u8],
+        received: Timestamp,
+        fields: &mut reader::Fields<'a>,
+        violations: &mut Vec<Violation>,
+        warnings: &mut Vec<Violation>,
+    ) -> Option<Event> {
+        // Filled in place by the reader and emptied by the rules: the
+        // fields of the event object are never moved whole.
+        let tree = reader::read(input, &self.config.limits, violations, fields);
+        let event = tree.and_then(|tree| {
+            rules::event(
+                tree,
+                fields,
+                received,
+                self.config.mode,
+                violations,
+                warnings,
+            )
+        });
+        bound(violations);
+        if violations.is_empty() { event } else { None }
+    }
+}
+
+/// A valid event from [`Validator::check_deferred`], whose `extra_data` is
+/// checked but still borrowed from the input.
+#[derive(Debug)]
+pub struct Checked<'a> {
+    /// The event, with an empty `extra_data`.
+    pub event: Event,
+    extra_data: json::Object<'a>,
+}
+
+impl Checked<'_> {
+    /// The event with its `extra_data`.
+    pub fn into_event(self) -> Event {
+        let mut event = self.event;
+        event.extra_data = json::into_map(self.extra_data);
+        event
     }
 }
 

@@ -13,9 +13,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
+use super::json::{Json, Object, Seen};
 use super::rules::TOP_LEVEL_FIELDS;
 use super::{Code, Limits, MAX_VIOLATIONS, Violation, push_token};
 
@@ -23,11 +23,11 @@ use super::{Code, Limits, MAX_VIOLATIONS, Violation, push_token};
 /// [`Fields`] as it is read (so that they are never moved), or any other
 /// JSON value.
 #[derive(Debug)]
-pub(super) enum Tree {
+pub(super) enum Tree<'a> {
     /// A JSON object, whose fields are in the [`Fields`] given to [`read`].
     Event,
     /// Anything but an object.
-    Other(Value),
+    Other(Json<'a>),
 }
 
 /// The fields of the event object: the known ones by their place in
@@ -35,38 +35,41 @@ pub(super) enum Tree {
 /// matched by name as they are read, so they are neither hashed nor kept.
 #[derive(Debug, Default)]
 pub(super) struct Fields<'a> {
-    /// The value of each of [`TOP_LEVEL_FIELDS`], when present (and not in
-    /// `borrowed`).
-    pub known: [Option<Value>; TOP_LEVEL_FIELDS.len()],
-    /// The first [`BORROWED`] of [`TOP_LEVEL_FIELDS`] (`timestamp`,
-    /// `level`) when they are strings written without escapes: they are
-    /// parsed and never kept, so they are borrowed from the input, not
-    /// copied.
-    pub borrowed: [Option<&'a str>; BORROWED],
+    /// The value of each of [`TOP_LEVEL_FIELDS`], when present.
+    pub known: [Option<Json<'a>>; TOP_LEVEL_FIELDS.len()],
     /// Every other key, in order.
-    pub unknown: Map<String, Value>,
+    pub unknown: Object<'a>,
 }
 
-/// How many of [`TOP_LEVEL_FIELDS`], from the first, are read as
-/// [`Fields::borrowed`] when they can be.
-pub(super) const BORROWED: usize = 2;
+/// The place of `extra_data` in [`TOP_LEVEL_FIELDS`].
+const EXTRA_DATA: usize = TOP_LEVEL_FIELDS.len() - 1;
 
-/// Whether they are: on native builds. The wasm build reads them as any
-/// other value and is spared the code of a second way.
-const BORROWING: bool = cfg!(feature = "cli");
+impl<'a> Fields<'a> {
+    /// Keeps the checked `extra_data` object for [`Fields::take_extra_data`].
+    pub fn put_extra_data(&mut self, object: Object<'a>) {
+        self.known[EXTRA_DATA] = Some(Json::Object(object));
+    }
 
-impl Tree {
+    /// The `extra_data` object that the rules checked and put back; empty
+    /// when there is none.
+    pub fn take_extra_data(&mut self) -> Object<'a> {
+        match self.known[EXTRA_DATA].take() {
+            Some(Json::Object(object)) => object,
+            _ => Object::new(),
+        }
+    }
+}
+
+impl<'a> Tree<'a> {
     /// The tree of a value read some other way (the rules' own tests).
     #[cfg(test)]
-    pub fn of(value: Value, fields: &mut Fields<'_>) -> Tree {
+    pub fn of(value: Json<'a>, fields: &mut Fields<'a>) -> Tree<'a> {
         match value {
-            Value::Object(object) => {
+            Json::Object(object) => {
                 for (key, value) in object {
                     match TOP_LEVEL_FIELDS.iter().position(|name| *name == key) {
                         Some(index) => fields.known[index] = Some(value),
-                        None => {
-                            fields.unknown.insert(key, value);
-                        }
+                        None => fields.unknown.push((key, value)),
                     }
                 }
                 Tree::Event
@@ -84,14 +87,18 @@ pub(super) fn read<'a>(
     limits: &Limits,
     out: &mut Vec<Violation>,
     fields: &mut Fields<'a>,
-) -> Option<Tree> {
+) -> Option<Tree<'a>> {
     read_tree(input, limits, out, Some(fields))
 }
 
 /// Reads `input` into any JSON value, as an event is read: every problem
 /// that reading an event reports is a violation here too, with its
 /// pointer. `None` when the input is not JSON at all (or too large).
-pub(super) fn read_value(input: &[u8], limits: &Limits, out: &mut Vec<Violation>) -> Option<Value> {
+pub(super) fn read_value<'a>(
+    input: &'a [u8],
+    limits: &Limits,
+    out: &mut Vec<Violation>,
+) -> Option<Json<'a>> {
     match read_tree(input, limits, out, None)? {
         Tree::Other(value) => Some(value),
         Tree::Event => None,
@@ -104,7 +111,7 @@ fn read_tree<'a>(
     limits: &Limits,
     out: &mut Vec<Violation>,
     fields: Option<&mut Fields<'a>>,
-) -> Option<Tree> {
+) -> Option<Tree<'a>> {
     let what = if fields.is_some() {
         "the event"
     } else {
@@ -208,7 +215,7 @@ fn syntax_violation(text: &str, error: &serde_json::Error) -> Violation {
 ///
 /// Violations found inside a value get pointers relative to that value; each
 /// container prefixes its key or index to them as the read returns, so that
-/// no path is kept while reading and keys are hashed once.
+/// no path is kept while reading.
 struct Reader<'a> {
     limits: &'a Limits,
     out: &'a mut Vec<Violation>,
@@ -341,14 +348,33 @@ struct Top<'r, 'a, 'de> {
 }
 
 impl<'de> DeserializeSeed<'de> for Top<'_, '_, 'de> {
-    type Value = Tree;
+    type Value = Tree<'de>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
-        deserializer.deserialize_any(self)
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Tree<'de>, D::Error> {
+        let Some(fields) = self.fields else {
+            let node = Node {
+                reader: self.reader,
+                depth: 1,
+            };
+            return node.deserialize(deserializer).map(Tree::Other);
+        };
+        deserializer.deserialize_any(EventObject {
+            reader: self.reader,
+            fields,
+        })
     }
 }
 
-impl<'r, 'a> Top<'r, 'a, '_> {
+/// Reads the outermost value into [`Fields`] when it is an object.
+struct EventObject<'r, 'a, 'de> {
+    reader: &'r mut Reader<'a>,
+    fields: &'r mut Fields<'de>,
+}
+
+impl<'r, 'a> EventObject<'r, 'a, '_> {
     fn node(self) -> Node<'r, 'a> {
         Node {
             reader: self.reader,
@@ -357,55 +383,57 @@ impl<'r, 'a> Top<'r, 'a, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
-    type Value = Tree;
+impl<'de> Visitor<'de> for EventObject<'_, '_, 'de> {
+    type Value = Tree<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Tree, E> {
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Tree<'de>, E> {
         self.node().visit_bool(b).map(Tree::Other)
     }
 
-    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tree, E> {
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tree<'de>, E> {
         self.node().visit_i64(n).map(Tree::Other)
     }
 
-    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tree, E> {
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tree<'de>, E> {
         self.node().visit_u64(n).map(Tree::Other)
     }
 
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Tree, E> {
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Tree<'de>, E> {
         self.node().visit_f64(n).map(Tree::Other)
     }
 
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Tree, E> {
+    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Tree<'de>, E> {
+        self.node().visit_borrowed_str(s).map(Tree::Other)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Tree<'de>, E> {
         self.node().visit_str(s).map(Tree::Other)
     }
 
-    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Tree, E> {
+    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Tree<'de>, E> {
         self.node().visit_string(s).map(Tree::Other)
     }
 
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Tree, E> {
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Tree<'de>, E> {
         self.node().visit_unit().map(Tree::Other)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Tree, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Tree<'de>, A::Error> {
         self.node().visit_seq(seq).map(Tree::Other)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let Some(fields) = self.fields else {
-            return self.node().visit_map(map).map(Tree::Other);
-        };
-        let reader = self.reader;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
+        let (reader, fields) = (self.reader, self.fields);
         if reader.too_deep(1) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Tree::Other(Value::Null));
+            return Ok(Tree::Other(Json::Null));
         }
         let mut keys = 0;
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key_seed(Key)? {
             if keys == reader.limits.max_keys_per_object {
                 reader.too_many_keys();
@@ -416,11 +444,8 @@ impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
             reader.check_string(&key, Some(&key), "the key");
             let known = TOP_LEVEL_FIELDS.iter().position(|name| *name == key);
             let taken = match known {
-                Some(index) => {
-                    fields.known[index].is_some()
-                        || fields.borrowed.get(index).is_some_and(Option::is_some)
-                }
-                None => fields.unknown.contains_key(&*key),
+                Some(index) => fields.known[index].is_some(),
+                None => seen.has(&fields.unknown, &key),
             };
             if taken {
                 reader.duplicate(&key);
@@ -428,108 +453,20 @@ impl<'de> Visitor<'de> for Top<'_, '_, 'de> {
                 continue;
             }
             let mark = reader.out.len();
-            let node = Node {
+            let value = map.next_value_seed(Node {
                 reader: &mut *reader,
                 depth: 2,
-            };
-            let read = match known {
-                Some(index) if BORROWING && index < BORROWED => map.next_value_seed(Text(node))?,
-                _ => Read::Value(map.next_value_seed(node)?),
-            };
+            })?;
             if reader.out.len() > mark {
                 reader.prefix(mark, &key);
             }
             keys += 1;
-            match (known, read) {
-                (Some(index), Read::Borrowed(text)) => fields.borrowed[index] = Some(text),
-                (Some(index), Read::Value(value)) => fields.known[index] = Some(value),
-                (None, read) => {
-                    fields.unknown.insert(key.into_owned(), read.into_value());
-                }
+            match known {
+                Some(index) => fields.known[index] = Some(value),
+                None => fields.unknown.push((key, value)),
             }
         }
         Ok(Tree::Event)
-    }
-}
-
-/// A value read by [`Text`].
-enum Read<'de> {
-    /// A string without escapes, borrowed from the input.
-    Borrowed(&'de str),
-    /// Any other value.
-    Value(Value),
-}
-
-impl Read<'_> {
-    fn into_value(self) -> Value {
-        match self {
-            Read::Borrowed(text) => Value::String(text.to_owned()),
-            Read::Value(value) => value,
-        }
-    }
-}
-
-/// Reads a value that is parsed and not kept: a string without escapes is
-/// borrowed from the input, any other value is read as [`Node`] reads it.
-struct Text<'r, 'a>(Node<'r, 'a>);
-
-impl<'de> DeserializeSeed<'de> for Text<'_, '_> {
-    type Value = Read<'de>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Read<'de>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Text<'_, '_> {
-    type Value = Read<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Read<'de>, E> {
-        self.0.reader.check_string(s, None, "the string");
-        Ok(Read::Borrowed(s))
-    }
-
-    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Read<'de>, E> {
-        self.0.visit_bool(b).map(Read::Value)
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Read<'de>, E> {
-        self.0.visit_i64(n).map(Read::Value)
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Read<'de>, E> {
-        self.0.visit_u64(n).map(Read::Value)
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Read<'de>, E> {
-        self.0.visit_f64(n).map(Read::Value)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Read<'de>, E> {
-        self.0.visit_str(s).map(Read::Value)
-    }
-
-    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Read<'de>, E> {
-        self.0.visit_string(s).map(Read::Value)
-    }
-
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Read<'de>, E> {
-        self.0.visit_unit().map(Read::Value)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Read<'de>, A::Error> {
-        self.0.visit_seq(seq).map(Read::Value)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Read<'de>, A::Error> {
-        self.0.visit_map(map).map(Read::Value)
     }
 }
 
@@ -545,58 +482,66 @@ struct Node<'r, 'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
-    type Value = Value;
+    type Value = Json<'de>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Node<'_, '_> {
-    type Value = Value;
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
+    fn visit_bool<E>(self, b: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(b))
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
+    fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
+    fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(n.into()))
     }
 
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Value, E> {
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Json<'de>, E> {
         // serde_json reads only finite numbers; anything else is its error.
         Number::from_f64(n)
-            .map(Value::Number)
+            .map(Json::Number)
             .ok_or_else(|| E::custom("number out of range"))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
         self.reader.check_string(s, None, "the string");
-        Ok(Value::String(s.to_owned()))
+        Ok(Json::String(Cow::Borrowed(s)))
     }
 
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+    fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
+        self.reader.check_string(s, None, "the string");
+        Ok(Json::String(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
         self.reader.check_string(&s, None, "the string");
-        Ok(Value::String(s))
+        Ok(Json::String(Cow::Owned(s)))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let reader = self.reader;
         if reader.too_deep(self.depth) {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(Value::Null);
+            return Ok(Json::Null);
         }
         let mut items = Vec::new();
         loop {
@@ -626,16 +571,17 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 None => break,
             }
         }
-        Ok(Value::Array(items))
+        Ok(Json::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let reader = self.reader;
         if reader.too_deep(self.depth) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Value::Null);
+            return Ok(Json::Null);
         }
-        let mut object = Map::with_capacity(OBJECT_KEYS);
+        let mut object = Object::with_capacity(OBJECT_KEYS);
+        let mut seen = Seen::default();
         while let Some(key) = map.next_key_seed(Key)? {
             if object.len() == reader.limits.max_keys_per_object {
                 reader.too_many_keys();
@@ -644,25 +590,22 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 break;
             }
             reader.check_string(&key, Some(&key), "the key");
-            match object.entry(key.into_owned()) {
-                Entry::Occupied(entry) => {
-                    reader.duplicate(entry.key());
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Entry::Vacant(entry) => {
-                    let mark = reader.out.len();
-                    let value = map.next_value_seed(Node {
-                        reader: &mut *reader,
-                        depth: self.depth + 1,
-                    })?;
-                    if reader.out.len() > mark {
-                        reader.prefix(mark, entry.key());
-                    }
-                    entry.insert(value);
-                }
+            if seen.has(&object, &key) {
+                reader.duplicate(&key);
+                map.next_value::<IgnoredAny>()?;
+                continue;
             }
+            let mark = reader.out.len();
+            let value = map.next_value_seed(Node {
+                reader: &mut *reader,
+                depth: self.depth + 1,
+            })?;
+            if reader.out.len() > mark {
+                reader.prefix(mark, &key);
+            }
+            object.push((key, value));
         }
-        Ok(Value::Object(object))
+        Ok(Json::Object(object))
     }
 }
 
@@ -696,18 +639,49 @@ mod tests {
         assert_eq!(found(r#"{"a":1,"A":2,"a ":3}"#, limits), []);
     }
 
-    #[cfg(feature = "cli")]
     #[test]
-    fn timestamp_and_level_are_borrowed_unless_escaped() {
+    fn strings_are_borrowed_unless_escaped() {
         let input = br#"{"timestamp":"2025-12-26T00:00:00Z","level":"I\u004eFO","level":"x"}"#;
         let mut out = Vec::new();
         let mut fields = Fields::default();
         read(input, &Limits::default(), &mut out, &mut fields);
-        assert_eq!(fields.borrowed, [Some("2025-12-26T00:00:00Z"), None]);
-        assert_eq!(fields.known[0], None);
-        assert_eq!(fields.known[1], Some(Value::String("INFO".into())));
+        let [timestamp, level, ..] = &fields.known;
+        assert!(matches!(
+            timestamp,
+            Some(Json::String(Cow::Borrowed("2025-12-26T00:00:00Z")))
+        ));
+        assert!(matches!(level, Some(Json::String(Cow::Owned(text))) if text == "INFO"));
         let found: Vec<_> = out.into_iter().map(|v| (v.pointer, v.code)).collect();
         assert_eq!(found, [at("/level", Code::DuplicateKey)]);
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_objects_of_any_size() {
+        let limits = Limits::default();
+        for keys in [2, 15, 16, 17, 40, 256] {
+            for (first, again) in [
+                (0, keys - 1),
+                (keys / 2 - 1, keys - 1),
+                (keys - 2, keys - 1),
+            ] {
+                let mut names: Vec<String> = (0..keys).map(|i| format!("k{i}")).collect();
+                names[again] = names[first].clone();
+                let entries: Vec<String> = names.iter().map(|k| format!("\"{k}\":1")).collect();
+                let inner = format!("{{{}}}", entries.join(","));
+                let expected = format!("/extra_data/k{first}");
+                assert_eq!(
+                    found(&format!(r#"{{"extra_data":{inner}}}"#), limits),
+                    [at(&expected, Code::DuplicateKey)],
+                    "{keys} keys, k{first} again at {again}"
+                );
+                // The event object itself, whose unknown keys are kept apart.
+                assert_eq!(
+                    found(&inner, limits),
+                    [at(&format!("/k{first}"), Code::DuplicateKey)],
+                    "{keys} keys at the top"
+                );
+            }
+        }
     }
 
     #[test]

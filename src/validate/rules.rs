@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use super::json::{Json, Object, borrow_map, get};
 use super::reader::{Fields, Tree};
 use super::{Code, Mode, Violation, push_token};
 use crate::event::{Context, Event, UserId};
@@ -89,7 +90,7 @@ const fn defaulted(name: &'static str, shape: Shape) -> FieldRule {
     }
 }
 
-use Shape::{Count, Flag, Json, List, Millis, Object, Status, Text, User};
+use Shape::{Count, Flag, List, Millis, Status, Text, User};
 
 /// The fields of one of `DbStats`'s `slowest_queries` (`SlowQuery`).
 const SLOW_QUERY: &[FieldRule] = &[required("sql", Text), required("time_ms", Millis)];
@@ -103,7 +104,7 @@ pub const KIND_RULES: &[(Kind, &[FieldRule])] = &[
         required("event_name", Text),
         required("event_category", Text),
         optional("user_id", User),
-        defaulted("properties", Object),
+        defaulted("properties", Shape::Object),
     ]),
     (Kind::Audit, &[
         required("action", Text),
@@ -152,7 +153,7 @@ pub const KIND_RULES: &[(Kind, &[FieldRule])] = &[
         required("path", Text),
         required("method", Text),
         optional("user_id", User),
-        optional("request_data", Json),
+        optional("request_data", Shape::Json),
     ]),
 ];
 
@@ -167,11 +168,16 @@ pub fn payload_applies(
     fields: &[FieldRule],
     data: &Map<String, Value>,
 ) -> bool {
+    applies(logger, fields, |key| data.contains_key(key))
+}
+
+/// [`payload_applies`] to a payload that `has` a key or not.
+fn applies(logger: &LoggerName, fields: &[FieldRule], has: impl Fn(&str) -> bool) -> bool {
     let framework = FRAMEWORK_LOGGERS.iter().any(|name| logger.is_within(name));
     !framework
         || fields
             .iter()
-            .any(|field| field.presence == Presence::Required && get(data, field.name).is_some())
+            .any(|field| field.presence == Presence::Required && has(field.name))
 }
 
 /// The violations of a kind's payload fields in `object`, by the kind's
@@ -185,7 +191,7 @@ pub fn payload_violations(kind: Kind, object: &Map<String, Value>) -> Vec<Violat
             violations: &mut violations,
             warnings: &mut warnings,
         };
-        check_fields(&mut found, &String::new, object, fields);
+        check_fields(&mut found, &String::new, &borrow_map(object), fields);
     }
     violations
 }
@@ -196,19 +202,6 @@ fn rules_of(kind: Kind) -> Option<&'static [FieldRule]> {
         .iter()
         .find(|(k, _)| *k == kind)
         .map(|(_, fields)| *fields)
-}
-
-/// The value at `key`. A payload has a handful of keys, and comparing them
-/// costs less than hashing the one looked for.
-fn get<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if object.len() <= 16 {
-        object
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, value)| value)
-    } else {
-        object.get(key)
-    }
 }
 
 /// The top-level fields of an event, in the seed's order.
@@ -243,7 +236,7 @@ impl Findings<'_> {
         self.violation(pointer, Code::MissingField, format!("{what} is required"));
     }
 
-    fn wrong_type(&mut self, pointer: String, expected: &str, found: &Value) {
+    fn wrong_type(&mut self, pointer: String, expected: &str, found: &Json) {
         self.violation(
             pointer,
             Code::WrongType,
@@ -253,12 +246,12 @@ impl Findings<'_> {
 
     /// Takes the values of the `known` fields out of `object`, in `known`'s
     /// order, and reports every other key.
-    fn take_fields<const N: usize>(
+    fn take_fields<'a, const N: usize>(
         &mut self,
         parent: &str,
-        object: Map<String, Value>,
+        object: Object<'a>,
         known: &[&str; N],
-    ) -> [Option<Value>; N] {
+    ) -> [Option<Json<'a>>; N] {
         let mut fields = [const { None }; N];
         for (key, value) in object {
             match known.iter().position(|name| *name == key) {
@@ -293,15 +286,15 @@ impl Findings<'_> {
 type At<'a> = &'a dyn Fn() -> String;
 
 /// The JSON type of a value, as messages name it.
-fn type_name(value: &Value) -> &'static str {
+fn type_name(value: &Json) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a floating-point number",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(n) if n.is_f64() => "a floating-point number",
+        Json::Number(_) => "an integer",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
@@ -314,10 +307,12 @@ fn pointer(parts: &[&str]) -> String {
 }
 
 /// Checks the tree of one event and moves it into an [`Event`]; `None` when
-/// some part could not be typed (the violations say why).
-pub(super) fn event(
-    tree: Tree,
-    fields: &mut Fields<'_>,
+/// some part could not be typed (the violations say why). The event's
+/// `extra_data` is left empty, and its object is put back in `fields`
+/// ([`Fields::take_extra_data`]), checked, for the caller to build or drop.
+pub(super) fn event<'a>(
+    tree: Tree<'a>,
+    fields: &mut Fields<'a>,
     received: Timestamp,
     mode: Mode,
     violations: &mut Vec<Violation>,
@@ -338,7 +333,7 @@ pub(super) fn event(
     }
     // The reader matched the known keys by name already; the others are
     // reported in the order they came.
-    for key in fields.unknown.keys() {
+    for (key, _) in &fields.unknown {
         found.unknown_field("", key, &TOP_LEVEL_FIELDS);
     }
     let [
@@ -352,11 +347,10 @@ pub(super) fn event(
         context,
         extra_data,
     ] = fields.known.each_mut().map(Option::take);
-    let [timestamp_text, level_text] = fields.borrowed;
 
-    let timestamp = match text_of(timestamp_text, timestamp) {
+    let timestamp = match timestamp {
         None => Some(received),
-        Some(Ok(text)) => match read_timestamp(&text) {
+        Some(Json::String(text)) => match read_timestamp(&text) {
             Ok(timestamp) => Some(timestamp),
             Err(error) => {
                 found.violation(
@@ -367,30 +361,30 @@ pub(super) fn event(
                 None
             }
         },
-        Some(Err(other)) => {
+        Some(other) => {
             found.wrong_type(pointer(&["timestamp"]), "a string", &other);
             None
         }
     };
-    let level = required_text(found, text_of(level_text, level), "level").and_then(|name| {
+    let level = required_text(found, level, "level").and_then(|name| {
         Level::parse(&name)
             .map_err(|error| {
                 found.violation(pointer(&["level"]), Code::UnknownLevel, error.to_string())
             })
             .ok()
     });
-    let logger = required_string(found, logger, "logger").and_then(|name| {
-        LoggerName::new(name)
+    let logger = required_text(found, logger, "logger").and_then(|name| {
+        LoggerName::new(name.into_owned())
             .map_err(|error| {
                 found.violation(pointer(&["logger"]), Code::BadLogger, error.to_string())
             })
             .ok()
     });
-    let message = required_string(found, message, "message");
+    let message = required_text(found, message, "message").map(Cow::into_owned);
     let module = optional_string(found, module, &["module"]);
     let function = optional_string(found, function, &["function"]);
     let line = match line {
-        None | Some(Value::Null) => Some(None),
+        None | Some(Json::Null) => Some(None),
         Some(value) => match integer(found, &|| pointer(&["line"]), &value, 0, u32::MAX.into()) {
             Some(line) => u32::try_from(line).ok().map(Some),
             None => None,
@@ -398,11 +392,11 @@ pub(super) fn event(
     };
     let context = match context {
         None => Some(Context::default()),
-        Some(Value::Object(context)) => {
+        Some(Json::Object(context)) => {
             let [user, request_id, client_ip] =
                 found.take_fields("/context", context, &CONTEXT_FIELDS);
             let user_id = match user {
-                None | Some(Value::Null) => Some(None),
+                None | Some(Json::Null) => Some(None),
                 Some(value) => {
                     user_id(found, &|| pointer(&["context", "user_id"]), &value).map(Some)
                 }
@@ -424,8 +418,8 @@ pub(super) fn event(
         }
     };
     let extra_data = match extra_data {
-        None => Some(Map::new()),
-        Some(Value::Object(extra_data)) => Some(extra_data),
+        None => Some(Object::new()),
+        Some(Json::Object(extra_data)) => Some(extra_data),
         Some(other) => {
             found.wrong_type(pointer(&["extra_data"]), "an object", &other);
             None
@@ -434,17 +428,17 @@ pub(super) fn event(
 
     if let Some(logger) = &logger {
         let kind = Kind::of(logger);
-        let empty = Map::new();
+        let empty = Object::new();
         let data = extra_data.as_ref().unwrap_or(&empty);
         if extra_data.is_some() {
             if let Some(fields) = rules_of(kind) {
-                if payload_applies(logger, fields, data) {
+                if applies(logger, fields, |key| get(data, key).is_some()) {
                     check_fields(found, &|| pointer(&["extra_data"]), data, fields);
                 }
             }
         }
         if kind == Kind::Security {
-            let severity = get(data, "severity").and_then(|s| s.as_str());
+            let severity = get(data, "severity").and_then(Json::as_str);
             if let (Some(level), Some(severity)) = (level, severity.and_then(parse_severity)) {
                 if level != severity.level() {
                     found.violation(
@@ -462,6 +456,7 @@ pub(super) fn event(
         }
     }
 
+    fields.put_extra_data(extra_data?);
     Some(Event {
         timestamp: timestamp?,
         level: level?,
@@ -471,7 +466,7 @@ pub(super) fn event(
         function: function?,
         line: line?,
         context: context?,
-        extra_data: extra_data?,
+        extra_data: Map::new(),
     })
 }
 
@@ -556,41 +551,14 @@ fn parse_severity(name: &str) -> Option<Severity> {
     Severity::ALL.into_iter().find(|s| s.name() == name)
 }
 
-/// A required string field of the top level.
-/// A field that is read as text when it is a string: the text, borrowed
-/// from the input or taken from the value; or the value that is not a
-/// string.
-fn text_of(borrowed: Option<&str>, value: Option<Value>) -> Option<Result<Cow<'_, str>, Value>> {
-    match (borrowed, value) {
-        (Some(text), _) => Some(Ok(Cow::Borrowed(text))),
-        (None, Some(Value::String(text))) => Some(Ok(Cow::Owned(text))),
-        (None, Some(other)) => Some(Err(other)),
-        (None, None) => None,
-    }
-}
-
-/// [`required_string`] of a field read by [`text_of`].
+/// A required string field of the top level: its text.
 fn required_text<'a>(
     found: &mut Findings,
-    text: Option<Result<Cow<'a, str>, Value>>,
+    value: Option<Json<'a>>,
     key: &str,
 ) -> Option<Cow<'a, str>> {
-    match text {
-        Some(Ok(text)) => Some(text),
-        None => {
-            found.missing(pointer(&[key]), &format!("the field {key:?}"));
-            None
-        }
-        Some(Err(other)) => {
-            found.wrong_type(pointer(&[key]), "a string", &other);
-            None
-        }
-    }
-}
-
-fn required_string(found: &mut Findings, value: Option<Value>, key: &str) -> Option<String> {
     match value {
-        Some(Value::String(text)) => Some(text),
+        Some(Json::String(text)) => Some(text),
         None => {
             found.missing(pointer(&[key]), &format!("the field {key:?}"));
             None
@@ -606,12 +574,12 @@ fn required_string(found: &mut Findings, value: Option<Value>, key: &str) -> Opt
 /// when it has the wrong type.
 fn optional_string(
     found: &mut Findings,
-    value: Option<Value>,
+    value: Option<Json>,
     path: &[&str],
 ) -> Option<Option<String>> {
     match value {
-        None | Some(Value::Null) => Some(None),
-        Some(Value::String(text)) => Some(Some(text)),
+        None | Some(Json::Null) => Some(None),
+        Some(Json::String(text)) => Some(Some(text.into_owned())),
         Some(other) => {
             found.wrong_type(pointer(path), "a string", &other);
             None
@@ -623,9 +591,9 @@ fn optional_string(
 /// at 0 or above, so `u64` holds it, and the message writes the number as
 /// JSON has it (no wider integer type, whose formatting weighs on the wasm
 /// build).
-fn integer(found: &mut Findings, at: At, value: &Value, min: u64, max: u64) -> Option<u64> {
+fn integer(found: &mut Findings, at: At, value: &Json, min: u64, max: u64) -> Option<u64> {
     let n = match value {
-        Value::Number(n) if n.is_u64() || n.is_i64() => n,
+        Json::Number(n) if n.is_u64() || n.is_i64() => n,
         other => {
             found.wrong_type(at(), "an integer", other);
             return None;
@@ -644,10 +612,10 @@ fn integer(found: &mut Findings, at: At, value: &Value, min: u64, max: u64) -> O
     }
 }
 
-fn user_id(found: &mut Findings, at: At, value: &Value) -> Option<UserId> {
+fn user_id(found: &mut Findings, at: At, value: &Json) -> Option<UserId> {
     match value {
-        Value::String(text) => Some(UserId::Text(text.clone())),
-        Value::Number(n) => match n.as_i64() {
+        Json::String(text) => Some(UserId::Text(text.to_string())),
+        Json::Number(n) => match n.as_i64() {
             Some(n) => Some(UserId::Number(n)),
             None if n.is_u64() => {
                 found.violation(
@@ -670,12 +638,7 @@ fn user_id(found: &mut Findings, at: At, value: &Value) -> Option<UserId> {
 }
 
 /// Checks `object` (at `parent`) against a kind's field rules.
-fn check_fields(
-    found: &mut Findings,
-    parent: At,
-    object: &Map<String, Value>,
-    fields: &[FieldRule],
-) {
+fn check_fields(found: &mut Findings, parent: At, object: &Object, fields: &[FieldRule]) {
     for field in fields {
         let at = || {
             let mut at = parent();
@@ -686,7 +649,7 @@ fn check_fields(
             (None, Presence::Required) => {
                 found.missing(at(), &format!("the field {:?}", field.name))
             }
-            (None, _) | (Some(Value::Null), Presence::Optional) => {}
+            (None, _) | (Some(Json::Null), Presence::Optional) => {}
             (Some(value), _) => check_shape(found, &at, value, field.shape),
         }
     }
@@ -698,8 +661,8 @@ fn expected(shape: Shape) -> &'static str {
         Text => "a string",
         Flag => "a boolean",
         User => "an integer or a string",
-        Object => "an object",
-        Json => "a JSON value",
+        Shape::Object => "an object",
+        Shape::Json => "a JSON value",
         Millis => "a number",
         Count | Status => "an integer",
         Shape::Severity => "a severity: low, medium, high or critical",
@@ -707,16 +670,16 @@ fn expected(shape: Shape) -> &'static str {
     }
 }
 
-fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
+fn check_shape(found: &mut Findings, at: At, value: &Json, shape: Shape) {
     match (shape, value) {
-        (Text, Value::String(_))
-        | (Flag, Value::Bool(_))
-        | (Object, Value::Object(_))
-        | (Json, _) => {}
-        (User, Value::String(_) | Value::Number(_)) => {
+        (Text, Json::String(_))
+        | (Flag, Json::Bool(_))
+        | (Shape::Object, Json::Object(_))
+        | (Shape::Json, _) => {}
+        (User, Json::String(_) | Json::Number(_)) => {
             user_id(found, at, value);
         }
-        (Millis, Value::Number(n)) => {
+        (Millis, Json::Number(n)) => {
             if n.as_f64().is_some_and(|n| n < 0.0) {
                 found.violation(
                     at(),
@@ -725,13 +688,13 @@ fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
                 );
             }
         }
-        (Count, Value::Number(_)) => {
+        (Count, Json::Number(_)) => {
             integer(found, at, value, 0, u64::MAX);
         }
-        (Status, Value::Number(_)) => {
+        (Status, Json::Number(_)) => {
             integer(found, at, value, 100, 599);
         }
-        (Shape::Severity, Value::String(name)) => {
+        (Shape::Severity, Json::String(name)) => {
             if parse_severity(name).is_none() {
                 found.violation(
                     at(),
@@ -740,7 +703,7 @@ fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
                 );
             }
         }
-        (List(fields), Value::Array(items)) => {
+        (List(fields), Json::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
                 let item_at = || {
                     let mut item_at = at();
@@ -748,7 +711,7 @@ fn check_shape(found: &mut Findings, at: At, value: &Value, shape: Shape) {
                     item_at
                 };
                 match item {
-                    Value::Object(object) => check_fields(found, &item_at, object, fields),
+                    Json::Object(object) => check_fields(found, &item_at, object, fields),
                     other => found.wrong_type(item_at(), "an object", other),
                 }
             }
@@ -766,9 +729,9 @@ mod tests {
 
     /// The violations and warnings of `input`.
     fn check(input: &str, mode: Mode) -> (Found, Found) {
-        let tree: Value = serde_json::from_str(input).expect("json");
+        let value: Value = serde_json::from_str(input).expect("json");
         let mut fields = Fields::default();
-        let tree = Tree::of(tree, &mut fields);
+        let tree = Tree::of(Json::borrow(&value), &mut fields);
         let (mut violations, mut warnings) = (Vec::new(), Vec::new());
         let received = Timestamp::from_unix_micros(0).expect("epoch");
         event(

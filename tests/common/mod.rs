@@ -77,7 +77,22 @@ fn violations(list: &[Violation]) -> Value {
 /// What one validator vector produces: the verdict, and the event (or
 /// none) with the violations and warnings as the vector writes them.
 pub fn check_case(doc: &Value) -> (Verdict, Value) {
-    let verdict = Validator::new(config(doc)).check(&input_bytes(doc), received());
+    let validator = Validator::new(config(doc));
+    let input = input_bytes(doc);
+    let verdict = validator.check(&input, received());
+    // The check that defers building `extra_data` says the same.
+    match validator.check_deferred(&input, received()) {
+        Ok(checked) => {
+            let mut without_data = verdict.event.clone().expect("valid in both");
+            without_data.extra_data.clear();
+            assert_eq!(checked.event, without_data);
+            assert_eq!(Some(checked.into_event()), verdict.event);
+        }
+        Err(violations) => {
+            assert_eq!(verdict.event, None);
+            assert_eq!(violations, verdict.violations);
+        }
+    }
     let got = json!({
         "event": verdict.event.as_ref().map(|e| serde_json::to_value(e).expect("json")),
         "violations": violations(&verdict.violations),

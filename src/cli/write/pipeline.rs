@@ -94,10 +94,11 @@ impl Admission {
     /// Validate → sanitize one line (without its line break).
     ///
     /// `writes_data` says whether any file writes the event's `context` and
-    /// `extra_data`. When none does, they are dropped instead of sanitized:
-    /// most events go only to text files, and sanitizing what no line holds
-    /// would be most of the sanitizer's work. Either way nothing leaves
-    /// admission unsanitized.
+    /// `extra_data`. When none does, they are dropped instead of sanitized,
+    /// and `extra_data` is never even built (only checked): most events go
+    /// only to text files, and building and sanitizing what no line holds
+    /// would be most of the work. Either way nothing leaves admission
+    /// unsanitized.
     pub fn admit(
         &self,
         line: &[u8],
@@ -108,30 +109,28 @@ impl Admission {
         if line.len() > self.max_line_bytes {
             return Err(self.too_long(line, line.len() as u64, received, source));
         }
-        let verdict = self.validator.check(line, received);
-        match verdict.event {
-            Some(mut event) => {
+        match self.validator.check_deferred(line, received) {
+            Ok(mut checked) => {
                 // The text fields first: the logger, among them, decides the
-                // files.
-                self.sanitizer.sanitize_parts(&mut event, Parts::Text);
-                if writes_data(&event) {
+                // files. The data is built only for a file that writes it.
+                self.sanitizer
+                    .sanitize_parts(&mut checked.event, Parts::Text);
+                if writes_data(&checked.event) {
+                    let mut event = checked.into_event();
                     self.sanitizer.sanitize_parts(&mut event, Parts::Data);
+                    Ok(event)
                 } else {
+                    let mut event = checked.event;
                     event.context = Context::default();
-                    event.extra_data.clear();
+                    Ok(event)
                 }
-                Ok(event)
             }
-            None => Err(self.rejected(
+            Err(violations) => Err(self.rejected(
                 line,
                 line.len() as u64,
                 received,
                 source,
-                verdict
-                    .violations
-                    .into_iter()
-                    .map(Violation::from)
-                    .collect(),
+                violations.into_iter().map(Violation::from).collect(),
             )),
         }
     }
