@@ -355,11 +355,14 @@ impl<'de> DeserializeSeed<'de> for Top<'_, '_, 'de> {
         deserializer: D,
     ) -> Result<Tree<'de>, D::Error> {
         let Some(fields) = self.fields else {
+            let mut value = Json::Null;
             let node = Node {
                 reader: self.reader,
                 depth: 1,
+                slot: &mut value,
             };
-            return node.deserialize(deserializer).map(Tree::Other);
+            node.deserialize(deserializer)?;
+            return Ok(Tree::Other(value));
         };
         deserializer.deserialize_any(EventObject {
             reader: self.reader,
@@ -374,12 +377,19 @@ struct EventObject<'r, 'a, 'de> {
     fields: &'r mut Fields<'de>,
 }
 
-impl<'r, 'a> EventObject<'r, 'a, '_> {
-    fn node(self) -> Node<'r, 'a> {
-        Node {
+impl<'a, 'de> EventObject<'_, 'a, 'de> {
+    /// A value that is not an object, read as [`Node`] reads it at depth 1.
+    fn other<E>(
+        self,
+        read: impl FnOnce(Node<'_, 'a, '_, 'de>) -> Result<(), E>,
+    ) -> Result<Tree<'de>, E> {
+        let mut value = Json::Null;
+        read(Node {
             reader: self.reader,
             depth: 1,
-        }
+            slot: &mut value,
+        })?;
+        Ok(Tree::Other(value))
     }
 }
 
@@ -391,39 +401,39 @@ impl<'de> Visitor<'de> for EventObject<'_, '_, 'de> {
     }
 
     fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Tree<'de>, E> {
-        self.node().visit_bool(b).map(Tree::Other)
+        self.other(|node| node.visit_bool(b))
     }
 
     fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tree<'de>, E> {
-        self.node().visit_i64(n).map(Tree::Other)
+        self.other(|node| node.visit_i64(n))
     }
 
     fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tree<'de>, E> {
-        self.node().visit_u64(n).map(Tree::Other)
+        self.other(|node| node.visit_u64(n))
     }
 
     fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Tree<'de>, E> {
-        self.node().visit_f64(n).map(Tree::Other)
+        self.other(|node| node.visit_f64(n))
     }
 
     fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Tree<'de>, E> {
-        self.node().visit_borrowed_str(s).map(Tree::Other)
+        self.other(|node| node.visit_borrowed_str(s))
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Tree<'de>, E> {
-        self.node().visit_str(s).map(Tree::Other)
+        self.other(|node| node.visit_str(s))
     }
 
     fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Tree<'de>, E> {
-        self.node().visit_string(s).map(Tree::Other)
+        self.other(|node| node.visit_string(s))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<Tree<'de>, E> {
-        self.node().visit_unit().map(Tree::Other)
+        self.other(|node| node.visit_unit())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Tree<'de>, A::Error> {
-        self.node().visit_seq(seq).map(Tree::Other)
+        self.other(|node| node.visit_seq(seq))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
@@ -452,18 +462,26 @@ impl<'de> Visitor<'de> for EventObject<'_, '_, 'de> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
+            keys += 1;
+            // The value is read in its place in `fields`.
+            let (key, slot) = match known {
+                Some(index) => (key, fields.known[index].insert(Json::Null)),
+                None => {
+                    fields.unknown.push((key, Json::Null));
+                    match fields.unknown.last_mut() {
+                        Some((key, slot)) => (Cow::Borrowed(&**key), slot),
+                        None => continue,
+                    }
+                }
+            };
             let mark = reader.out.len();
-            let value = map.next_value_seed(Node {
+            map.next_value_seed(Node {
                 reader: &mut *reader,
                 depth: 2,
+                slot,
             })?;
             if reader.out.len() > mark {
                 reader.prefix(mark, &key);
-            }
-            keys += 1;
-            match known {
-                Some(index) => fields.known[index] = Some(value),
-                None => fields.unknown.push((key, value)),
             }
         }
         Ok(Tree::Event)
@@ -471,77 +489,84 @@ impl<'de> Visitor<'de> for EventObject<'_, '_, 'de> {
 }
 
 /// Room made for an object's keys before it is read: the objects of log
-/// events mostly have a handful of keys, and a map that holds them from the
-/// start is never grown (a new table, every key placed again) while read.
+/// events mostly have a handful of keys, and one that holds them from the
+/// start is never grown while read.
 const OBJECT_KEYS: usize = 7;
 
-/// Reads one value at `depth` (the event object is at depth 1).
-struct Node<'r, 'a> {
+/// Reads one value at `depth` (the event object is at depth 1) into `slot`,
+/// where the caller keeps it: in its place in the object or array being
+/// read, so that a value is never moved once read.
+struct Node<'r, 'a, 's, 'de> {
     reader: &'r mut Reader<'a>,
     depth: usize,
+    slot: &'s mut Json<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
-    type Value = Json<'de>;
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, '_, 'de> {
+    type Value = ();
 
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Json<'de>, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Node<'_, '_> {
-    type Value = Json<'de>;
+impl<'de> Visitor<'de> for Node<'_, '_, '_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, b: bool) -> Result<Json<'de>, E> {
-        Ok(Json::Bool(b))
+    fn visit_bool<E>(self, b: bool) -> Result<(), E> {
+        *self.slot = Json::Bool(b);
+        Ok(())
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(n.into()))
+    fn visit_i64<E>(self, n: i64) -> Result<(), E> {
+        *self.slot = Json::Number(n.into());
+        Ok(())
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(n.into()))
+    fn visit_u64<E>(self, n: u64) -> Result<(), E> {
+        *self.slot = Json::Number(n.into());
+        Ok(())
     }
 
-    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Json<'de>, E> {
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<(), E> {
         // serde_json reads only finite numbers; anything else is its error.
-        Number::from_f64(n)
-            .map(Json::Number)
-            .ok_or_else(|| E::custom("number out of range"))
+        let n = Number::from_f64(n).ok_or_else(|| E::custom("number out of range"))?;
+        *self.slot = Json::Number(n);
+        Ok(())
     }
 
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<(), E> {
         self.reader.check_string(s, None, "the string");
-        Ok(Json::String(Cow::Borrowed(s)))
+        *self.slot = Json::String(Cow::Borrowed(s));
+        Ok(())
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
+    fn visit_str<E>(self, s: &str) -> Result<(), E> {
         self.reader.check_string(s, None, "the string");
-        Ok(Json::String(Cow::Owned(s.to_owned())))
+        *self.slot = Json::String(Cow::Owned(s.to_owned()));
+        Ok(())
     }
 
-    fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
+    fn visit_string<E>(self, s: String) -> Result<(), E> {
         self.reader.check_string(&s, None, "the string");
-        Ok(Json::String(Cow::Owned(s)))
+        *self.slot = Json::String(Cow::Owned(s));
+        Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
-        Ok(Json::Null)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        *self.slot = Json::Null;
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let reader = self.reader;
         if reader.too_deep(self.depth) {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(Json::Null);
+            return Ok(());
         }
         let mut items = Vec::new();
         loop {
@@ -558,27 +583,31 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 }
                 break;
             }
+            items.push(Json::Null);
+            let Some(slot) = items.last_mut() else { break };
             let mark = reader.out.len();
-            let item = seq.next_element_seed(Node {
+            let read = seq.next_element_seed(Node {
                 reader: &mut *reader,
                 depth: self.depth + 1,
+                slot,
             })?;
             if reader.out.len() > mark {
                 reader.prefix(mark, &index.to_string());
             }
-            match item {
-                Some(item) => items.push(item),
-                None => break,
+            if read.is_none() {
+                items.pop();
+                break;
             }
         }
-        Ok(Json::Array(items))
+        *self.slot = Json::Array(items);
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let reader = self.reader;
         if reader.too_deep(self.depth) {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Json::Null);
+            return Ok(());
         }
         let mut object = Object::with_capacity(OBJECT_KEYS);
         let mut seen = Seen::default();
@@ -595,17 +624,22 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
+            object.push((key, Json::Null));
+            let Some((key, slot)) = object.last_mut() else {
+                break;
+            };
             let mark = reader.out.len();
-            let value = map.next_value_seed(Node {
+            map.next_value_seed(Node {
                 reader: &mut *reader,
                 depth: self.depth + 1,
+                slot,
             })?;
             if reader.out.len() > mark {
-                reader.prefix(mark, &key);
+                reader.prefix(mark, key);
             }
-            object.push((key, value));
         }
-        Ok(Json::Object(object))
+        *self.slot = Json::Object(object);
+        Ok(())
     }
 }
 
