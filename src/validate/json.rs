@@ -8,7 +8,6 @@
 //! the caller keeps of it becomes a `Value` only then ([`Json::into_value`]).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use serde_json::{Map, Number, Value};
 
@@ -85,31 +84,34 @@ pub(crate) fn get<'o, 'a>(object: &'o Object<'a>, key: &str) -> Option<&'o Json<
 }
 
 /// Up to this many keys, an object being read is searched for a key it
-/// already has; past it, the keys are also kept in a hash set, so that the
+/// already has; past it, the keys are also kept in a hash table, so that the
 /// search stays linear in the object's size.
 const SEARCHED_KEYS: usize = 16;
 
 /// The keys an object being read already has, for finding a duplicate.
 #[derive(Default)]
-pub(crate) struct Seen<'a> {
-    hashed: Option<HashSet<Cow<'a, str>>>,
+pub(crate) struct Seen {
+    /// Past [`SEARCHED_KEYS`], the keys, with no values: serde_json's own
+    /// map, whose code the npm package has already, rather than a second
+    /// hash table's.
+    hashed: Option<Map<String, Value>>,
 }
 
-impl<'a> Seen<'a> {
+impl Seen {
     /// Whether `key` is among `object`'s keys, which must be those this set
     /// was told of; when it is not, it will be once the caller pushes it.
-    /// The key is a `Cow` so that the set's copy of a borrowed one is
-    /// borrowed too.
-    #[allow(clippy::ptr_arg)]
-    pub fn has(&mut self, object: &Object<'a>, key: &Cow<'a, str>) -> bool {
+    pub fn has(&mut self, object: &Object<'_>, key: &str) -> bool {
         if let Some(hashed) = &mut self.hashed {
-            return !hashed.insert(key.clone());
+            return hashed.insert(key.to_owned(), Value::Null).is_some();
         }
         if object.len() < SEARCHED_KEYS {
             return object.iter().any(|(k, _)| k == key);
         }
-        let mut hashed: HashSet<Cow<'a, str>> = object.iter().map(|(k, _)| k.clone()).collect();
-        let had = !hashed.insert(key.clone());
+        let mut hashed: Map<String, Value> = object
+            .iter()
+            .map(|(k, _)| (k.to_string(), Value::Null))
+            .collect();
+        let had = hashed.insert(key.to_owned(), Value::Null).is_some();
         self.hashed = Some(hashed);
         had
     }
