@@ -1,6 +1,9 @@
 //! Throughput of the validator on the bundled example day (567 realistic valid
-//! events) and on the same events each broken in one way
-//! (`bench/invalid-events.ndjson`, from `bench/make-invalid.py`).
+//! events), on the same events each broken in one way
+//! (`bench/invalid-events.ndjson`, from `bench/make-invalid.py`), and on the
+//! valid events with `extra_data` checked but not built
+//! (`Validator::check_deferred`, as the writer reads an event that no JSON
+//! file takes).
 //!
 //! `cargo bench --bench validate`; criterion prints the time per pass over
 //! each file and its throughput in bytes per second; events per second is the
@@ -52,6 +55,23 @@ fn validate(c: &mut Criterion) {
             })
         });
     }
+    // What the writer does for an event that no JSON file takes: its
+    // `extra_data` checked but not built.
+    let events = lines("examples/events.ndjson");
+    let bytes: usize = events.iter().map(String::len).sum();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function(format!("deferred ({} events)", events.len()), |b| {
+        b.iter(|| {
+            events
+                .iter()
+                .filter(|line| {
+                    validator
+                        .check_deferred(black_box(line.as_bytes()), received)
+                        .is_ok()
+                })
+                .count()
+        })
+    });
     group.finish();
 }
 

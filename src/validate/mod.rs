@@ -356,8 +356,9 @@ impl Validator {
 
     /// [`Validator::check`], for a caller that may not need the event's
     /// `extra_data`: it is checked as `check` checks it, but built only by
-    /// [`Checked::into_event`]. Building it is most of the work of reading
-    /// an event. The violations when the input is not a valid event.
+    /// [`Checked::into_event`], since building it is a large part of the
+    /// work of reading an event. The violations when the input is not a
+    /// valid event; lenient mode's warnings are not kept.
     pub fn check_deferred<'a>(
         &self,
         input: &'a [u8],
