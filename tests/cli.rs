@@ -37,6 +37,38 @@ fn format_reports_bad_lines_and_keeps_the_rest() {
 }
 
 #[test]
+fn format_route_and_sanitize_skip_a_line_over_the_limit_and_keep_the_rest() {
+    // An event whose message alone is past the default limit (1 MiB).
+    let long = format!(
+        r#"{{"level":"INFO","logger":"a","message":"{}"}}"#,
+        "x".repeat(1024 * 1024)
+    );
+    let input = format!("{GOOD}\n{long}\n{GOOD_2}\n");
+    let limit = format!(
+        "<stdin>:2: line of {} bytes is over the limit of 1048576 bytes (--max-line-bytes)",
+        long.len()
+    );
+    for command in [&["format"][..], &["route"], &["sanitize"]] {
+        let output = barg(command, &input);
+        assert_eq!(output.status.code(), Some(1), "{command:?}");
+        assert_eq!(stdout(&output).lines().count(), 2, "{command:?}");
+        assert_eq!(stderr(&output).trim_end(), limit, "{command:?}");
+    }
+    // The limit is an option; within it, the same line is an event.
+    let output = barg(&["format", "--max-line-bytes", "2000000"], &input);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 3);
+    // At 90 bytes, the first event (86) is taken and the last (93) is not.
+    let output = barg(&["sanitize", "--max-line-bytes", "90"], &input);
+    assert_eq!(stdout(&output).lines().count(), 1);
+    assert!(
+        stderr(&output).contains("<stdin>:3: line of 93 bytes is over the limit of 90 bytes"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn format_reports_invalid_utf8_with_its_line() {
     let mut input = format!("{GOOD}\n").into_bytes();
     input.extend_from_slice(b"{\"level\":\"INFO\",\"logger\":\"a\",\"message\":\"\xff\"}\n");

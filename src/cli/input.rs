@@ -35,18 +35,22 @@ impl Summary {
     }
 }
 
+/// The longest line that `format`, `route` and `sanitize` take by default,
+/// in bytes: the writer's default too.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
 /// Runs `each` on every non-blank line of `files` (standard input when the
 /// list is empty or for `-`), giving it the line's text and standard output.
-/// A line that `each` finds invalid, or that is not UTF-8, is reported on
+/// A line that `each` finds invalid, that is not UTF-8 or that is longer
+/// than `max_line` bytes (skipped without being held) is reported on
 /// standard error as `FILE:LINE: reason`; a file that cannot be read is
 /// reported and skipped. A closed standard output ends the run quietly.
 pub fn each_line(
     files: &[PathBuf],
+    max_line: usize,
     mut each: impl FnMut(&str, &mut dyn Write) -> Result<(), Outcome>,
 ) -> Summary {
-    // Unbounded: a line is held whole, as the commands that take whole
-    // events need it.
-    each_bounded_line(files, usize::MAX, |name, number, line, out| {
+    each_bounded_line(files, max_line, |name, number, line, out| {
         let result = match line {
             Line::Text(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => each(text, out),
@@ -56,7 +60,7 @@ pub fn each_line(
                 ))),
             },
             Line::TooLong(length) => Err(Outcome::Invalid(format!(
-                "line of {length} bytes is too long to read"
+                "line of {length} bytes is over the limit of {max_line} bytes (--max-line-bytes)"
             ))),
         };
         if let Err(Outcome::Invalid(reason)) = &result {

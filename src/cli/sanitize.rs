@@ -31,11 +31,12 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<Sanitizer> {
     Ok(sanitizer)
 }
 
-/// Sanitizes every event of `files`, printing one JSON line per event.
-pub fn run(sanitizer: &Sanitizer, report: bool, files: &[PathBuf]) -> Summary {
+/// Sanitizes every event of `files`, printing one JSON line per event;
+/// lines longer than `max_line` bytes are reported and skipped.
+pub fn run(sanitizer: &Sanitizer, report: bool, max_line: usize, files: &[PathBuf]) -> Summary {
     let formatter = Formatter::new(Format::Json);
     let mut line = Vec::with_capacity(1024);
-    each_line(files, |text, out| {
+    each_line(files, max_line, |text, out| {
         let mut event = read_event(text)?;
         let redactions = sanitizer.sanitize(&mut event);
         line.clear();
