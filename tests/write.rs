@@ -974,13 +974,9 @@ fn a_client_that_closes_after_a_last_line_without_its_break_has_it_written() {
     let logs = log_dir(tmp.path());
     let config = one_file_config(tmp.path(), 1_000_000, 1, "");
     let (writer, socket, addr) = start_listening(tmp.path(), &logs, &config, &["--stats"]);
-    for message in ["first", "last without a break"] {
+    for (message, end) in [("first", "\n"), ("last without a break", "")] {
         let mut client = UnixStream::connect(&socket).expect("connect");
-        let text = if message == "first" {
-            event("INFO", "app", message) + "\n"
-        } else {
-            event("INFO", "app", message)
-        };
+        let text = event("INFO", "app", message) + end;
         client.write_all(text.as_bytes()).expect("sent");
         client.shutdown(std::net::Shutdown::Write).expect("closed");
     }

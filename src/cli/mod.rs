@@ -14,7 +14,7 @@ use barg::validate::schema::event_schema;
 use barg::{
     Event, Format, Formatter, Mode, RouteTable, Timestamp, Validator, ValidatorConfig, Violation,
 };
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use input::{Line, Outcome, each_bounded_line, each_line};
 
@@ -24,6 +24,15 @@ use input::{Line, Outcome, each_bounded_line, each_line};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The bound on the lines of `format`, `route` and `sanitize`.
+#[derive(Args)]
+struct LineLimit {
+    /// The longest line taken, in bytes, without its line break; a longer
+    /// one is reported and skipped without being held whole.
+    #[arg(long, value_name = "BYTES", default_value_t = input::MAX_LINE_BYTES)]
+    max_line_bytes: usize,
 }
 
 #[derive(Subcommand)]
@@ -42,10 +51,8 @@ enum Command {
         /// The time zone of printed times, as an offset: Z, +03:30, -05:00.
         #[arg(long, default_value = "Z", value_parser = barg::timestamp::parse_offset)]
         zone: barg::timestamp::Offset,
-        /// The longest line taken, in bytes, without its line break; a
-        /// longer one is reported and skipped without being held whole.
-        #[arg(long, value_name = "BYTES", default_value_t = input::MAX_LINE_BYTES)]
-        max_line_bytes: usize,
+        #[command(flatten)]
+        limit: LineLimit,
         /// NDJSON files to read; standard input when none.
         files: Vec<PathBuf>,
     },
@@ -56,10 +63,8 @@ enum Command {
     /// Prints one line per event: the files, space-separated, or `-` when the
     /// event goes nowhere. Exit status as for `format`.
     Route {
-        /// The longest line taken, in bytes, without its line break; a
-        /// longer one is reported and skipped without being held whole.
-        #[arg(long, value_name = "BYTES", default_value_t = input::MAX_LINE_BYTES)]
-        max_line_bytes: usize,
+        #[command(flatten)]
+        limit: LineLimit,
         /// NDJSON files to read; standard input when none.
         files: Vec<PathBuf>,
     },
@@ -92,10 +97,8 @@ enum Command {
         /// instead of the event alone.
         #[arg(long)]
         report: bool,
-        /// The longest line taken, in bytes, without its line break; a
-        /// longer one is reported and skipped without being held whole.
-        #[arg(long, value_name = "BYTES", default_value_t = input::MAX_LINE_BYTES)]
-        max_line_bytes: usize,
+        #[command(flatten)]
+        limit: LineLimit,
         /// NDJSON files to read; standard input when none.
         files: Vec<PathBuf>,
     },
@@ -138,12 +141,12 @@ pub fn run() -> ExitCode {
         Command::Format {
             format,
             zone,
-            max_line_bytes,
+            limit,
             files,
         } => {
             let formatter = Formatter::new(format).in_zone(zone);
             let mut line = Vec::with_capacity(256);
-            each_line(&files, max_line_bytes, |text, out| {
+            each_line(&files, limit.max_line_bytes, |text, out| {
                 let event = read_event(text)?;
                 line.clear();
                 formatter.write(&event, &mut line);
@@ -151,10 +154,7 @@ pub fn run() -> ExitCode {
                 out.write_all(&line).map_err(Outcome::Io)
             })
         }
-        Command::Route {
-            max_line_bytes,
-            files,
-        } => {
+        Command::Route { limit, files } => {
             let level = match barg::level::threshold_from_env(|name| std::env::var(name).ok()) {
                 Ok(level) => level,
                 Err(error) => {
@@ -163,7 +163,7 @@ pub fn run() -> ExitCode {
                 }
             };
             let table = RouteTable::seed(level);
-            each_line(&files, max_line_bytes, |text, out| {
+            each_line(&files, limit.max_line_bytes, |text, out| {
                 let event = read_event(text)?;
                 let paths = table.route_paths(&event);
                 let line = if paths.is_empty() {
@@ -177,10 +177,10 @@ pub fn run() -> ExitCode {
         Command::Sanitize {
             config,
             report,
-            max_line_bytes,
+            limit,
             files,
         } => match sanitize::load(config.as_deref()) {
-            Ok(sanitizer) => sanitize::run(&sanitizer, report, max_line_bytes, &files),
+            Ok(sanitizer) => sanitize::run(&sanitizer, report, limit.max_line_bytes, &files),
             Err(error) => {
                 eprintln!("barg: {error:#}");
                 return ExitCode::from(2);

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Number, Value};
 
 /// A JSON value read from text that outlives it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub(crate) enum Json<'a> {
     Null,
     Bool(bool),

@@ -239,8 +239,6 @@ impl RotatingFile {
     }
 }
 
-/// Opens for appending, creating with [`MODE`]; gives the size and the day
-/// of the last change (today for a new file).
 /// The names of the files in `dir`.
 fn names_in(dir: &Path) -> io::Result<Vec<String>> {
     Ok(std::fs::read_dir(dir)?
@@ -249,6 +247,8 @@ fn names_in(dir: &Path) -> io::Result<Vec<String>> {
         .collect())
 }
 
+/// Opens for appending, creating with [`MODE`]; gives the size and the day
+/// of the last change (today for a new file).
 fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
     let file = OpenOptions::new()
         .create(true)
