@@ -11,6 +11,8 @@
 //! (the `schema` feature, see `schema.rs`), generated from the payload types of
 //! [`crate::kind`], which the rule table mirrors and which a test holds equal.
 
+#[cfg(not(target_arch = "wasm32"))]
+mod direct;
 mod json;
 mod reader;
 mod rules;

@@ -15,6 +15,8 @@ use std::fmt;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
+#[cfg(not(target_arch = "wasm32"))]
+use super::direct;
 use super::json::{Json, Object, Seen};
 use super::rules::TOP_LEVEL_FIELDS;
 use super::{Code, Limits, MAX_VIOLATIONS, Violation, push_token};
@@ -112,11 +114,6 @@ fn read_tree<'a>(
     out: &mut Vec<Violation>,
     fields: Option<&mut Fields<'a>>,
 ) -> Option<Tree<'a>> {
-    let what = if fields.is_some() {
-        "the event"
-    } else {
-        "the value"
-    };
     if let Some(violation) = limits.size_violation(input.len()) {
         out.push(violation);
         return None;
@@ -134,6 +131,31 @@ fn read_tree<'a>(
             ));
             return None;
         }
+    };
+    // The npm package reads with serde alone: the direct reader would cost
+    // about 3 KB of its gzip budget.
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(fields) = fields {
+        if direct::read_event(text, limits, fields) {
+            return Some(Tree::Event);
+        }
+        return read_with_serde(text, limits, out, Some(fields));
+    }
+    read_with_serde(text, limits, out, fields)
+}
+
+/// Reads valid UTF-8 `text` as [`read_tree`] does, through serde_json's
+/// tokenizer: the reader of every input that the direct reader leaves.
+pub(super) fn read_with_serde<'a>(
+    text: &'a str,
+    limits: &Limits,
+    out: &mut Vec<Violation>,
+    fields: Option<&mut Fields<'a>>,
+) -> Option<Tree<'a>> {
+    let what = if fields.is_some() {
+        "the event"
+    } else {
+        "the value"
     };
     let mut reader = Reader {
         limits,
@@ -491,7 +513,7 @@ impl<'de> Visitor<'de> for EventObject<'_, '_, 'de> {
 /// Room made for an object's keys before it is read: the objects of log
 /// events mostly have a handful of keys, and one that holds them from the
 /// start is never grown while read.
-const OBJECT_KEYS: usize = 7;
+pub(super) const OBJECT_KEYS: usize = 7;
 
 /// Reads one value at `depth` (the event object is at depth 1) into `slot`,
 /// where the caller keeps it: in its place in the object or array being
