@@ -79,7 +79,16 @@ impl RotatingFile {
     /// the rule is applied line by line, the bytes between rollovers move
     /// at once. A failed write leaves the lines buffered and the error
     /// returned; the caller retries with [`RotatingFile::flush`].
-    pub fn append(&mut self, lines: &FileLines, counters: &FileCounters) -> io::Result<()> {
+    ///
+    /// The handle of each file rolled over with lines not yet synced is
+    /// pushed to `retired`, still open, for the caller to sync as its
+    /// `fsync` setting says: the rollover itself never waits for the disk.
+    pub fn append(
+        &mut self,
+        lines: &FileLines,
+        counters: &FileCounters,
+        retired: &mut Vec<File>,
+    ) -> io::Result<()> {
         if lines.ends.is_empty() {
             return Ok(());
         }
@@ -102,7 +111,7 @@ impl RotatingFile {
                 // and the rollover is tried again at the next line.
                 let rolled = self
                     .flush(counters)
-                    .and_then(|()| self.roll_over(today, counters));
+                    .and_then(|()| self.roll_over(today, counters, retired));
                 result = result.and(rolled);
             }
             run_lines += 1;
@@ -179,14 +188,21 @@ impl RotatingFile {
         &self.name
     }
 
-    fn roll_over(&mut self, today: Day, counters: &FileCounters) -> io::Result<()> {
-        let _ = self.file.sync_data();
+    fn roll_over(
+        &mut self,
+        today: Day,
+        counters: &FileCounters,
+        retired: &mut Vec<File>,
+    ) -> io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let base = self
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // Whether the file lives on under its backup's name (rather than
+        // as a compressed or appended copy).
+        let mut renamed = false;
         match self.rotation {
             Rotation::Size { backups, .. } => {
                 // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
@@ -206,6 +222,7 @@ impl RotatingFile {
                     std::fs::remove_file(&self.path)?;
                 } else {
                     std::fs::rename(&self.path, &first)?;
+                    renamed = true;
                 }
             }
             Rotation::Daily { keep_days } => {
@@ -221,6 +238,7 @@ impl RotatingFile {
                     std::fs::remove_file(&self.path)?;
                 } else {
                     std::fs::rename(&self.path, &target)?;
+                    renamed = true;
                 }
                 let names = names_in(dir)?;
                 for expired in
@@ -231,7 +249,11 @@ impl RotatingFile {
             }
         }
         let (file, size, _) = open_append(&self.path)?;
-        self.file = file;
+        let old = std::mem::replace(&mut self.file, file);
+        if renamed && self.unsynced {
+            retired.push(old);
+        }
+        self.unsynced = false;
         self.size = size;
         self.day = today;
         counters.rotations.fetch_add(1, Relaxed);

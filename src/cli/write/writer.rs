@@ -9,10 +9,12 @@
 //! wait. Nothing is given up except at shutdown, and what is given up is
 //! counted as dropped.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use barg::rotation::Rotation;
@@ -58,6 +60,42 @@ pub struct Writer {
     stopping: Arc<AtomicBool>,
     /// Set when bounded retries failed while stopping.
     gave_up: bool,
+    /// Handles of files just rolled over, whose last lines are not synced.
+    retired: Vec<File>,
+    /// With `fsync = "interval"`, the thread that syncs and closes them.
+    syncer: Option<Syncer>,
+}
+
+/// A thread that syncs rolled-over files and closes them, so that the
+/// writer does not wait for the disk at every rollover (a 10 MB file takes
+/// milliseconds, and the queue fills meanwhile). The interval's promise
+/// holds: a file's sync starts as soon as it is rolled over.
+struct Syncer {
+    files: std::sync::mpsc::Sender<File>,
+    thread: JoinHandle<()>,
+}
+
+impl Syncer {
+    fn start(metrics: Arc<Metrics>) -> std::io::Result<Syncer> {
+        let (files, synced) = std::sync::mpsc::channel::<File>();
+        let thread = std::thread::Builder::new()
+            .name("barg-sync".into())
+            .spawn(move || {
+                for file in synced {
+                    if let Err(error) = file.sync_data() {
+                        metrics.write_errors.fetch_add(1, Relaxed);
+                        diag::error(&format!("cannot sync a rolled-over file: {error}"));
+                    }
+                }
+            })?;
+        Ok(Syncer { files, thread })
+    }
+
+    /// Waits until every file handed over is synced.
+    fn finish(self) {
+        drop(self.files);
+        let _ = self.thread.join();
+    }
 }
 
 /// The name of the writer's own file of rejected inputs.
@@ -94,6 +132,10 @@ impl Writer {
             rotation(defaults::REJECTED_MAX_BYTES, defaults::REJECTED_BACKUPS),
             config.gzip,
         )?);
+        let syncer = match config.fsync {
+            Fsync::Interval => Some(Syncer::start(metrics.clone())?),
+            Fsync::Never | Fsync::Always => None,
+        };
         Ok(Writer {
             files,
             layout,
@@ -104,6 +146,8 @@ impl Writer {
             failing: false,
             stopping,
             gave_up: false,
+            retired: Vec::new(),
+            syncer,
         })
     }
 
@@ -169,8 +213,11 @@ impl Writer {
             .zip(&batch.files)
             .zip(&self.metrics.files)
         {
-            let result = file.append(lines, counters);
+            let result = file.append(lines, counters, &mut self.retired);
             note(result, &self.metrics, &mut self.failing);
+        }
+        for file in self.retired.drain(..) {
+            retire(file, self.fsync, self.syncer.as_ref(), &self.metrics);
         }
     }
 
@@ -261,6 +308,27 @@ impl Writer {
                 let _ = file.sync();
             }
         }
+        if let Some(syncer) = self.syncer.take() {
+            syncer.finish();
+        }
+    }
+}
+
+/// Syncs the handle of a rolled-over file as `fsync` says, and closes it:
+/// at once with `always` (its lines may be acknowledged next), on the
+/// syncing thread with `interval`, not at all with `never`.
+fn retire(file: File, fsync: Fsync, syncer: Option<&Syncer>, metrics: &Metrics) {
+    let file = match (fsync, syncer) {
+        (Fsync::Never, _) => return,
+        (Fsync::Interval, Some(syncer)) => match syncer.files.send(file) {
+            Ok(()) => return,
+            Err(returned) => returned.0,
+        },
+        (Fsync::Interval | Fsync::Always, _) => file,
+    };
+    if let Err(error) = file.sync_data() {
+        metrics.write_errors.fetch_add(1, Relaxed);
+        diag::error(&format!("cannot sync a rolled-over file: {error}"));
     }
 }
 
