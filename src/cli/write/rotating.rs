@@ -171,6 +171,22 @@ impl RotatingFile {
         Ok(())
     }
 
+    /// A second handle on the file, to be synced elsewhere, when lines were
+    /// written since the last sync; the file counts as synced from here.
+    /// Without a handle to spare (no descriptor left), it is synced here.
+    pub fn unsynced_handle(&mut self) -> io::Result<Option<File>> {
+        if !self.unsynced {
+            return Ok(None);
+        }
+        match self.file.try_clone() {
+            Ok(handle) => {
+                self.unsynced = false;
+                Ok(Some(handle))
+            }
+            Err(_) => self.sync().map(|()| None),
+        }
+    }
+
     /// Reopens the path, for an external rotation (logrotate's move). The
     /// buffer is written to the old file first.
     pub fn reopen(&mut self, counters: &FileCounters) -> io::Result<()> {

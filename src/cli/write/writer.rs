@@ -66,10 +66,11 @@ pub struct Writer {
     syncer: Option<Syncer>,
 }
 
-/// A thread that syncs rolled-over files and closes them, so that the
-/// writer does not wait for the disk at every rollover (a 10 MB file takes
-/// milliseconds, and the queue fills meanwhile). The interval's promise
-/// holds: a file's sync starts as soon as it is rolled over.
+/// With `fsync = "interval"`, the thread that syncs files and closes the
+/// handles it is given: files rolled over, and second handles on the open
+/// ones when the interval is up. The writer does not wait for the disk (a
+/// 10 MB file takes milliseconds, and the queue fills meanwhile); each sync
+/// starts as soon as it is due.
 struct Syncer {
     files: std::sync::mpsc::Sender<File>,
     thread: JoinHandle<()>,
@@ -84,7 +85,7 @@ impl Syncer {
                 for file in synced {
                     if let Err(error) = file.sync_data() {
                         metrics.write_errors.fetch_add(1, Relaxed);
-                        diag::error(&format!("cannot sync a rolled-over file: {error}"));
+                        diag::error(&format!("cannot sync a log file: {error}"));
                     }
                 }
             })?;
@@ -180,6 +181,10 @@ impl Writer {
                 Item::Batch(batch) => {
                     self.write(&batch);
                     self.layout.recycle(batch);
+                    // The interval holds while the queue never runs empty.
+                    if self.fsync == Fsync::Interval {
+                        self.sync_if_due(false);
+                    }
                     if self.failing {
                         self.flush_all_retrying(&queue);
                     }
@@ -273,7 +278,15 @@ impl Writer {
         let mut synced = true;
         if due {
             for file in &mut self.files {
-                if let Err(error) = file.sync() {
+                let result = match &self.syncer {
+                    Some(syncer) if !now => file.unsynced_handle().map(|handle| {
+                        if let Some(handle) = handle {
+                            retire(handle, self.fsync, Some(syncer), &self.metrics);
+                        }
+                    }),
+                    _ => file.sync(),
+                };
+                if let Err(error) = result {
                     self.metrics.write_errors.fetch_add(1, Relaxed);
                     diag::error(&format!("cannot sync {}: {error}", file.name()));
                     synced = false;
@@ -314,9 +327,9 @@ impl Writer {
     }
 }
 
-/// Syncs the handle of a rolled-over file as `fsync` says, and closes it:
-/// at once with `always` (its lines may be acknowledged next), on the
-/// syncing thread with `interval`, not at all with `never`.
+/// Syncs a handle as `fsync` says, and closes it: at once with `always`
+/// (its lines may be acknowledged next), on the syncing thread with
+/// `interval`, not at all with `never`.
 fn retire(file: File, fsync: Fsync, syncer: Option<&Syncer>, metrics: &Metrics) {
     let file = match (fsync, syncer) {
         (Fsync::Never, _) => return,
@@ -328,7 +341,7 @@ fn retire(file: File, fsync: Fsync, syncer: Option<&Syncer>, metrics: &Metrics) 
     };
     if let Err(error) = file.sync_data() {
         metrics.write_errors.fetch_add(1, Relaxed);
-        diag::error(&format!("cannot sync a rolled-over file: {error}"));
+        diag::error(&format!("cannot sync a log file: {error}"));
     }
 }
 
