@@ -317,9 +317,22 @@ impl Writer {
             }
         }
         if self.fsync != Fsync::Never {
-            for file in &mut self.files {
-                let _ = file.sync();
-            }
+            let handles: Vec<File> = self
+                .files
+                .iter_mut()
+                .filter_map(|file| file.unsynced_handle().ok().flatten())
+                .collect();
+            // The files reach the disk together, not one after the other.
+            std::thread::scope(|scope| {
+                for handle in &handles {
+                    let sync = std::thread::Builder::new()
+                        .name("barg-sync".into())
+                        .spawn_scoped(scope, move || handle.sync_data());
+                    if sync.is_err() {
+                        let _ = handle.sync_data();
+                    }
+                }
+            });
         }
         if let Some(syncer) = self.syncer.take() {
             syncer.finish();
