@@ -432,6 +432,33 @@ mod tests {
     }
 
     #[test]
+    fn every_vector_input_reads_the_same_both_ways() {
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")];
+        let (mut inputs, mut taken) = (0, 0);
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("the vectors") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("a vector");
+                let vector: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+                if let Some(input) = vector["input"].as_str() {
+                    inputs += 1;
+                    taken += usize::from(both(input, &Limits::default()));
+                }
+            }
+        }
+        // Both kinds are there: valid events the direct reader takes, and
+        // broken ones it leaves.
+        assert!(
+            inputs > 50 && taken > 10 && taken < inputs,
+            "{taken} of {inputs}"
+        );
+    }
+
+    #[test]
     fn values_read_directly_are_serde_jsons() {
         let taken = [
             r#"{}"#,
