@@ -653,6 +653,40 @@ fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
 }
 
 #[test]
+fn daily_rotation_with_gzip_compresses_yesterdays_file_and_leaves_nothing_aside() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(
+        tmp.path(),
+        1_000_000,
+        5,
+        "rotate = \"daily\"\nkeep_days = 2\ngzip = true",
+    );
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let x = logs.join("x.log");
+    std::fs::write(&x, "written yesterday\n").expect("x.log");
+    let noon = yesterday.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    std::fs::File::options()
+        .write(true)
+        .open(&x)
+        .and_then(|f| f.set_modified(noon.into()))
+        .expect("mtime");
+    let (status, said) = write_stdin(
+        &args(&config, &logs, &[]),
+        &(event("INFO", "app", "today's line") + "\n"),
+    );
+    assert!(status.success(), "{said}");
+    let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
+    assert_eq!(names, ["x.log".to_owned(), format!("x.log.{yesterday}.gz")]);
+    let mut text = String::new();
+    let gz = std::fs::read(logs.join(format!("x.log.{yesterday}.gz"))).expect("dated");
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_string(&mut text)
+        .expect("gzip");
+    assert_eq!(text, "written yesterday\n");
+}
+
+#[test]
 fn over_long_line_is_rejected_and_the_next_lines_are_kept() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());

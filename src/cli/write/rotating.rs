@@ -6,12 +6,18 @@
 //! reader never sees half a line, and keeps the buffer for the retry. The
 //! size the rule sees counts buffered bytes, so rollover happens at the same
 //! line as if every line were written at once, as CPython does.
+//!
+//! With `gzip`, a rolled-over file is moved aside (`x.log.rolled-<µs>`) and
+//! compressed on a thread of its own, so that writing goes on meanwhile; the
+//! next rollover of the same file waits for it, so the backups' names only
+//! ever shift once it is done.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering::Relaxed;
+use std::thread::JoinHandle;
 
 use barg::Timestamp;
 use barg::rotation::{
@@ -21,6 +27,7 @@ use barg::rotation::{
 use barg::timestamp::Day;
 
 use super::batch::FileLines;
+use super::diag;
 use super::metrics::FileCounters;
 
 /// Log files are readable by the owner's group, never by others.
@@ -45,6 +52,8 @@ pub struct RotatingFile {
     pending_lines: u64,
     /// Written since the last sync.
     unsynced: bool,
+    /// The last file rolled over, being compressed (`gzip = true`).
+    compressing: Option<JoinHandle<()>>,
 }
 
 impl RotatingFile {
@@ -71,6 +80,7 @@ impl RotatingFile {
             pending: Vec::with_capacity(FLUSH_AT + 4096),
             pending_lines: 0,
             unsynced: false,
+            compressing: None,
         })
     }
 
@@ -80,9 +90,10 @@ impl RotatingFile {
     /// at once. A failed write leaves the lines buffered and the error
     /// returned; the caller retries with [`RotatingFile::flush`].
     ///
-    /// The handle of each file rolled over with lines not yet synced is
-    /// pushed to `retired`, still open, for the caller to sync as its
-    /// `fsync` setting says: the rollover itself never waits for the disk.
+    /// The handle of each file rolled over with lines not yet synced (or
+    /// of the dated file they were appended to) is pushed to `retired`,
+    /// still open, for the caller to sync as its `fsync` setting says: the
+    /// rollover itself never waits for the disk.
     pub fn append(
         &mut self,
         lines: &FileLines,
@@ -210,15 +221,21 @@ impl RotatingFile {
         counters: &FileCounters,
         retired: &mut Vec<File>,
     ) -> io::Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
+        // The backups' names are settled only once the last one is written.
+        self.wait_for_compression();
+        let dir = self
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let dir = dir.as_path();
         let base = self
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // Whether the file lives on under its backup's name (rather than
-        // as a compressed or appended copy).
-        let mut renamed = false;
+        // Whether the file lives on under another name (its backup's, or
+        // its own while it is compressed), rather than as an appended copy.
+        let mut moved = true;
         match self.rotation {
             Rotation::Size { backups, .. } => {
                 // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
@@ -234,27 +251,26 @@ impl RotatingFile {
                 let first = dir.join(size_backup_name(&base, 1, self.gzip));
                 if self.gzip {
                     let _ = std::fs::remove_file(&first);
-                    compress_into(&self.path, &first)?;
-                    std::fs::remove_file(&self.path)?;
+                    self.compress_later(first)?;
                 } else {
                     std::fs::rename(&self.path, &first)?;
-                    renamed = true;
                 }
             }
             Rotation::Daily { keep_days } => {
                 let target = dir.join(daily_backup_name(&base, self.day, self.gzip));
                 if self.gzip {
-                    compress_into(&self.path, &target)?;
-                    std::fs::remove_file(&self.path)?;
+                    self.compress_later(target)?;
                 } else if target.exists() {
                     // A dated file already there (the clock went back, or a
                     // restart): append, never replace.
                     let mut out = OpenOptions::new().append(true).open(&target)?;
                     io::copy(&mut File::open(&self.path)?, &mut out)?;
                     std::fs::remove_file(&self.path)?;
+                    // The copy is what must reach the disk now.
+                    retired.push(out);
+                    moved = false;
                 } else {
                     std::fs::rename(&self.path, &target)?;
-                    renamed = true;
                 }
                 let names = names_in(dir)?;
                 for expired in
@@ -266,7 +282,7 @@ impl RotatingFile {
         }
         let (file, size, _) = open_append(&self.path)?;
         let old = std::mem::replace(&mut self.file, file);
-        if renamed && self.unsynced {
+        if moved && self.unsynced {
             retired.push(old);
         }
         self.unsynced = false;
@@ -274,6 +290,59 @@ impl RotatingFile {
         self.day = today;
         counters.rotations.fetch_add(1, Relaxed);
         Ok(())
+    }
+}
+
+impl RotatingFile {
+    /// Moves the file aside under a name of its own and compresses it into
+    /// `target` on a thread, removing it once done: compressing 10 MB takes
+    /// a tenth of a second, in which the writer would write nothing and
+    /// every source would wait. Where no thread can be started, it is done
+    /// here.
+    fn compress_later(&mut self, target: PathBuf) -> io::Result<()> {
+        let mut rolled = self.path.as_os_str().to_owned();
+        rolled.push(format!(".rolled-{}", Timestamp::now().unix_micros()));
+        let mut rolled = PathBuf::from(rolled);
+        while rolled.exists() {
+            rolled.as_mut_os_string().push("+");
+        }
+        std::fs::rename(&self.path, &rolled)?;
+        let (on_thread, into) = (rolled.clone(), target.clone());
+        let spawned = std::thread::Builder::new()
+            .name("barg-gzip".into())
+            .spawn(move || compress_rolled(&on_thread, &into));
+        match spawned {
+            Ok(handle) => self.compressing = Some(handle),
+            Err(_) => compress_rolled(&rolled, &target),
+        }
+        Ok(())
+    }
+
+    /// Waits until the file last rolled over is compressed.
+    fn wait_for_compression(&mut self) {
+        if let Some(compressing) = self.compressing.take() {
+            let _ = compressing.join();
+        }
+    }
+}
+
+/// The writer never leaves a compression running behind it.
+impl Drop for RotatingFile {
+    fn drop(&mut self) {
+        self.wait_for_compression();
+    }
+}
+
+/// Compresses a file moved aside at a rollover into `target`, then removes
+/// it. One that cannot be compressed is kept under its name, and reported.
+fn compress_rolled(rolled: &Path, target: &Path) {
+    let done = compress_into(rolled, target).and_then(|()| std::fs::remove_file(rolled));
+    if let Err(error) = done {
+        diag::error(&format!(
+            "cannot compress {} into {}, kept as it is: {error}",
+            rolled.display(),
+            target.display()
+        ));
     }
 }
 
