@@ -19,7 +19,7 @@ pub mod defaults {
     /// Milliseconds between syncs with `fsync = "interval"`.
     pub const FSYNC_INTERVAL_MS: u64 = 1000;
     /// Events the queue holds before sources wait.
-    pub const QUEUE: usize = 2048;
+    pub const QUEUE: usize = 8192;
     /// The longest line taken, in bytes, without its line break.
     pub const MAX_LINE_BYTES: usize = 1024 * 1024;
     /// Dated files kept with `rotate = "daily"`.

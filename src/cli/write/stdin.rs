@@ -35,7 +35,7 @@ const READ: usize = 256 * 1024;
 
 /// Blocks that may wait: read and not yet taken by an admission thread,
 /// and, apart from those, admitted before their turn.
-const WAITING_BLOCKS: usize = 4;
+const WAITING_BLOCKS: usize = 8;
 
 /// Whole lines read together. Lines inside one read stay where they were
 /// read, in the buffer the block carries; only a line cut by the end of a
