@@ -108,7 +108,18 @@ impl Formatter {
         match self.format {
             Format::Simple => self.write_text(event, false, out),
             Format::Verbose => self.write_text(event, true, out),
-            Format::Json => self.write_json(event, out),
+            Format::Json => self.write_json(event, Data::Map, out),
+        }
+    }
+
+    /// [`Formatter::write`], with the event's `extra_data` given as the
+    /// JSON text that this format writes for it
+    /// ([`crate::Checked::clean_data_json`]) in place of `event.extra_data`.
+    pub fn write_with_data(&self, event: &Event, extra_data: &str, out: &mut Vec<u8>) {
+        match self.format {
+            Format::Simple => self.write_text(event, false, out),
+            Format::Verbose => self.write_text(event, true, out),
+            Format::Json => self.write_json(event, Data::Text(extra_data), out),
         }
     }
 
@@ -135,7 +146,7 @@ impl Formatter {
         escape_into(&event.message, out);
     }
 
-    fn write_json(&self, event: &Event, out: &mut Vec<u8>) {
+    fn write_json(&self, event: &Event, data: Data<'_>, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"timestamp\":\"");
         event.timestamp.write_rfc3339(self.zone, out);
         out.extend_from_slice(b"\",\"level\":\"");
@@ -161,7 +172,10 @@ impl Formatter {
             json_into(&event.context, out);
         }
         out.extend_from_slice(b",\"extra_data\":");
-        json_into(&event.extra_data, out);
+        match data {
+            Data::Map => json_into(&event.extra_data, out),
+            Data::Text(text) => out.extend_from_slice(text.as_bytes()),
+        }
         out.push(b'}');
     }
 }
@@ -230,6 +244,22 @@ pub fn escape(text: &str) -> String {
 /// Writing to a `Vec` cannot fail, and the event's parts are strings,
 /// numbers and JSON values, which always serialize; should that ever change,
 /// `null` keeps the line valid JSON.
+/// Where the JSON format takes an event's `extra_data` from.
+enum Data<'a> {
+    /// The event's own map.
+    Map,
+    /// Its JSON text, written already.
+    Text(&'a str),
+}
+
+/// `value` as the JSON format writes it.
+pub(crate) fn json_text(value: &impl Serialize) -> String {
+    let mut out = Vec::new();
+    json_into(value, &mut out);
+    // serde_json writes UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
     let mark = out.len();
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, JsonEscapes);

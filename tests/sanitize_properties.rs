@@ -1,7 +1,7 @@
 //! Invariants of the sanitizer over generated secrets, places and events:
 //! a secret never survives, and benign look-alikes are never touched.
 
-use barg::{Event, Format, Formatter, Level, LoggerName, Parts, Sanitizer, Timestamp};
+use barg::{Event, Format, Formatter, Level, LoggerName, Parts, Sanitizer, Timestamp, Validator};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -514,6 +514,48 @@ proptest! {
         let mut value = Value::String(text.clone());
         let report = Sanitizer::default().sanitize_value(&mut value);
         prop_assert_eq!(report.is_empty(), value == Value::String(text));
+    }
+
+    /// The writer writes an event's `extra_data` as it came when
+    /// `Checked::clean_data_json` says the sanitizer would change nothing
+    /// in it: that must be exactly when the sanitizer changes nothing there,
+    /// and the text must be the JSON format's own.
+    #[test]
+    fn clean_data_is_exactly_the_data_the_sanitizer_leaves(
+        event in any_event(),
+        secret in any_value_secret(),
+        key in any_sensitive_key(),
+        place in any_place(),
+        added in 0..4u8,
+    ) {
+        let mut event = event;
+        event.logger = LoggerName::new("core").expect("valid");
+        match added {
+            1 => place_in(&mut event.extra_data, &place, "note".into(), Value::String(secret.text)),
+            2 => place_in(&mut event.extra_data, &place, key, Value::from("plain")),
+            3 => place_in(&mut event.extra_data, &place, key, Value::Null),
+            _ => {}
+        }
+        let line = json_line(&event);
+        let received = Timestamp::parse("2025-12-26T10:30:45Z").expect("valid");
+        let validator = Validator::new(Default::default());
+        let Ok(checked) = validator.check_deferred(line.as_bytes(), received) else {
+            return Err(TestCaseError::reject("not a valid event"));
+        };
+        let sanitizer = Sanitizer::default();
+        let data = checked.clean_data_json(&sanitizer);
+        let mut built = checked.into_event();
+        let report = sanitizer.sanitize_parts(&mut built, Parts::Data);
+        let changed = report.unlisted > 0
+            || report.redactions.iter().any(|r| r.path.starts_with("/extra_data"));
+        prop_assert_eq!(data.is_some(), !changed, "{:?}", report);
+        if let Some(data) = data {
+            let formatter = Formatter::new(Format::Json);
+            let (mut whole, mut given) = (Vec::new(), Vec::new());
+            formatter.write(&built, &mut whole);
+            formatter.write_with_data(&built, &data, &mut given);
+            prop_assert_eq!(String::from_utf8_lossy(&given), String::from_utf8_lossy(&whole));
+        }
     }
 
     #[test]

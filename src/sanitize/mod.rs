@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::event::{Event, UserId};
 use crate::logger::LoggerName;
+use crate::validate::json::{Json, Object};
 
 use config::Compiled;
 pub use config::{CardDisplay, ConfigError, Limits, SanitizerConfig};
@@ -362,6 +363,13 @@ impl Sanitizer {
         std::mem::take(&mut run.report)
     }
 
+    /// Whether sanitizing `object` as an event's `extra_data` would change
+    /// nothing in it, decided on the validator's tree without building the
+    /// map: the writer then writes the data as it came.
+    pub(crate) fn data_is_clean(&self, object: &Object<'_>) -> bool {
+        self.run().data_is_clean(object)
+    }
+
     /// Redacts secrets in one piece of text; `None` when there were none.
     /// Keys are not involved: this is the by-value half of the sanitizer.
     pub fn sanitize_text(&self, text: &str) -> Option<String> {
@@ -672,10 +680,7 @@ impl Run<'_> {
             return;
         }
         if let Value::Number(n) = &*value {
-            // Only integers of thirteen digits or more can be cards.
-            let long = n.as_u64().is_some_and(|u| u >= 1_000_000_000_000)
-                || n.as_i64().is_some_and(|i| i <= -1_000_000_000_000);
-            if !long {
+            if !may_be_card(n) {
                 return;
             }
             let digits = n.to_string();
@@ -718,6 +723,65 @@ impl Run<'_> {
             Value::Object(map) => self.object(map, depth, trail, stack),
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+
+    /// Whether [`Run::walk_map`] would change nothing in `object`: the same
+    /// scans and limits, in another order (which the node count does not
+    /// depend on, as long as nothing is cut), on the validator's tree.
+    fn data_is_clean(&mut self, object: &Object<'_>) -> bool {
+        if object.len() > self.config().limits.max_nodes {
+            return false;
+        }
+        self.nodes += object.len();
+        let mut stack = Vec::new();
+        if !self.entries_clean(object, 1, &mut stack) {
+            return false;
+        }
+        while let Some((value, depth)) = stack.pop() {
+            let clean = match value {
+                Json::Null | Json::Bool(_) => true,
+                Json::Number(n) => !may_be_card(n) || !self.scan_number(&n.to_string()),
+                Json::String(text) => !self.scan_text(text),
+                Json::Array(items) => {
+                    let entered = self.over_limit(depth, items.len()).is_none();
+                    stack.extend(items.iter().map(|item| (item, depth + 1)));
+                    entered
+                }
+                Json::Object(object) => {
+                    self.over_limit(depth, object.len()).is_none()
+                        && self.entries_clean(object, depth + 1, &mut stack)
+                }
+            };
+            if !clean {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// [`Run::object`]'s part of [`Run::data_is_clean`]: false when a key
+    /// would be rewritten or a value under a sensitive key redacted (a
+    /// `null` stays as it is); the values are queued at `depth`.
+    fn entries_clean<'j, 'a>(
+        &mut self,
+        object: &'j Object<'a>,
+        depth: usize,
+        stack: &mut Vec<(&'j Json<'a>, usize)>,
+    ) -> bool {
+        for (key, value) in object {
+            let sensitive = match self.scan_key(key) {
+                (true, _) => return false,
+                (false, Some(sensitive)) => self.sanitizer.enabled(Rule::SensitiveKey) && sensitive,
+                (false, None) => self.is_sensitive_key(key),
+            };
+            if sensitive && !matches!(value, Json::Null) {
+                return false;
+            }
+            if !sensitive {
+                stack.push((value, depth));
+            }
+        }
+        true
     }
 
     /// Whether a container at `depth` with `children` may be entered; the
@@ -882,6 +946,13 @@ impl KnownKeys {
     fn of(&self, i: usize) -> Option<bool> {
         (i < 64 && self.known & (1 << i) != 0).then(|| self.sensitive & (1 << i) != 0)
     }
+}
+
+/// Whether a JSON number may be a card number: only integers of thirteen
+/// digits or more can be.
+fn may_be_card(n: &serde_json::Number) -> bool {
+    n.as_u64().is_some_and(|u| u >= 1_000_000_000_000)
+        || n.as_i64().is_some_and(|i| i <= -1_000_000_000_000)
 }
 
 /// Drops a value without recursion: serde_json's own drop recurses once per

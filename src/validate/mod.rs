@@ -13,7 +13,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod direct;
-mod json;
+pub(crate) mod json;
 mod reader;
 mod rules;
 #[cfg(feature = "schema")]
@@ -26,6 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
+use crate::sanitize::Sanitizer;
 use crate::timestamp::Timestamp;
 
 pub use rules::{
@@ -426,6 +427,17 @@ impl Checked<'_> {
         let mut event = self.event;
         event.extra_data = json::into_map(self.extra_data);
         event
+    }
+
+    /// The `extra_data` as the JSON format writes it
+    /// ([`crate::Formatter::write_with_data`]), when `sanitizer` would
+    /// change nothing in it; `None` when it would, and the data must be
+    /// built ([`Checked::into_event`]) and sanitized. Most events' data
+    /// holds no secret: this writes it without building its map.
+    pub fn clean_data_json(&self, sanitizer: &Sanitizer) -> Option<String> {
+        sanitizer
+            .data_is_clean(&self.extra_data)
+            .then(|| crate::format::json_text(&json::ObjectRef(&self.extra_data)))
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError};
 
 use barg::{Event, Format, Formatter, RouteTable};
 
-use super::pipeline::Admitted;
+use super::pipeline::{Accepted, Admitted};
 
 /// Events per batch at most: big enough that the hand-over costs little per
 /// event, small enough to keep memory low.
@@ -157,9 +157,9 @@ impl Layout {
     pub fn add(&self, batch: &mut Batch, admitted: Admitted) {
         batch.items += 1;
         match admitted {
-            Ok(event) => {
+            Ok(accepted) => {
                 batch.accepted += 1;
-                if !self.add_event(batch, &event) {
+                if !self.add_event(batch, &accepted) {
                     batch.unrouted += 1;
                 }
             }
@@ -173,7 +173,8 @@ impl Layout {
 
     /// Adds the event's line to every file that takes it, formatting it once
     /// per format; false when no file does.
-    fn add_event(&self, batch: &mut Batch, event: &Event) -> bool {
+    fn add_event(&self, batch: &mut Batch, accepted: &Accepted) -> bool {
+        let event = &accepted.event;
         if event.level < self.table.level {
             return false;
         }
@@ -194,7 +195,11 @@ impl Layout {
                 None => {
                     let file = &mut batch.files[index];
                     let start = file.bytes.len();
-                    self.formatters[index].write(event, &mut file.bytes);
+                    let formatter = &self.formatters[index];
+                    match &accepted.data {
+                        Some(data) => formatter.write_with_data(event, data, &mut file.bytes),
+                        None => formatter.write(event, &mut file.bytes),
+                    }
                     file.end_line();
                     formatted[slot] = Some((index, start));
                 }
@@ -219,7 +224,10 @@ mod tests {
     fn event(level: &str, logger: &str) -> Admitted {
         let line = format!(r#"{{"level":"{level}","logger":"{logger}","message":"m"}}"#);
         let at = Timestamp::parse("2025-12-26T10:30:45Z").unwrap();
-        Ok(Event::from_json(&line, at).unwrap())
+        Ok(Accepted {
+            event: Event::from_json(&line, at).unwrap(),
+            data: None,
+        })
     }
 
     fn lines(file: &FileLines) -> Vec<&str> {
@@ -278,7 +286,7 @@ mod tests {
     #[test]
     fn data_is_written_only_by_a_json_file_that_takes_the_event() {
         let layout = Layout::new(RouteTable::seed(Level::Info));
-        let writes = |level, logger| layout.writes_data(&event(level, logger).unwrap());
+        let writes = |level, logger| layout.writes_data(&event(level, logger).unwrap().event);
         assert!(writes("INFO", "analytics.stories"));
         assert!(writes("INFO", "audit"));
         assert!(!writes("DEBUG", "audit"), "below the table's level");

@@ -77,7 +77,17 @@ impl Rejected {
 }
 
 /// What admission leaves: an event to route, or a rejection to record.
-pub type Admitted = Result<Event, Rejected>;
+pub type Admitted = Result<Accepted, Rejected>;
+
+/// An admitted event, sanitized.
+#[derive(Debug)]
+pub struct Accepted {
+    pub event: Event,
+    /// Its `extra_data` as the JSON format writes it, when it came with
+    /// nothing to redact: then `event.extra_data` was never built, and is
+    /// empty.
+    pub data: Option<String>,
+}
 
 /// The admission rules: one per writer, shared by every source.
 #[derive(Clone, Debug)]
@@ -97,8 +107,9 @@ impl Admission {
     /// `extra_data`. When none does, they are dropped instead of sanitized,
     /// and `extra_data` is never even built (only checked): most events go
     /// only to text files, and building and sanitizing what no line holds
-    /// would be most of the work. Either way nothing leaves admission
-    /// unsanitized.
+    /// would be most of the work. When one does, data with nothing to redact
+    /// is not built either, but written as it came. Either way nothing leaves
+    /// admission unsanitized.
     pub fn admit(
         &self,
         line: &[u8],
@@ -116,13 +127,20 @@ impl Admission {
                 self.sanitizer
                     .sanitize_parts(&mut checked.event, Parts::Text);
                 if writes_data(&checked.event) {
-                    let mut event = checked.into_event();
+                    // Data with nothing to redact is written as it came;
+                    // the rest is built and sanitized (the context, typed
+                    // already, always is).
+                    let data = checked.clean_data_json(&self.sanitizer);
+                    let mut event = match data {
+                        Some(_) => checked.event,
+                        None => checked.into_event(),
+                    };
                     self.sanitizer.sanitize_parts(&mut event, Parts::Data);
-                    Ok(event)
+                    Ok(Accepted { event, data })
                 } else {
                     let mut event = checked.event;
                     event.context = Context::default();
-                    Ok(event)
+                    Ok(Accepted { event, data: None })
                 }
             }
             Err(violations) => Err(self.rejected(
@@ -427,13 +445,27 @@ mod tests {
         let admission = admission();
         let at = Timestamp::parse("2025-12-26T00:00:00Z").unwrap();
         let ok = br#"{"level":"INFO","logger":"a","message":"card 4111 1111 1111 1111","extra_data":{"password":"hunter2"}}"#;
-        let event = admission.admit(ok, at, "stdin", |_| true).unwrap();
-        assert_eq!(event.message, "card [REDACTED]");
-        assert_eq!(event.extra_data["password"], "[REDACTED]");
+        let accepted = admission.admit(ok, at, "stdin", |_| true).unwrap();
+        assert_eq!(accepted.event.message, "card [REDACTED]");
+        assert_eq!(accepted.event.extra_data["password"], "[REDACTED]");
+        assert_eq!(accepted.data, None, "built to be redacted");
         // Where no file writes the data, it is dropped, never left as it was.
-        let event = admission.admit(ok, at, "stdin", |_| false).unwrap();
+        let event = admission.admit(ok, at, "stdin", |_| false).unwrap().event;
         assert_eq!(event.message, "card [REDACTED]");
         assert!(event.extra_data.is_empty() && event.context.is_empty());
+        // Data with nothing to redact is written as it came, without being
+        // built; the context is still sanitized.
+        let clean = br#"{"level":"INFO","logger":"a","message":"m","context":{"request_id":"token=abcdefabcdefabcdef"},"extra_data":{"order":"A-1","items":[1,2.5,{"sku":"x"}]}}"#;
+        let accepted = admission.admit(clean, at, "stdin", |_| true).unwrap();
+        assert_eq!(
+            accepted.data.as_deref(),
+            Some(r#"{"order":"A-1","items":[1,2.5,{"sku":"x"}]}"#)
+        );
+        assert!(accepted.event.extra_data.is_empty());
+        assert_eq!(
+            accepted.event.context.request_id.as_deref(),
+            Some("token=[REDACTED]")
+        );
         let bad = br#"{"level":"LOUD","logger":"a","message":"4111111111111111","extra_data":{"password":"hunter2"}}"#;
         let rejected = admission.admit(bad, at, "stdin", |_| true).unwrap_err();
         assert!(!rejected.input.contains("hunter2"), "{}", rejected.input);
