@@ -612,25 +612,13 @@ fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
         5,
         "rotate = \"daily\"\nkeep_days = 2",
     );
-    let today = chrono::Utc::now().date_naive();
-    let yesterday = today - chrono::Days::new(1);
+    let yesterday = x_log_from_yesterday(&logs);
+    let today = yesterday + chrono::Days::new(1);
     for days_ago in [5, 4, 3] {
         let day = today - chrono::Days::new(days_ago);
         std::fs::write(logs.join(format!("x.log.{day}")), format!("from {day}\n")).expect("old");
     }
-    let x = logs.join("x.log");
-    std::fs::write(&x, "written yesterday\n").expect("x.log");
-    let noon = yesterday.and_hms_opt(12, 0, 0).expect("noon").and_utc();
-    std::fs::File::options()
-        .write(true)
-        .open(&x)
-        .and_then(|f| f.set_modified(noon.into()))
-        .expect("mtime");
-    let (status, said) = write_stdin(
-        &args(&config, &logs, &[]),
-        &(event("INFO", "app", "today's line") + "\n"),
-    );
-    assert!(status.success(), "{said}");
+    write_a_line_today(&config, &logs);
     let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
     let three_days_ago = today - chrono::Days::new(3);
     assert_eq!(
@@ -646,10 +634,34 @@ fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
         "written yesterday\n"
     );
     assert!(
-        std::fs::read_to_string(&x)
+        std::fs::read_to_string(logs.join("x.log"))
             .expect("x.log")
             .ends_with("app | today's line\n")
     );
+}
+
+/// Leaves `logs/x.log` as a file last written yesterday (UTC) at noon;
+/// gives yesterday.
+fn x_log_from_yesterday(logs: &Path) -> chrono::NaiveDate {
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let x = logs.join("x.log");
+    std::fs::write(&x, "written yesterday\n").expect("x.log");
+    let noon = yesterday.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    std::fs::File::options()
+        .write(true)
+        .open(&x)
+        .and_then(|f| f.set_modified(noon.into()))
+        .expect("mtime");
+    yesterday
+}
+
+/// Runs a writer on `logs` over one line, written today.
+fn write_a_line_today(config: &Path, logs: &Path) {
+    let (status, said) = write_stdin(
+        &args(config, logs, &[]),
+        &(event("INFO", "app", "today's line") + "\n"),
+    );
+    assert!(status.success(), "{said}");
 }
 
 #[test]
@@ -662,20 +674,8 @@ fn daily_rotation_with_gzip_compresses_yesterdays_file_and_leaves_nothing_aside(
         5,
         "rotate = \"daily\"\nkeep_days = 2\ngzip = true",
     );
-    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
-    let x = logs.join("x.log");
-    std::fs::write(&x, "written yesterday\n").expect("x.log");
-    let noon = yesterday.and_hms_opt(12, 0, 0).expect("noon").and_utc();
-    std::fs::File::options()
-        .write(true)
-        .open(&x)
-        .and_then(|f| f.set_modified(noon.into()))
-        .expect("mtime");
-    let (status, said) = write_stdin(
-        &args(&config, &logs, &[]),
-        &(event("INFO", "app", "today's line") + "\n"),
-    );
-    assert!(status.success(), "{said}");
+    let yesterday = x_log_from_yesterday(&logs);
+    write_a_line_today(&config, &logs);
     let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
     assert_eq!(names, ["x.log".to_owned(), format!("x.log.{yesterday}.gz")]);
     let mut text = String::new();
