@@ -5,8 +5,8 @@
 //! (`reader.rs`) costs more than the tree it builds. This reader walks the
 //! bytes itself and builds the same tree into the same [`Fields`]. It takes
 //! only what it can read exactly as serde_json would; anything else (a
-//! syntax error, a limit reached, a duplicate key, a lone surrogate, a number
-//! it does not read the same way, a top that is not an object) makes it give
+//! syntax error, a limit reached, a duplicate key, a lone surrogate, an
+//! integer of more than 18 digits, a top that is not an object) makes it give
 //! up, and the serde reader reads the event again from its start and reports
 //! what is wrong. It never reports anything itself, so the violations are
 //! always the serde reader's.
