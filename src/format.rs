@@ -254,7 +254,8 @@ enum Data<'a> {
 
 /// `value` as the JSON format writes it.
 pub(crate) fn json_text(value: &impl Serialize) -> String {
-    let mut out = Vec::new();
+    // Room for a usual event's data, so that it is rarely grown.
+    let mut out = Vec::with_capacity(256);
     json_into(value, &mut out);
     // serde_json writes UTF-8.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())

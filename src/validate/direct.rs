@@ -95,10 +95,7 @@ impl<'a> Scan<'a, '_> {
         match *self.bytes.get(self.at)? {
             b'"' => {
                 self.at += 1;
-                *slot = Json::String(match self.plain_string() {
-                    Some(string) => Cow::Borrowed(string),
-                    None => self.string()?,
-                });
+                *slot = Json::String(self.string()?);
             }
             b'-' | b'0'..=b'9' => *slot = Json::Number(self.number()?),
             b't' => {
@@ -164,10 +161,7 @@ impl<'a> Scan<'a, '_> {
             if !self.eat(b'"') {
                 return None;
             }
-            let key = match self.plain_string() {
-                Some(key) => Cow::Borrowed(key),
-                None => self.string()?,
-            };
+            let key = self.string()?;
             self.space();
             if !self.eat(b':') {
                 return None;
@@ -183,25 +177,19 @@ impl<'a> Scan<'a, '_> {
     }
 
     /// A string after its opening quote: borrowed from the text unless it
-    /// has escapes.
+    /// has escapes. Inlined, so that the usual string, a `&str` that comes
+    /// back in registers, is written straight into its place, where a `Cow`
+    /// returned from a call is moved through memory.
+    #[inline(always)]
     fn string(&mut self) -> Option<Cow<'a, str>> {
-        let start = self.at;
-        let end = self.plain(start);
-        let string = match *self.bytes.get(end)? {
-            b'"' => {
-                self.at = end + 1;
-                Cow::Borrowed(self.text.get(start..end)?)
-            }
-            b'\\' => Cow::Owned(self.escaped(start, end)?),
-            _ => return None,
-        };
-        (string.len() <= self.limits.max_string_len).then_some(string)
+        match self.plain_string() {
+            Some(string) => Some(Cow::Borrowed(string)),
+            None => self.escaped_string().map(Cow::Owned),
+        }
     }
 
     /// A string after its opening quote when it has no escapes and fits
-    /// the limit; `None`, having read nothing, otherwise. Made apart from
-    /// [`Scan::string`] because the usual string is this one, and a `&str`
-    /// comes back in registers where a `Cow` is moved through memory.
+    /// the limit; `None`, having read nothing, otherwise.
     fn plain_string(&mut self) -> Option<&'a str> {
         let (start, end) = (self.at, self.plain(self.at));
         if self.bytes.get(end) != Some(&b'"') || end - start > self.limits.max_string_len {
@@ -210,6 +198,18 @@ impl<'a> Scan<'a, '_> {
         let string = self.text.get(start..end)?;
         self.at = end + 1;
         Some(string)
+    }
+
+    /// A string after its opening quote that has an escape and fits the
+    /// limit, unescaped.
+    fn escaped_string(&mut self) -> Option<String> {
+        let start = self.at;
+        let end = self.plain(start);
+        if self.bytes.get(end) != Some(&b'\\') {
+            return None;
+        }
+        let string = self.escaped(start, end)?;
+        (string.len() <= self.limits.max_string_len).then_some(string)
     }
 
     /// The rest of a string from its first escape, at `end`.
@@ -473,6 +473,20 @@ mod tests {
         ];
         for input in taken {
             assert!(both(input, &Limits::default()), "{input}");
+        }
+        // Past 16 keys an object's keys are also hashed to find a repeat:
+        // distinct keys are still taken, and a repeat is still left.
+        for keys in [16, 17, 40] {
+            let entries: Vec<String> = (0..keys).map(|i| format!("\"k{i}\":{i}")).collect();
+            let object = entries.join(",");
+            assert!(
+                both(&format!("{{{object}}}"), &Limits::default()),
+                "{keys} keys"
+            );
+            let nested = format!(r#"{{"extra_data":{{{object}}}}}"#);
+            assert!(both(&nested, &Limits::default()), "{keys} keys");
+            let repeated = format!(r#"{{"extra_data":{{{object},"k0":0}}}}"#);
+            assert!(!both(&repeated, &Limits::default()), "{keys} keys");
         }
     }
 

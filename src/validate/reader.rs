@@ -135,12 +135,15 @@ fn read_tree<'a>(
     // The npm package reads with serde alone: the direct reader would cost
     // about 3 KB of its gzip budget.
     #[cfg(not(target_arch = "wasm32"))]
-    if let Some(fields) = fields {
-        if direct::read_event(text, limits, fields) {
-            return Some(Tree::Event);
+    let fields = match fields {
+        Some(fields) => {
+            if direct::read_event(text, limits, fields) {
+                return Some(Tree::Event);
+            }
+            Some(fields)
         }
-        return read_with_serde(text, limits, out, Some(fields));
-    }
+        None => None,
+    };
     read_with_serde(text, limits, out, fields)
 }
 

@@ -83,10 +83,7 @@ impl Syncer {
             .name("barg-sync".into())
             .spawn(move || {
                 for file in synced {
-                    if let Err(error) = file.sync_data() {
-                        metrics.write_errors.fetch_add(1, Relaxed);
-                        diag::error(&format!("cannot sync a log file: {error}"));
-                    }
+                    sync_handle(&file, &metrics);
                 }
             })?;
         Ok(Syncer { files, thread })
@@ -352,6 +349,11 @@ fn retire(file: File, fsync: Fsync, syncer: Option<&Syncer>, metrics: &Metrics) 
         },
         (Fsync::Interval | Fsync::Always, _) => file,
     };
+    sync_handle(&file, metrics);
+}
+
+/// Syncs a handle given up by its file, counting and reporting a failure.
+fn sync_handle(file: &File, metrics: &Metrics) {
     if let Err(error) = file.sync_data() {
         metrics.write_errors.fetch_add(1, Relaxed);
         diag::error(&format!("cannot sync a log file: {error}"));
