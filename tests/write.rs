@@ -580,26 +580,92 @@ fn gzip_compresses_rotated_files_and_keeps_every_line() {
         .collect();
     let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
     assert!(status.success(), "{said}");
-    let mut backups: Vec<(u32, String)> = files(&logs, "x.log.")
+    assert!(files(&logs, "x.log.").len() > 3);
+    assert_eq!(rotated_text(&logs), stdout(&barg(&["format"], &input)));
+}
+
+/// The text of `x.log`'s numbered backups, oldest first, decompressed when
+/// they are `.gz`, then of `x.log`. Any other name of `x.log.` is an error.
+fn rotated_text(logs: &Path) -> String {
+    let mut backups: Vec<(u32, String)> = files(logs, "x.log.")
         .into_iter()
         .map(|(name, bytes)| {
-            let index = name
-                .strip_prefix("x.log.")
-                .and_then(|n| n.strip_suffix(".gz"))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("{name} is not x.log.N.gz"));
+            let rest = name.strip_prefix("x.log.").expect("prefix");
+            let (index, gzip) = match rest.strip_suffix(".gz") {
+                Some(index) => (index, true),
+                None => (rest, false),
+            };
+            let index = index
+                .parse()
+                .unwrap_or_else(|_| panic!("{name} is not x.log.N or x.log.N.gz"));
             let mut text = String::new();
-            flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_string(&mut text)
-                .expect("gzip");
+            if gzip {
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_string(&mut text)
+                    .expect("gzip");
+            } else {
+                text = String::from_utf8(bytes).expect("utf-8 log");
+            }
             (index, text)
         })
         .collect();
-    assert!(backups.len() > 3);
     backups.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut all: String = backups.into_iter().map(|(_, text)| text).collect();
     all.push_str(&std::fs::read_to_string(logs.join("x.log")).expect("x.log"));
-    assert_eq!(all, stdout(&barg(&["format"], &input)));
+    all
+}
+
+#[test]
+fn a_rollover_that_cannot_make_the_next_file_moves_nothing_and_loses_nothing() {
+    for extra in ["", "gzip = true"] {
+        let tmp = temp_dir();
+        let logs = log_dir(tmp.path());
+        let config = one_file_config(tmp.path(), 400, 50, extra);
+        // A directory where the next file would be made.
+        let in_the_way = logs.join("x.log.next");
+        std::fs::create_dir(&in_the_way).expect("in the way");
+        let mut writer = Writer::start(&args(&config, &logs, &["--stats"]));
+        let mut stdin = writer.child.stdin.take().expect("stdin");
+        let lines: Vec<String> = ascii_messages(60)
+            .iter()
+            .map(|m| event("INFO", "app", m) + "\n")
+            .collect();
+        let (before, after) = lines.split_at(20);
+        stdin.write_all(before.concat().as_bytes()).expect("fed");
+        writer.wait_for("write failed, retrying: Is a directory");
+        wait_until("the first lines written", || {
+            let text = std::fs::read_to_string(logs.join("x.log")).unwrap_or_default();
+            text.lines().count() == before.len()
+        });
+        let mut names: Vec<String> = std::fs::read_dir(&logs)
+            .expect("readable dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [".barg.lock", "rejected.log", "x.log", "x.log.next"],
+            "{extra}"
+        );
+        std::fs::remove_dir(&in_the_way).expect("out of the way");
+        stdin.write_all(after.concat().as_bytes()).expect("fed");
+        drop(stdin);
+        let (status, said) = writer.finish();
+        assert!(status.success(), "{said}");
+        assert!(stats(&said)["write_errors"] >= 1, "{said}");
+        assert!(files(&logs, "x.log.").len() > 3, "rolled over since");
+        assert_eq!(
+            rotated_text(&logs),
+            stdout(&barg(&["format"], &lines.concat())),
+            "{extra}"
+        );
+    }
 }
 
 #[test]
@@ -684,6 +750,47 @@ fn daily_rotation_with_gzip_compresses_yesterdays_file_and_leaves_nothing_aside(
         .read_to_string(&mut text)
         .expect("gzip");
     assert_eq!(text, "written yesterday\n");
+}
+
+#[test]
+fn a_file_that_cannot_be_compressed_is_kept_counted_and_reported() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(
+        tmp.path(),
+        1_000_000,
+        5,
+        "rotate = \"daily\"\nkeep_days = 2\ngzip = true",
+    );
+    let yesterday = x_log_from_yesterday(&logs);
+    // A directory where the compressed file would go.
+    std::fs::create_dir(logs.join(format!("x.log.{yesterday}.gz"))).expect("in the way");
+    let (status, said) = write_stdin(
+        &args(&config, &logs, &["--stats"]),
+        &(event("INFO", "app", "today's line") + "\n"),
+    );
+    assert!(status.success(), "{said}");
+    assert!(said.contains("cannot compress"), "{said}");
+    assert!(
+        said.contains("x.log: lines=1 bytes=46 rotations=1 compression_failures=1"),
+        "{said}"
+    );
+    let aside: Vec<(String, Vec<u8>)> = files(&logs, "x.log.rolled-");
+    assert_eq!(aside.len(), 1, "{said}");
+    assert_eq!(aside[0].1, b"written yesterday\n");
+    // The next start says that it is still there.
+    std::fs::remove_dir(logs.join(format!("x.log.{yesterday}.gz"))).expect("out of the way");
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), "");
+    assert!(status.success(), "{said}");
+    let warning = format!(
+        "barg.writer | {} holds lines",
+        logs.join(&aside[0].0).display()
+    );
+    assert!(
+        said.contains("[WARNING]") && said.contains(&warning),
+        "{said}"
+    );
+    assert!(said.contains("never compressed; left as it is"), "{said}");
 }
 
 #[test]

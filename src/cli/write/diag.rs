@@ -16,6 +16,11 @@ pub fn info(message: &str) {
     say(Level::Info, message);
 }
 
+/// Something an operator should look at, the writer going on.
+pub fn warning(message: &str) {
+    say(Level::Warning, message);
+}
+
 /// Something went wrong.
 pub fn error(message: &str) {
     say(Level::Error, message);

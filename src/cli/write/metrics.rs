@@ -3,6 +3,7 @@
 //! `--stats` summary.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use super::batch::Batch;
@@ -21,6 +22,8 @@ pub struct FileCounters {
     pub bytes: AtomicU64,
     /// Rollovers done.
     pub rotations: AtomicU64,
+    /// Rolled-over files that could not be compressed (`gzip = true`).
+    pub compression_failures: AtomicU64,
 }
 
 /// Every counter of a running writer.
@@ -41,7 +44,7 @@ pub struct Metrics {
     /// Unfinished lines discarded when a client went away mid-line.
     pub partial_lines: AtomicU64,
     /// The log files, then `rejected.log`.
-    pub files: Vec<FileCounters>,
+    pub files: Vec<Arc<FileCounters>>,
 }
 
 impl Metrics {
@@ -50,9 +53,11 @@ impl Metrics {
         Metrics {
             files: names
                 .into_iter()
-                .map(|name| FileCounters {
-                    name,
-                    ..FileCounters::default()
+                .map(|name| {
+                    Arc::new(FileCounters {
+                        name,
+                        ..FileCounters::default()
+                    })
                 })
                 .collect(),
             ..Metrics::default()
@@ -117,7 +122,7 @@ impl Metrics {
                 "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
             );
         }
-        let per_file: [(&str, &str, Reading); 3] = [
+        let per_file: [(&str, &str, Reading); 4] = [
             (
                 "barg_lines_written_total",
                 "Lines written, per file.",
@@ -131,6 +136,11 @@ impl Metrics {
             ("barg_rotations_total", "Rollovers, per file.", |f| {
                 f.rotations.load(Relaxed)
             }),
+            (
+                "barg_compression_failures_total",
+                "Rolled-over files that could not be compressed, per file.",
+                |f| f.compression_failures.load(Relaxed),
+            ),
         ];
         for (name, help, value) in per_file {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
@@ -164,13 +174,18 @@ impl Metrics {
                 .join(" "),
         ];
         for file in &self.files {
-            lines.push(format!(
+            let mut line = format!(
                 "{}: lines={} bytes={} rotations={}",
                 file.name,
                 file.lines.load(Relaxed),
                 file.bytes.load(Relaxed),
                 file.rotations.load(Relaxed)
-            ));
+            );
+            let failures = file.compression_failures.load(Relaxed);
+            if failures > 0 {
+                let _ = write!(line, " compression_failures={failures}");
+            }
+            lines.push(line);
         }
         lines
     }

@@ -16,6 +16,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::thread::JoinHandle;
 
@@ -69,6 +70,7 @@ impl RotatingFile {
             std::fs::create_dir_all(parent)?;
         }
         let (file, size, day) = open_append(&path)?;
+        report_left_aside(&path);
         Ok(RotatingFile {
             name: name.to_owned(),
             path,
@@ -97,7 +99,7 @@ impl RotatingFile {
     pub fn append(
         &mut self,
         lines: &FileLines,
-        counters: &FileCounters,
+        counters: &Arc<FileCounters>,
         retired: &mut Vec<File>,
     ) -> io::Result<()> {
         if lines.ends.is_empty() {
@@ -215,10 +217,17 @@ impl RotatingFile {
         &self.name
     }
 
+    /// Rolls the file over. The next file is made first, as `x.log.next`:
+    /// should that fail, nothing has moved and the lines go on to the
+    /// current file, the rollover tried again at the next line. Then the
+    /// file moves out (or, for a dated file there already, is appended to
+    /// it) and the next one takes its name; should that last step fail, what
+    /// moved is put back. So the handle written to is always the file named
+    /// `x.log`, and a file being compressed is never written to again.
     fn roll_over(
         &mut self,
         today: Day,
-        counters: &FileCounters,
+        counters: &Arc<FileCounters>,
         retired: &mut Vec<File>,
     ) -> io::Result<()> {
         // The backups' names are settled only once the last one is written.
@@ -227,95 +236,140 @@ impl RotatingFile {
             .path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let dir = dir.as_path();
         let base = self
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // Whether the file lives on under another name (its backup's, or
-        // its own while it is compressed), rather than as an appended copy.
-        let mut moved = true;
-        match self.rotation {
-            Rotation::Size { backups, .. } => {
-                // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
-                // is replaced, as CPython removes it.
-                let names = names_in(dir)?;
-                let names = names.iter().map(String::as_str);
-                for index in size_backups_to_shift(&base, names, backups, self.gzip) {
-                    std::fs::rename(
-                        dir.join(size_backup_name(&base, index, self.gzip)),
-                        dir.join(size_backup_name(&base, index + 1, self.gzip)),
-                    )?;
+        let next_path = dir.join(format!("{base}.next"));
+        let next = open_new(&next_path)?;
+        let out = match self.move_out(&dir, &base) {
+            Ok(out) => out,
+            Err(error) => {
+                let _ = std::fs::remove_file(&next_path);
+                return Err(error);
+            }
+        };
+        if let Err(error) = std::fs::rename(&next_path, &self.path) {
+            match &out {
+                Out::Moved { to, .. } => {
+                    let _ = std::fs::rename(to, &self.path);
                 }
-                let first = dir.join(size_backup_name(&base, 1, self.gzip));
-                if self.gzip {
-                    let _ = std::fs::remove_file(&first);
-                    self.compress_later(first)?;
-                } else {
-                    std::fs::rename(&self.path, &first)?;
+                Out::Appended { to, before } => {
+                    let _ = to.set_len(*before);
                 }
             }
-            Rotation::Daily { keep_days } => {
-                let target = dir.join(daily_backup_name(&base, self.day, self.gzip));
-                if self.gzip {
-                    self.compress_later(target)?;
-                } else if target.exists() {
-                    // A dated file already there (the clock went back, or a
-                    // restart): append, never replace.
-                    let mut out = OpenOptions::new().append(true).open(&target)?;
-                    io::copy(&mut File::open(&self.path)?, &mut out)?;
-                    std::fs::remove_file(&self.path)?;
-                    // The copy is what must reach the disk now.
-                    retired.push(out);
-                    moved = false;
-                } else {
-                    std::fs::rename(&self.path, &target)?;
+            let _ = std::fs::remove_file(&next_path);
+            return Err(error);
+        }
+        let old = std::mem::replace(&mut self.file, next);
+        match out {
+            Out::Moved { to, compress_into } => {
+                if self.unsynced {
+                    retired.push(old);
                 }
-                let names = names_in(dir)?;
+                if let Some(target) = compress_into {
+                    self.compress_later(to, target, counters);
+                }
+            }
+            // The copy is what must reach the disk now.
+            Out::Appended { to, .. } => retired.push(to),
+        }
+        self.unsynced = false;
+        self.size = 0;
+        self.day = today;
+        counters.rotations.fetch_add(1, Relaxed);
+        match self.rotation {
+            Rotation::Daily { keep_days } => {
+                let names = names_in(&dir)?;
                 for expired in
                     expired_daily_backups(&base, names.iter().map(String::as_str), keep_days)
                 {
                     std::fs::remove_file(dir.join(expired))?;
                 }
+                Ok(())
             }
+            Rotation::Size { .. } => Ok(()),
         }
-        let (file, size, _) = open_append(&self.path)?;
-        let old = std::mem::replace(&mut self.file, file);
-        if moved && self.unsynced {
-            retired.push(old);
-        }
-        self.unsynced = false;
-        self.size = size;
-        self.day = today;
-        counters.rotations.fetch_add(1, Relaxed);
-        Ok(())
     }
-}
 
-impl RotatingFile {
-    /// Moves the file aside under a name of its own and compresses it into
-    /// `target` on a thread, removing it once done: compressing 10 MB of log
-    /// takes about 0.14 s, in which the writer would write nothing and every
-    /// source would wait. Where no thread can be started, it is done
-    /// here.
-    fn compress_later(&mut self, target: PathBuf) -> io::Result<()> {
-        let mut rolled = self.path.as_os_str().to_owned();
-        rolled.push(format!(".rolled-{}", Timestamp::now().unix_micros()));
-        let mut rolled = PathBuf::from(rolled);
-        while rolled.exists() {
-            rolled.as_mut_os_string().push("+");
+    /// Moves the current file out of its name: to its first backup, after
+    /// the others move up; to its dated name; or, with `gzip`, aside until
+    /// it is compressed. A dated file there already (the clock went back,
+    /// or a restart) is appended to, never replaced.
+    fn move_out(&self, dir: &Path, base: &str) -> io::Result<Out> {
+        let target = match self.rotation {
+            Rotation::Size { backups, .. } => {
+                // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
+                // is replaced, as CPython removes it.
+                let names = names_in(dir)?;
+                let names = names.iter().map(String::as_str);
+                for index in size_backups_to_shift(base, names, backups, self.gzip) {
+                    std::fs::rename(
+                        dir.join(size_backup_name(base, index, self.gzip)),
+                        dir.join(size_backup_name(base, index + 1, self.gzip)),
+                    )?;
+                }
+                let first = dir.join(size_backup_name(base, 1, self.gzip));
+                if self.gzip {
+                    // With one backup nothing moves up: it is replaced.
+                    let _ = std::fs::remove_file(&first);
+                }
+                first
+            }
+            Rotation::Daily { .. } => dir.join(daily_backup_name(base, self.day, self.gzip)),
+        };
+        if self.gzip {
+            let aside = self.aside_name();
+            std::fs::rename(&self.path, &aside)?;
+            return Ok(Out::Moved {
+                to: aside,
+                compress_into: Some(target),
+            });
         }
-        std::fs::rename(&self.path, &rolled)?;
-        let (on_thread, into) = (rolled.clone(), target.clone());
+        if matches!(self.rotation, Rotation::Daily { .. }) && target.exists() {
+            let mut to = OpenOptions::new().append(true).open(&target)?;
+            let before = to.metadata()?.len();
+            let copied = io::copy(&mut File::open(&self.path)?, &mut to);
+            if let Err(error) = copied {
+                let _ = to.set_len(before);
+                return Err(error);
+            }
+            return Ok(Out::Appended { to, before });
+        }
+        std::fs::rename(&self.path, &target)?;
+        Ok(Out::Moved {
+            to: target,
+            compress_into: None,
+        })
+    }
+
+    /// A name of its own beside the file, for it to wait under while it is
+    /// compressed: `x.log.rolled-<µs>`.
+    fn aside_name(&self) -> PathBuf {
+        let mut aside = self.path.as_os_str().to_owned();
+        aside.push(format!(".rolled-{}", Timestamp::now().unix_micros()));
+        let mut aside = PathBuf::from(aside);
+        while aside.exists() {
+            aside.as_mut_os_string().push("+");
+        }
+        aside
+    }
+
+    /// Compresses a file moved aside into `target` on a thread, removing it
+    /// once done: compressing 10 MB of log takes about 0.14 s, in which the
+    /// writer would write nothing and every source would wait. Where no
+    /// thread can be started, it is done here. A failure is counted in
+    /// `counters`.
+    fn compress_later(&mut self, aside: PathBuf, target: PathBuf, counters: &Arc<FileCounters>) {
+        let (on_thread, into, counted) = (aside.clone(), target.clone(), counters.clone());
         let spawned = std::thread::Builder::new()
             .name("barg-gzip".into())
-            .spawn(move || compress_rolled(&on_thread, &into));
+            .spawn(move || compress_rolled(&on_thread, &into, &counted));
         match spawned {
             Ok(handle) => self.compressing = Some(handle),
-            Err(_) => compress_rolled(&rolled, &target),
+            Err(_) => compress_rolled(&aside, &target, counters),
         }
-        Ok(())
     }
 
     /// Waits until the file last rolled over is compressed.
@@ -326,6 +380,18 @@ impl RotatingFile {
     }
 }
 
+/// Where [`RotatingFile::move_out`] put the file's lines.
+enum Out {
+    /// The file itself moved, to be compressed into a target or not.
+    Moved {
+        to: PathBuf,
+        compress_into: Option<PathBuf>,
+    },
+    /// Its lines were appended to a dated file, `before` bytes long until
+    /// then.
+    Appended { to: File, before: u64 },
+}
+
 /// The writer never leaves a compression running behind it.
 impl Drop for RotatingFile {
     fn drop(&mut self) {
@@ -334,14 +400,36 @@ impl Drop for RotatingFile {
 }
 
 /// Compresses a file moved aside at a rollover into `target`, then removes
-/// it. One that cannot be compressed is kept under its name, and reported.
-fn compress_rolled(rolled: &Path, target: &Path) {
+/// it. One that cannot be compressed is kept under its name, reported and
+/// counted.
+fn compress_rolled(rolled: &Path, target: &Path, counters: &FileCounters) {
     let done = compress_into(rolled, target).and_then(|()| std::fs::remove_file(rolled));
     if let Err(error) = done {
+        counters.compression_failures.fetch_add(1, Relaxed);
         diag::error(&format!(
             "cannot compress {} into {}, kept as it is: {error}",
             rolled.display(),
             target.display()
+        ));
+    }
+}
+
+/// Reports the files that a rollover moved aside for compression and that
+/// are still there: the writer stopped before compressing them, or could
+/// not. Their lines are in no backup; they are left as they are.
+fn report_left_aside(path: &Path) {
+    let (Some(dir), Some(base)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.rolled-", base.to_string_lossy());
+    let Ok(names) = names_in(dir) else {
+        return;
+    };
+    for name in names.iter().filter(|name| name.starts_with(&prefix)) {
+        diag::warning(&format!(
+            "{} holds lines rolled over from {} but never compressed; left as it is",
+            dir.join(name).display(),
+            path.display()
         ));
     }
 }
@@ -372,6 +460,17 @@ fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
         .map(Timestamp::day)
         .unwrap_or_else(|| Timestamp::now().day());
     Ok((file, meta.len(), day))
+}
+
+/// Creates `path` empty with [`MODE`], replacing a file left there.
+fn open_new(path: &Path) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(MODE)
+        .open(path)?;
+    file.set_len(0)?;
+    Ok(file)
 }
 
 /// Appends `source` gzip-compressed to `target` (created with [`MODE`]). A
