@@ -632,7 +632,12 @@ fn a_rollover_that_cannot_make_the_next_file_moves_nothing_and_loses_nothing() {
             .collect();
         let (before, after) = lines.split_at(20);
         stdin.write_all(before.concat().as_bytes()).expect("fed");
-        writer.wait_for("write failed, retrying: Is a directory");
+        writer.wait_for("write failed, retrying: ");
+        assert!(
+            writer.said().contains("x.log.next is in the way"),
+            "{}",
+            writer.said()
+        );
         wait_until("the first lines written", || {
             let text = std::fs::read_to_string(logs.join("x.log")).unwrap_or_default();
             text.lines().count() == before.len()
@@ -772,7 +777,7 @@ fn a_file_that_cannot_be_compressed_is_kept_counted_and_reported() {
     assert!(status.success(), "{said}");
     assert!(said.contains("cannot compress"), "{said}");
     assert!(
-        said.contains("x.log: lines=1 bytes=46 rotations=1 compression_failures=1"),
+        said.contains("x.log: lines=1 bytes=46 rotations=1 backup_failures=1"),
         "{said}"
     );
     let aside: Vec<(String, Vec<u8>)> = files(&logs, "x.log.rolled-");
@@ -790,7 +795,101 @@ fn a_file_that_cannot_be_compressed_is_kept_counted_and_reported() {
         said.contains("[WARNING]") && said.contains(&warning),
         "{said}"
     );
-    assert!(said.contains("never compressed; left as it is"), "{said}");
+    assert!(
+        said.contains("that are in no backup; left as it is"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_rolled_over_file_that_cannot_become_a_backup_is_kept_aside_and_writing_goes_on() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 400, 1, "");
+    // A directory with a file in it where the backup would go.
+    std::fs::create_dir(logs.join("x.log.1")).expect("in the way");
+    std::fs::write(logs.join("x.log.1/keep"), "").expect("kept");
+    let input: String = ascii_messages(40)
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    let (status, said) = write_stdin(&args(&config, &logs, &["--stats"]), &input);
+    assert!(status.success(), "{said}");
+    assert!(said.contains("cannot make "), "{said}");
+    let aside = files(&logs, "x.log.rolled-");
+    assert!(aside.len() > 2, "{said}");
+    assert!(
+        said.contains(&format!("rotations={0} backup_failures={0}", aside.len())),
+        "{said}"
+    );
+    // Every line once, in order: the files kept aside, then x.log.
+    let mut text: String = aside
+        .into_iter()
+        .map(|(_, bytes)| String::from_utf8(bytes).expect("utf-8"))
+        .collect();
+    text.push_str(&std::fs::read_to_string(logs.join("x.log")).expect("x.log"));
+    assert_eq!(text, stdout(&barg(&["format"], &input)));
+}
+
+#[test]
+fn lines_left_in_a_next_file_are_moved_aside_not_emptied() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 400, 3, "");
+    std::fs::write(logs.join("x.log.next"), "a line the disk kept\n").expect("left");
+    let input: String = ascii_messages(12)
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    let (status, said) = write_stdin(&args(&config, &logs, &[]), &input);
+    assert!(status.success(), "{said}");
+    assert!(said.contains("x.log.next held lines; moved to "), "{said}");
+    let aside = files(&logs, "x.log.rolled-");
+    assert_eq!(aside.len(), 1, "{said}");
+    assert_eq!(aside[0].1, b"a line the disk kept\n");
+    std::fs::remove_file(logs.join(&aside[0].0)).expect("removed");
+    assert_eq!(rotated_text(&logs), stdout(&barg(&["format"], &input)));
+}
+
+#[test]
+fn a_dated_file_there_already_is_appended_to_never_replaced() {
+    for gzip in [false, true] {
+        let tmp = temp_dir();
+        let logs = log_dir(tmp.path());
+        let extra = format!("rotate = \"daily\"\nkeep_days = 2\ngzip = {gzip}");
+        let config = one_file_config(tmp.path(), 1_000_000, 5, &extra);
+        let yesterday = x_log_from_yesterday(&logs);
+        let dated = logs.join(format!(
+            "x.log.{yesterday}{}",
+            if gzip { ".gz" } else { "" }
+        ));
+        if gzip {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(b"earlier\n").expect("compressed");
+            std::fs::write(&dated, encoder.finish().expect("compressed")).expect("dated");
+        } else {
+            std::fs::write(&dated, "earlier\n").expect("dated");
+        }
+        write_a_line_today(&config, &logs);
+        let bytes = std::fs::read(&dated).expect("dated");
+        let mut text = String::new();
+        if gzip {
+            flate2::read::MultiGzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .expect("gzip");
+        } else {
+            text = String::from_utf8(bytes).expect("utf-8");
+        }
+        assert_eq!(text, "earlier\nwritten yesterday\n", "gzip {gzip}");
+        let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
+        let dated_name = dated
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(names, ["x.log".to_owned(), dated_name], "gzip {gzip}");
+    }
 }
 
 #[test]

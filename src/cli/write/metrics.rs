@@ -22,8 +22,9 @@ pub struct FileCounters {
     pub bytes: AtomicU64,
     /// Rollovers done.
     pub rotations: AtomicU64,
-    /// Rolled-over files that could not be compressed (`gzip = true`).
-    pub compression_failures: AtomicU64,
+    /// Rolled-over files that could not be made backups (moved to their
+    /// backup's name, or compressed into it), and were kept aside.
+    pub backup_failures: AtomicU64,
 }
 
 /// Every counter of a running writer.
@@ -137,9 +138,9 @@ impl Metrics {
                 f.rotations.load(Relaxed)
             }),
             (
-                "barg_compression_failures_total",
-                "Rolled-over files that could not be compressed, per file.",
-                |f| f.compression_failures.load(Relaxed),
+                "barg_backup_failures_total",
+                "Rolled-over files kept aside, not made backups, per file.",
+                |f| f.backup_failures.load(Relaxed),
             ),
         ];
         for (name, help, value) in per_file {
@@ -181,9 +182,9 @@ impl Metrics {
                 file.bytes.load(Relaxed),
                 file.rotations.load(Relaxed)
             );
-            let failures = file.compression_failures.load(Relaxed);
+            let failures = file.backup_failures.load(Relaxed);
             if failures > 0 {
-                let _ = write!(line, " compression_failures={failures}");
+                let _ = write!(line, " backup_failures={failures}");
             }
             lines.push(line);
         }

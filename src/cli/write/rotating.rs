@@ -7,10 +7,12 @@
 //! size the rule sees counts buffered bytes, so rollover happens at the same
 //! line as if every line were written at once, as CPython does.
 //!
-//! With `gzip`, a rolled-over file is moved aside (`x.log.rolled-<µs>`) and
-//! compressed on a thread of its own, so that writing goes on meanwhile; the
-//! next rollover of the same file waits for it, so the backups' names only
-//! ever shift once it is done.
+//! A rollover swaps a new file in for `x.log` before the old one is made a
+//! backup ([`RotatingFile::roll_over`]), so lines only ever go to the file
+//! named `x.log`. With `gzip`, the rolled-over file is compressed on a
+//! thread of its own, so that writing goes on meanwhile; the next rollover
+//! of the same file waits for it, so the backups' names only ever shift
+//! once it is done.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -217,13 +219,22 @@ impl RotatingFile {
         &self.name
     }
 
-    /// Rolls the file over. The next file is made first, as `x.log.next`:
-    /// should that fail, nothing has moved and the lines go on to the
-    /// current file, the rollover tried again at the next line. Then the
-    /// file moves out (or, for a dated file there already, is appended to
-    /// it) and the next one takes its name; should that last step fail, what
-    /// moved is put back. So the handle written to is always the file named
-    /// `x.log`, and a file being compressed is never written to again.
+    /// Rolls the file over, in an order that never leaves lines going to a
+    /// file other than the one named `x.log`:
+    ///
+    /// 1. The next file is made, as `x.log.next`. Should that fail (no
+    ///    descriptor or inode left, a permission), nothing has moved: the
+    ///    lines go on to the current file and the rollover is tried again at
+    ///    the next line.
+    /// 2. `x.log` moves aside, to `x.log.rolled-<µs>`, and the next file
+    ///    takes its name; should that fail, the file is put back.
+    /// 3. The lines go to the new file from here on, and the rolled-over
+    ///    file is made a backup ([`RotatingFile::place`]): the backups move
+    ///    up and it becomes `x.log.1`, or its dated name, or it is
+    ///    compressed into either on a thread of its own. Should that fail,
+    ///    it stays aside under its own name, reported and counted, and
+    ///    nothing is retried: its lines are kept, and no further backup
+    ///    is moved for it.
     fn roll_over(
         &mut self,
         today: Day,
@@ -232,6 +243,117 @@ impl RotatingFile {
     ) -> io::Result<()> {
         // The backups' names are settled only once the last one is written.
         self.wait_for_compression();
+        let next_path = self.beside(".next");
+        let next = self.open_next(&next_path)?;
+        let aside = self.aside_name();
+        let swapped = std::fs::rename(&self.path, &aside).and_then(|()| {
+            std::fs::rename(&next_path, &self.path).inspect_err(|_| {
+                if let Err(error) = std::fs::rename(&aside, &self.path) {
+                    diag::error(&format!(
+                        "cannot put {} back as {}, lines go on to it: {error}",
+                        aside.display(),
+                        self.path.display()
+                    ));
+                }
+            })
+        });
+        if let Err(error) = swapped {
+            let _ = std::fs::remove_file(&next_path);
+            return Err(error);
+        }
+        let old = std::mem::replace(&mut self.file, next);
+        if self.unsynced {
+            retired.push(old);
+        }
+        self.unsynced = false;
+        self.size = 0;
+        let day = std::mem::replace(&mut self.day, today);
+        counters.rotations.fetch_add(1, Relaxed);
+        if let Err(error) = self.place(&aside, day, counters, retired) {
+            counters.backup_failures.fetch_add(1, Relaxed);
+            diag::error(&format!(
+                "cannot make {} a backup of {}, kept as it is: {error}",
+                aside.display(),
+                self.path.display()
+            ));
+        }
+        if let Rotation::Daily { keep_days } = self.rotation {
+            self.remove_expired(keep_days);
+        }
+        Ok(())
+    }
+
+    /// Makes the file rolled over to `aside`, whose lines belong to `day`,
+    /// a backup: the size backups move up one place (the oldest replaced,
+    /// as CPython does) and it becomes the first; or it takes its dated
+    /// name. With `gzip` it is compressed into that name on a thread, and
+    /// removed once done. A dated file there already (the clock went back,
+    /// or a restart) is appended to, never replaced.
+    fn place(
+        &mut self,
+        aside: &Path,
+        day: Day,
+        counters: &Arc<FileCounters>,
+        retired: &mut Vec<File>,
+    ) -> io::Result<()> {
+        let (dir, base) = self.dir_and_base();
+        let target = match self.rotation {
+            Rotation::Size { backups, .. } => {
+                let names = names_in(&dir)?;
+                let names = names.iter().map(String::as_str);
+                for index in size_backups_to_shift(&base, names, backups, self.gzip) {
+                    std::fs::rename(
+                        dir.join(size_backup_name(&base, index, self.gzip)),
+                        dir.join(size_backup_name(&base, index + 1, self.gzip)),
+                    )?;
+                }
+                let first = dir.join(size_backup_name(&base, 1, self.gzip));
+                if self.gzip {
+                    // With one backup nothing moves up: it is replaced.
+                    let _ = std::fs::remove_file(&first);
+                }
+                first
+            }
+            Rotation::Daily { .. } => dir.join(daily_backup_name(&base, day, self.gzip)),
+        };
+        if self.gzip {
+            self.compress_later(aside.to_path_buf(), target, counters);
+        } else if matches!(self.rotation, Rotation::Daily { .. }) && target.exists() {
+            let mut to = OpenOptions::new().append(true).open(&target)?;
+            let before = to.metadata()?.len();
+            if let Err(error) = io::copy(&mut File::open(aside)?, &mut to) {
+                let _ = to.set_len(before);
+                return Err(error);
+            }
+            // The copy is what must reach the disk now.
+            retired.push(to);
+            std::fs::remove_file(aside)?;
+        } else {
+            std::fs::rename(aside, &target)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the dated backups past the newest `keep_days`; one that
+    /// cannot be removed is reported, and tried again at the next rollover.
+    fn remove_expired(&self, keep_days: u32) {
+        let (dir, base) = self.dir_and_base();
+        let names = match names_in(&dir) {
+            Ok(names) => names,
+            Err(error) => {
+                diag::error(&format!("cannot list {}: {error}", dir.display()));
+                return;
+            }
+        };
+        for expired in expired_daily_backups(&base, names.iter().map(String::as_str), keep_days) {
+            if let Err(error) = std::fs::remove_file(dir.join(expired)) {
+                diag::error(&format!("cannot remove {expired}, past keep_days: {error}"));
+            }
+        }
+    }
+
+    /// The file's directory and its name there.
+    fn dir_and_base(&self) -> (PathBuf, String) {
         let dir = self
             .path
             .parent()
@@ -241,115 +363,58 @@ impl RotatingFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let next_path = dir.join(format!("{base}.next"));
-        let next = open_new(&next_path)?;
-        let out = match self.move_out(&dir, &base) {
-            Ok(out) => out,
-            Err(error) => {
-                let _ = std::fs::remove_file(&next_path);
-                return Err(error);
-            }
-        };
-        if let Err(error) = std::fs::rename(&next_path, &self.path) {
-            match &out {
-                Out::Moved { to, .. } => {
-                    let _ = std::fs::rename(to, &self.path);
-                }
-                Out::Appended { to, before } => {
-                    let _ = to.set_len(*before);
-                }
-            }
-            let _ = std::fs::remove_file(&next_path);
-            return Err(error);
-        }
-        let old = std::mem::replace(&mut self.file, next);
-        match out {
-            Out::Moved { to, compress_into } => {
-                if self.unsynced {
-                    retired.push(old);
-                }
-                if let Some(target) = compress_into {
-                    self.compress_later(to, target, counters);
-                }
-            }
-            // The copy is what must reach the disk now.
-            Out::Appended { to, .. } => retired.push(to),
-        }
-        self.unsynced = false;
-        self.size = 0;
-        self.day = today;
-        counters.rotations.fetch_add(1, Relaxed);
-        match self.rotation {
-            Rotation::Daily { keep_days } => {
-                let names = names_in(&dir)?;
-                for expired in
-                    expired_daily_backups(&base, names.iter().map(String::as_str), keep_days)
-                {
-                    std::fs::remove_file(dir.join(expired))?;
-                }
-                Ok(())
-            }
-            Rotation::Size { .. } => Ok(()),
-        }
+        (dir, base)
     }
 
-    /// Moves the current file out of its name: to its first backup, after
-    /// the others move up; to its dated name; or, with `gzip`, aside until
-    /// it is compressed. A dated file there already (the clock went back,
-    /// or a restart) is appended to, never replaced.
-    fn move_out(&self, dir: &Path, base: &str) -> io::Result<Out> {
-        let target = match self.rotation {
-            Rotation::Size { backups, .. } => {
-                // x.log.(N-1) → x.log.N, ..., x.log.1 → x.log.2: the oldest
-                // is replaced, as CPython removes it.
-                let names = names_in(dir)?;
-                let names = names.iter().map(String::as_str);
-                for index in size_backups_to_shift(base, names, backups, self.gzip) {
-                    std::fs::rename(
-                        dir.join(size_backup_name(base, index, self.gzip)),
-                        dir.join(size_backup_name(base, index + 1, self.gzip)),
-                    )?;
-                }
-                let first = dir.join(size_backup_name(base, 1, self.gzip));
-                if self.gzip {
-                    // With one backup nothing moves up: it is replaced.
-                    let _ = std::fs::remove_file(&first);
-                }
-                first
-            }
-            Rotation::Daily { .. } => dir.join(daily_backup_name(base, self.day, self.gzip)),
+    /// The file's path with `suffix` added.
+    fn beside(&self, suffix: &str) -> PathBuf {
+        let mut path = self.path.as_os_str().to_owned();
+        path.push(suffix);
+        PathBuf::from(path)
+    }
+
+    /// Creates the next file at `path`, empty, with [`MODE`]. An empty file
+    /// left there is replaced; one with lines (a rollover that the disk
+    /// lost part of) is moved aside first, and reported; anything else
+    /// there is an error.
+    fn open_next(&self, path: &Path) -> io::Result<File> {
+        let create = || {
+            OpenOptions::new()
+                .create_new(true)
+                .append(true)
+                .mode(MODE)
+                .open(path)
         };
-        if self.gzip {
-            let aside = self.aside_name();
-            std::fs::rename(&self.path, &aside)?;
-            return Ok(Out::Moved {
-                to: aside,
-                compress_into: Some(target),
-            });
-        }
-        if matches!(self.rotation, Rotation::Daily { .. }) && target.exists() {
-            let mut to = OpenOptions::new().append(true).open(&target)?;
-            let before = to.metadata()?.len();
-            let copied = io::copy(&mut File::open(&self.path)?, &mut to);
-            if let Err(error) = copied {
-                let _ = to.set_len(before);
-                return Err(error);
+        match create() {
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                let left = std::fs::symlink_metadata(path)?;
+                if !left.is_file() {
+                    return Err(io::Error::other(format!(
+                        "{} is in the way, and not a file",
+                        path.display()
+                    )));
+                }
+                if left.len() == 0 {
+                    std::fs::remove_file(path)?;
+                } else {
+                    let aside = self.aside_name();
+                    std::fs::rename(path, &aside)?;
+                    diag::warning(&format!(
+                        "{} held lines; moved to {}",
+                        path.display(),
+                        aside.display()
+                    ));
+                }
+                create()
             }
-            return Ok(Out::Appended { to, before });
+            opened => opened,
         }
-        std::fs::rename(&self.path, &target)?;
-        Ok(Out::Moved {
-            to: target,
-            compress_into: None,
-        })
     }
 
     /// A name of its own beside the file, for it to wait under while it is
     /// compressed: `x.log.rolled-<µs>`.
     fn aside_name(&self) -> PathBuf {
-        let mut aside = self.path.as_os_str().to_owned();
-        aside.push(format!(".rolled-{}", Timestamp::now().unix_micros()));
-        let mut aside = PathBuf::from(aside);
+        let mut aside = self.beside(&format!(".rolled-{}", Timestamp::now().unix_micros()));
         while aside.exists() {
             aside.as_mut_os_string().push("+");
         }
@@ -380,18 +445,6 @@ impl RotatingFile {
     }
 }
 
-/// Where [`RotatingFile::move_out`] put the file's lines.
-enum Out {
-    /// The file itself moved, to be compressed into a target or not.
-    Moved {
-        to: PathBuf,
-        compress_into: Option<PathBuf>,
-    },
-    /// Its lines were appended to a dated file, `before` bytes long until
-    /// then.
-    Appended { to: File, before: u64 },
-}
-
 /// The writer never leaves a compression running behind it.
 impl Drop for RotatingFile {
     fn drop(&mut self) {
@@ -401,22 +454,27 @@ impl Drop for RotatingFile {
 
 /// Compresses a file moved aside at a rollover into `target`, then removes
 /// it. One that cannot be compressed is kept under its name, reported and
-/// counted.
+/// counted, and `target` cut back to what it held before.
 fn compress_rolled(rolled: &Path, target: &Path, counters: &FileCounters) {
-    let done = compress_into(rolled, target).and_then(|()| std::fs::remove_file(rolled));
-    if let Err(error) = done {
-        counters.compression_failures.fetch_add(1, Relaxed);
+    if let Err(error) = compress_into(rolled, target) {
+        counters.backup_failures.fetch_add(1, Relaxed);
         diag::error(&format!(
             "cannot compress {} into {}, kept as it is: {error}",
+            rolled.display(),
+            target.display()
+        ));
+    } else if let Err(error) = std::fs::remove_file(rolled) {
+        diag::error(&format!(
+            "compressed {} into {} but cannot remove it: {error}",
             rolled.display(),
             target.display()
         ));
     }
 }
 
-/// Reports the files that a rollover moved aside for compression and that
-/// are still there: the writer stopped before compressing them, or could
-/// not. Their lines are in no backup; they are left as they are.
+/// Reports the files that a rollover moved aside and that are still there:
+/// the writer could not make them backups, or stopped first. Their lines are
+/// in no backup; they are left as they are.
 fn report_left_aside(path: &Path) {
     let (Some(dir), Some(base)) = (path.parent(), path.file_name()) else {
         return;
@@ -427,7 +485,7 @@ fn report_left_aside(path: &Path) {
     };
     for name in names.iter().filter(|name| name.starts_with(&prefix)) {
         diag::warning(&format!(
-            "{} holds lines rolled over from {} but never compressed; left as it is",
+            "{} holds lines rolled over from {} that are in no backup; left as it is",
             dir.join(name).display(),
             path.display()
         ));
@@ -462,29 +520,27 @@ fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
     Ok((file, meta.len(), day))
 }
 
-/// Creates `path` empty with [`MODE`], replacing a file left there.
-fn open_new(path: &Path) -> io::Result<File> {
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(MODE)
-        .open(path)?;
-    file.set_len(0)?;
-    Ok(file)
-}
-
 /// Appends `source` gzip-compressed to `target` (created with [`MODE`]). A
-/// gzip file may hold several members, so appending never loses the old.
+/// gzip file may hold several members, so appending never loses the old;
+/// should it fail, `target` is cut back to its length before.
 fn compress_into(source: &Path, target: &Path) -> io::Result<()> {
     let out = OpenOptions::new()
         .create(true)
         .append(true)
         .mode(MODE)
         .open(target)?;
-    let mut encoder =
-        flate2::write::GzEncoder::new(io::BufWriter::new(out), flate2::Compression::default());
-    io::copy(&mut File::open(source)?, &mut encoder)?;
-    let mut out = encoder.finish()?;
-    out.flush()?;
-    out.get_ref().sync_data()
+    let before = out.metadata()?.len();
+    let written = out.try_clone().and_then(|handle| {
+        let mut encoder = flate2::write::GzEncoder::new(
+            io::BufWriter::new(handle),
+            flate2::Compression::default(),
+        );
+        io::copy(&mut File::open(source)?, &mut encoder)?;
+        encoder.finish()?.flush()
+    });
+    let done = written.and_then(|()| out.sync_data());
+    if done.is_err() {
+        let _ = out.set_len(before);
+    }
+    done
 }
