@@ -675,15 +675,7 @@ fn a_rollover_that_cannot_make_the_next_file_moves_nothing_and_loses_nothing() {
 
 #[test]
 fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
-    let tmp = temp_dir();
-    let logs = log_dir(tmp.path());
-    let config = one_file_config(
-        tmp.path(),
-        1_000_000,
-        5,
-        "rotate = \"daily\"\nkeep_days = 2",
-    );
-    let yesterday = x_log_from_yesterday(&logs);
+    let (_tmp, logs, config, yesterday) = daily_with_x_log_from_yesterday("");
     let today = yesterday + chrono::Days::new(1);
     for days_ago in [5, 4, 3] {
         let day = today - chrono::Days::new(days_ago);
@@ -709,6 +701,24 @@ fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
             .expect("x.log")
             .ends_with("app | today's line\n")
     );
+}
+
+/// A log directory and a configuration of daily rotation keeping 2 days
+/// (and `extra`), with `x.log` last written yesterday: the temporary
+/// directory, the log directory, the configuration, yesterday.
+fn daily_with_x_log_from_yesterday(
+    extra: &str,
+) -> (tempfile::TempDir, PathBuf, PathBuf, chrono::NaiveDate) {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(
+        tmp.path(),
+        1_000_000,
+        5,
+        &format!("rotate = \"daily\"\nkeep_days = 2\n{extra}"),
+    );
+    let yesterday = x_log_from_yesterday(&logs);
+    (tmp, logs, config, yesterday)
 }
 
 /// Leaves `logs/x.log` as a file last written yesterday (UTC) at noon;
@@ -737,15 +747,7 @@ fn write_a_line_today(config: &Path, logs: &Path) {
 
 #[test]
 fn daily_rotation_with_gzip_compresses_yesterdays_file_and_leaves_nothing_aside() {
-    let tmp = temp_dir();
-    let logs = log_dir(tmp.path());
-    let config = one_file_config(
-        tmp.path(),
-        1_000_000,
-        5,
-        "rotate = \"daily\"\nkeep_days = 2\ngzip = true",
-    );
-    let yesterday = x_log_from_yesterday(&logs);
+    let (_tmp, logs, config, yesterday) = daily_with_x_log_from_yesterday("gzip = true");
     write_a_line_today(&config, &logs);
     let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
     assert_eq!(names, ["x.log".to_owned(), format!("x.log.{yesterday}.gz")]);
@@ -759,15 +761,7 @@ fn daily_rotation_with_gzip_compresses_yesterdays_file_and_leaves_nothing_aside(
 
 #[test]
 fn a_file_that_cannot_be_compressed_is_kept_counted_and_reported() {
-    let tmp = temp_dir();
-    let logs = log_dir(tmp.path());
-    let config = one_file_config(
-        tmp.path(),
-        1_000_000,
-        5,
-        "rotate = \"daily\"\nkeep_days = 2\ngzip = true",
-    );
-    let yesterday = x_log_from_yesterday(&logs);
+    let (_tmp, logs, config, yesterday) = daily_with_x_log_from_yesterday("gzip = true");
     // A directory where the compressed file would go.
     std::fs::create_dir(logs.join(format!("x.log.{yesterday}.gz"))).expect("in the way");
     let (status, said) = write_stdin(
@@ -854,11 +848,8 @@ fn lines_left_in_a_next_file_are_moved_aside_not_emptied() {
 #[test]
 fn a_dated_file_there_already_is_appended_to_never_replaced() {
     for gzip in [false, true] {
-        let tmp = temp_dir();
-        let logs = log_dir(tmp.path());
-        let extra = format!("rotate = \"daily\"\nkeep_days = 2\ngzip = {gzip}");
-        let config = one_file_config(tmp.path(), 1_000_000, 5, &extra);
-        let yesterday = x_log_from_yesterday(&logs);
+        let (_tmp, logs, config, yesterday) =
+            daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
         let dated = logs.join(format!(
             "x.log.{yesterday}{}",
             if gzip { ".gz" } else { "" }
