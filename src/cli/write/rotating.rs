@@ -95,9 +95,10 @@ impl RotatingFile {
     /// returned; the caller retries with [`RotatingFile::flush`].
     ///
     /// The handle of each file rolled over with lines not yet synced (or
-    /// of the dated file they were appended to) is pushed to `retired`,
-    /// still open, for the caller to sync as its `fsync` setting says: the
-    /// rollover itself never waits for the disk.
+    /// of the dated file they were appended to), and of the directory whose
+    /// names changed, is pushed to `retired`, still open, for the caller to
+    /// sync as its `fsync` setting says: the rollover itself never waits for
+    /// the disk.
     pub fn append(
         &mut self,
         lines: &FileLines,
@@ -264,6 +265,11 @@ impl RotatingFile {
         let old = std::mem::replace(&mut self.file, next);
         if self.unsynced {
             retired.push(old);
+        }
+        // The names changed: the directory is synced as the files are, so
+        // that synced lines are found under their names after a crash.
+        if let Ok(dir) = File::open(self.dir_and_base().0) {
+            retired.push(dir);
         }
         self.unsynced = false;
         self.size = 0;
@@ -469,6 +475,9 @@ fn compress_rolled(rolled: &Path, target: &Path, counters: &FileCounters) {
             rolled.display(),
             target.display()
         ));
+    } else if let Some(dir) = target.parent() {
+        // The compressed file's name, as its lines, reaches the disk.
+        let _ = File::open(dir).and_then(|dir| dir.sync_all());
     }
 }
 
