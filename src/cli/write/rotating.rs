@@ -333,7 +333,13 @@ impl RotatingFile {
             }
             // The copy is what must reach the disk now.
             retired.push(to);
-            std::fs::remove_file(aside)?;
+            if let Err(error) = std::fs::remove_file(aside) {
+                diag::error(&format!(
+                    "appended {} to {} but cannot remove it: {error}",
+                    aside.display(),
+                    target.display()
+                ));
+            }
         } else {
             std::fs::rename(aside, &target)?;
         }
