@@ -846,6 +846,40 @@ fn lines_left_in_a_next_file_are_moved_aside_not_emptied() {
 }
 
 #[test]
+fn an_x_log_removed_under_the_writer_is_started_again_at_the_next_rollover() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 400, 3, "");
+    let mut writer = Writer::start(&args(&config, &logs, &[]));
+    let mut stdin = writer.child.stdin.take().expect("stdin");
+    let lines: Vec<String> = ascii_messages(30)
+        .iter()
+        .map(|m| event("INFO", "app", m) + "\n")
+        .collect();
+    stdin.write_all(lines[0].as_bytes()).expect("fed");
+    wait_until("the first line written", || {
+        std::fs::read_to_string(logs.join("x.log")).is_ok_and(|text| !text.is_empty())
+    });
+    std::fs::remove_file(logs.join("x.log")).expect("removed");
+    stdin
+        .write_all(lines[1..].concat().as_bytes())
+        .expect("fed");
+    drop(stdin);
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+    assert!(
+        said.contains("x.log was removed under the writer"),
+        "{said}"
+    );
+    // The lines written to the removed file are gone; every line after
+    // them is kept, in order, and nothing is left aside.
+    let formatted = stdout(&barg(&["format"], &lines.concat()));
+    let kept = rotated_text(&logs);
+    assert!(!kept.is_empty() && formatted.ends_with(&kept), "{kept}");
+    assert!(files(&logs, "x.log.").len() > 1, "rolled over since");
+}
+
+#[test]
 fn a_dated_file_there_already_is_appended_to_never_replaced() {
     for gzip in [false, true] {
         let (_tmp, logs, config, yesterday) =

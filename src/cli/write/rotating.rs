@@ -228,7 +228,9 @@ impl RotatingFile {
     ///    lines go on to the current file and the rollover is tried again at
     ///    the next line.
     /// 2. `x.log` moves aside, to `x.log.rolled-<µs>`, and the next file
-    ///    takes its name; should that fail, the file is put back.
+    ///    takes its name; should that fail, the file is put back. An `x.log`
+    ///    removed under the writer (without SIGHUP) is replaced by the next
+    ///    file, and reported.
     /// 3. The lines go to the new file from here on, and the rolled-over
     ///    file is made a backup ([`RotatingFile::place`]): the backups move
     ///    up and it becomes `x.log.1`, or its dated name, or it is
@@ -247,8 +249,23 @@ impl RotatingFile {
         let next_path = self.beside(".next");
         let next = self.open_next(&next_path)?;
         let aside = self.aside_name();
-        let swapped = std::fs::rename(&self.path, &aside).and_then(|()| {
-            std::fs::rename(&next_path, &self.path).inspect_err(|_| {
+        let moved = match std::fs::rename(&self.path, &aside) {
+            Ok(()) => true,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                diag::warning(&format!(
+                    "{} was removed under the writer (without SIGHUP): the lines written \
+                     to it since are gone with it; a new one starts here",
+                    self.path.display()
+                ));
+                false
+            }
+            Err(error) => {
+                let _ = std::fs::remove_file(&next_path);
+                return Err(error);
+            }
+        };
+        if let Err(error) = std::fs::rename(&next_path, &self.path) {
+            if moved {
                 if let Err(error) = std::fs::rename(&aside, &self.path) {
                     diag::error(&format!(
                         "cannot put {} back as {}, lines go on to it: {error}",
@@ -256,14 +273,12 @@ impl RotatingFile {
                         self.path.display()
                     ));
                 }
-            })
-        });
-        if let Err(error) = swapped {
+            }
             let _ = std::fs::remove_file(&next_path);
             return Err(error);
         }
         let old = std::mem::replace(&mut self.file, next);
-        if self.unsynced {
+        if moved && self.unsynced {
             retired.push(old);
         }
         // The names changed: the directory is synced as the files are, so
@@ -275,6 +290,9 @@ impl RotatingFile {
         self.size = 0;
         let day = std::mem::replace(&mut self.day, today);
         counters.rotations.fetch_add(1, Relaxed);
+        if !moved {
+            return Ok(());
+        }
         if let Err(error) = self.place(&aside, day, counters, retired) {
             counters.backup_failures.fetch_add(1, Relaxed);
             diag::error(&format!(
