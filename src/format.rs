@@ -98,28 +98,26 @@ impl Formatter {
     pub fn format(&self, event: &Event) -> String {
         let mut out = Vec::with_capacity(128 + event.message.len());
         self.write(event, &mut out);
-        // Every byte written comes from a `str` or is ASCII.
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        text_of(out)
     }
 
     /// Appends the event as one line to `out`, without the line break.
     pub fn write(&self, event: &Event, out: &mut Vec<u8>) {
-        match self.format {
-            Format::Simple => self.write_text(event, false, out),
-            Format::Verbose => self.write_text(event, true, out),
-            Format::Json => self.write_json(event, Data::Map, out),
-        }
+        self.write_from(event, Data::Map, out);
     }
 
     /// [`Formatter::write`], with the event's `extra_data` given as the
     /// JSON text that this format writes for it
     /// ([`crate::Checked::clean_data_json`]) in place of `event.extra_data`.
     pub fn write_with_data(&self, event: &Event, extra_data: &str, out: &mut Vec<u8>) {
+        self.write_from(event, Data::Text(extra_data), out);
+    }
+
+    fn write_from(&self, event: &Event, data: Data<'_>, out: &mut Vec<u8>) {
         match self.format {
             Format::Simple => self.write_text(event, false, out),
             Format::Verbose => self.write_text(event, true, out),
-            Format::Json => self.write_json(event, Data::Text(extra_data), out),
+            Format::Json => self.write_json(event, data, out),
         }
     }
 
@@ -236,14 +234,9 @@ fn hex_escape(marker: u8, c: char, width: usize, out: &mut Vec<u8>) {
 pub fn escape(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
     escape_into(text, &mut out);
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    text_of(out)
 }
 
-/// Appends `value` as compact JSON, with the characters that serde_json
-/// writes raw but a line must not hold escaped too ([`JsonEscapes`]).
-/// Writing to a `Vec` cannot fail, and the event's parts are strings,
-/// numbers and JSON values, which always serialize; should that ever change,
-/// `null` keeps the line valid JSON.
 /// Where the JSON format takes an event's `extra_data` from.
 enum Data<'a> {
     /// The event's own map.
@@ -257,10 +250,19 @@ pub(crate) fn json_text(value: &impl Serialize) -> String {
     // Room for a usual event's data, so that it is rarely grown.
     let mut out = Vec::with_capacity(256);
     json_into(value, &mut out);
-    // serde_json writes UTF-8.
+    text_of(out)
+}
+
+/// Bytes written from `str`s, ASCII and serde_json's UTF-8, as a `String`.
+fn text_of(out: Vec<u8>) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Appends `value` as compact JSON, with the characters that serde_json
+/// writes raw but a line must not hold escaped too ([`JsonEscapes`]).
+/// Writing to a `Vec` cannot fail, and the event's parts are strings,
+/// numbers and JSON values, which always serialize; should that ever change,
+/// `null` keeps the line valid JSON.
 fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
     let mark = out.len();
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, JsonEscapes);

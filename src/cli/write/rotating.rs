@@ -36,6 +36,10 @@ use super::metrics::FileCounters;
 /// Log files are readable by the owner's group, never by others.
 pub const MODE: u32 = 0o640;
 
+/// What a rolled-over file's name gets while it waits to be made a backup,
+/// before the time it was moved (`x.log.rolled-<µs>`).
+const ASIDE: &str = ".rolled-";
+
 /// Flush when this many bytes wait.
 const FLUSH_AT: usize = 64 * 1024;
 
@@ -72,8 +76,7 @@ impl RotatingFile {
             std::fs::create_dir_all(parent)?;
         }
         let (file, size, day) = open_append(&path)?;
-        report_left_aside(&path);
-        Ok(RotatingFile {
+        let file = RotatingFile {
             name: name.to_owned(),
             path,
             rotation,
@@ -85,7 +88,9 @@ impl RotatingFile {
             pending_lines: 0,
             unsynced: false,
             compressing: None,
-        })
+        };
+        file.report_left_aside();
+        Ok(file)
     }
 
     /// Appends a batch's lines for this file, rolling over before each line
@@ -333,7 +338,8 @@ impl RotatingFile {
                 }
                 let first = dir.join(size_backup_name(&base, 1, self.gzip));
                 if self.gzip {
-                    // With one backup nothing moves up: it is replaced.
+                    // Compressing appends to its target: with one backup,
+                    // which nothing moves up, the old one goes first.
                     let _ = std::fs::remove_file(&first);
                 }
                 first
@@ -441,10 +447,10 @@ impl RotatingFile {
         }
     }
 
-    /// A name of its own beside the file, for it to wait under while it is
-    /// compressed: `x.log.rolled-<µs>`.
+    /// A name of its own beside the file, for it to wait under until it is
+    /// made a backup: `x.log.rolled-<µs>`.
     fn aside_name(&self) -> PathBuf {
-        let mut aside = self.beside(&format!(".rolled-{}", Timestamp::now().unix_micros()));
+        let mut aside = self.beside(&format!("{ASIDE}{}", Timestamp::now().unix_micros()));
         while aside.exists() {
             aside.as_mut_os_string().push("+");
         }
@@ -464,6 +470,24 @@ impl RotatingFile {
         match spawned {
             Ok(handle) => self.compressing = Some(handle),
             Err(_) => compress_rolled(&aside, &target, counters),
+        }
+    }
+
+    /// Reports the files that a rollover moved aside and that are still
+    /// there: the writer could not make them backups, or stopped first.
+    /// Their lines are in no backup; they are left as they are.
+    fn report_left_aside(&self) {
+        let (dir, base) = self.dir_and_base();
+        let prefix = format!("{base}{ASIDE}");
+        let Ok(names) = names_in(&dir) else {
+            return;
+        };
+        for name in names.iter().filter(|name| name.starts_with(&prefix)) {
+            diag::warning(&format!(
+                "{} holds lines rolled over from {} that are in no backup; left as it is",
+                dir.join(name).display(),
+                self.path.display()
+            ));
         }
     }
 
@@ -502,26 +526,6 @@ fn compress_rolled(rolled: &Path, target: &Path, counters: &FileCounters) {
     } else if let Some(dir) = target.parent() {
         // The compressed file's name, as its lines, reaches the disk.
         let _ = File::open(dir).and_then(|dir| dir.sync_all());
-    }
-}
-
-/// Reports the files that a rollover moved aside and that are still there:
-/// the writer could not make them backups, or stopped first. Their lines are
-/// in no backup; they are left as they are.
-fn report_left_aside(path: &Path) {
-    let (Some(dir), Some(base)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let prefix = format!("{}.rolled-", base.to_string_lossy());
-    let Ok(names) = names_in(dir) else {
-        return;
-    };
-    for name in names.iter().filter(|name| name.starts_with(&prefix)) {
-        diag::warning(&format!(
-            "{} holds lines rolled over from {} that are in no backup; left as it is",
-            dir.join(name).display(),
-            path.display()
-        ));
     }
 }
 

@@ -320,13 +320,14 @@ impl Writer {
                 .filter_map(|file| file.unsynced_handle().ok().flatten())
                 .collect();
             // The files reach the disk together, not one after the other.
+            let metrics = &*self.metrics;
             std::thread::scope(|scope| {
                 for handle in &handles {
                     let sync = std::thread::Builder::new()
                         .name("barg-sync".into())
-                        .spawn_scoped(scope, move || handle.sync_data());
+                        .spawn_scoped(scope, move || sync_handle(handle, metrics));
                     if sync.is_err() {
-                        let _ = handle.sync_data();
+                        sync_handle(handle, metrics);
                     }
                 }
             });
