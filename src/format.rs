@@ -94,6 +94,12 @@ impl Formatter {
         Formatter { zone, ..self }
     }
 
+    /// Whether lines in this format hold the event's `context` and
+    /// `extra_data` (the JSON format does; the text formats do not).
+    pub fn writes_data(&self) -> bool {
+        self.format == Format::Json
+    }
+
     /// The event as one line, without the line break.
     pub fn format(&self, event: &Event) -> String {
         let mut out = Vec::with_capacity(128 + event.message.len());
@@ -254,7 +260,7 @@ pub(crate) fn json_text(value: &impl Serialize) -> String {
 }
 
 /// Bytes written from `str`s, ASCII and serde_json's UTF-8, as a `String`.
-fn text_of(out: Vec<u8>) -> String {
+pub(crate) fn text_of(out: Vec<u8>) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

@@ -7,6 +7,7 @@ pub mod kind;
 pub mod level;
 pub mod logger;
 mod names;
+pub mod pipeline;
 pub mod rotation;
 pub mod route;
 pub mod sanitize;
@@ -23,6 +24,7 @@ pub use kind::{
 };
 pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
+pub use pipeline::{Invalid, Pipeline, Prepared};
 pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
 pub use sanitize::{

@@ -7,7 +7,6 @@
 //! read by exactly the functions the native binary uses.
 
 use std::fmt::Display;
-use std::ops::Range;
 
 use js_sys::{Array, JSON};
 use serde::de::DeserializeOwned;
@@ -25,6 +24,7 @@ use crate::kind::{Kind, Operation};
 use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::names::Fields;
+use crate::pipeline::Pipeline as CorePipeline;
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
@@ -508,8 +508,7 @@ impl OperationTimer {
 fn sanitized_value(value: &serde_json::Value, report: &Report) -> Result<JsValue, JsError> {
     let mut out = Json::object();
     out.field("value", value);
-    out.field("redactions", &report.redactions);
-    out.field("unlisted", &report.unlisted);
+    out.report(report);
     out.into_js()
 }
 
@@ -597,25 +596,26 @@ impl Json {
         }
     }
 
-    /// Writes the event in the JSON format; gives where it is in the text.
-    fn event(&mut self, name: &str, event: &Event) -> Range<usize> {
+    /// Writes the event in the JSON format.
+    fn event(&mut self, name: &str, event: &Event) {
         self.key(name);
-        let start = self.out.len();
         Formatter::new(Format::Json).write(event, &mut self.out);
-        start..self.out.len()
     }
 
-    /// `valid`, `event` (when there is one: where it is is returned),
-    /// `violations` and `warnings`.
-    fn verdict(&mut self, verdict: &Verdict) -> Option<Range<usize>> {
+    /// `valid`, `event` (when there is one), `violations` and `warnings`.
+    fn verdict(&mut self, verdict: &Verdict) {
         self.field("valid", &verdict.is_valid());
-        let event = verdict
-            .event
-            .as_ref()
-            .map(|event| self.event("event", event));
+        if let Some(event) = &verdict.event {
+            self.event("event", event);
+        }
         self.field("violations", &verdict.violations);
         self.field("warnings", &verdict.warnings);
-        event
+    }
+
+    /// A sanitizer's `redactions` and `unlisted`.
+    fn report(&mut self, report: &Report) {
+        self.field("redactions", &report.redactions);
+        self.field("unlisted", &report.unlisted);
     }
 
     /// Appends an object to this array, its fields written by `fill`.
@@ -701,7 +701,8 @@ impl<'de> Deserialize<'de> for PipelineOptions {
 pub struct Pipeline {
     validator: Validator,
     sanitizer: CoreSanitizer,
-    formatter: Option<Formatter>,
+    /// With a format, the whole path in the core.
+    core: Option<CorePipeline>,
 }
 
 #[wasm_bindgen]
@@ -714,15 +715,19 @@ impl Pipeline {
         if let (Some(f), Some(zone)) = (formatter.as_mut(), &options.zone) {
             *f = f.in_zone(parse_offset(zone).map_err(into_error)?);
         }
+        let validator = Validator::new(options.validation);
+        let sanitizer = CoreSanitizer::new(&options.sanitizer).map_err(into_error)?;
         Ok(Pipeline {
-            validator: Validator::new(options.validation),
-            sanitizer: CoreSanitizer::new(&options.sanitizer).map_err(into_error)?,
-            formatter,
+            core: formatter.map(|f| CorePipeline::new(validator.clone(), sanitizer.clone(), f)),
+            validator,
+            sanitizer,
         })
     }
 
-    /// One event through the pipeline: `{ valid, event, line, violations,
-    /// warnings, redactions }`, the event sanitized.
+    /// One event through the pipeline: `{ valid, line, violations,
+    /// warnings, redactions, unlisted }` with a format, the line when the
+    /// event is valid; without one, `event` (the event sanitized) in place
+    /// of `line`.
     #[wasm_bindgen(unchecked_return_type = "Prepared")]
     pub fn prepare(&self, input: &EventArg) -> Result<JsValue, JsError> {
         let text = json_text(input, "the event")?;
@@ -750,32 +755,42 @@ impl Pipeline {
         Ok(prepared)
     }
 
-    /// Writes `{ valid, event, violations, warnings, redactions }`'s fields
-    /// into `out`, and gives the line, which [`set_line`] adds: a string
-    /// passed as it is rather than escaped into JSON text and read back.
+    /// Writes the result's fields but the line into `out`, and gives the
+    /// line, which [`set_line`] adds: a string passed as it is rather than
+    /// escaped into JSON text and read back.
     fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) -> Option<String> {
+        let Some(core) = &self.core else {
+            self.prepared_event(text, received, out);
+            return None;
+        };
+        match core.prepare(text.as_bytes(), received) {
+            Ok(prepared) => {
+                out.field("valid", &true);
+                out.field("violations", &[(); 0]);
+                out.field("warnings", &prepared.warnings);
+                out.report(&prepared.report);
+                Some(prepared.line)
+            }
+            Err(invalid) => {
+                out.field("valid", &false);
+                out.field("violations", &invalid.violations);
+                out.field("warnings", &invalid.warnings);
+                out.report(&Report::default());
+                None
+            }
+        }
+    }
+
+    /// The result without a format: `{ valid, event, violations, warnings,
+    /// redactions, unlisted }`, the event sanitized.
+    fn prepared_event(&self, text: &str, received: Timestamp, out: &mut Json) {
         let mut verdict = self.validator.check(text.as_bytes(), received);
         let report = match verdict.event.as_mut() {
             Some(event) => self.sanitizer.sanitize(event),
             None => Report::default(),
         };
-        let written = out.verdict(&verdict);
-        out.field("redactions", &report.redactions);
-        out.field("unlisted", &report.unlisted);
-        let (event, formatter) = (verdict.event.as_ref()?, self.formatter.as_ref()?);
-        let mut line = Vec::new();
-        match written {
-            // The line is the event just written: copied, not formatted again.
-            Some(range) if *formatter == Formatter::new(Format::Json) => {
-                line.extend_from_slice(&out.out[range]);
-            }
-            _ => formatter.write(event, &mut line),
-        }
-        // Every byte written comes from a `str` or is ASCII.
-        Some(
-            String::from_utf8(line)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        )
+        out.verdict(&verdict);
+        out.report(&report);
     }
 }
 

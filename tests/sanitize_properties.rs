@@ -5,6 +5,7 @@ use barg::{Event, Format, Formatter, Level, LoggerName, Parts, Sanitizer, Timest
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::common::assert_pipeline_agrees;
 use crate::properties::{any_event, any_text};
 
 /// A secret as it is written into a log, and the part of it that must not
@@ -409,6 +410,9 @@ proptest! {
             place_in(&mut event.extra_data, &place, "f_note".into(), Value::String(text));
         }
         let mut parted = event.clone();
+        // The pipeline, which builds only the data it redacts, agrees.
+        let original = json_line(&event);
+        assert_pipeline_agrees(&Validator::default(), &Sanitizer::default(), original.as_bytes());
         let report = Sanitizer::default().sanitize(&mut event);
         let line = json_line(&event);
         prop_assert!(!line.contains(&secret.needle), "{} in {line}", secret.needle);
@@ -441,6 +445,8 @@ proptest! {
         };
         let mut event = event("m".into());
         place_in(&mut event.extra_data, &place, key.clone(), leaf);
+        let original = json_line(&event);
+        assert_pipeline_agrees(&Validator::default(), &Sanitizer::default(), original.as_bytes());
         Sanitizer::default().sanitize(&mut event);
         let line = json_line(&event);
         prop_assert!(!line.contains(&format!(":{needle}")), "{key}: {needle} in {line}");

@@ -16,5 +16,9 @@ export interface Sanitized { value: JsonValue; redactions: Redaction[]; unlisted
 export interface Verdict { valid: boolean; event?: Event; violations: Violation[]; warnings: Violation[] }
 /** Options of `prepare` and `Pipeline`. */
 export interface PipelineOptions { validation?: ValidatorConfig; sanitizer?: SanitizerConfig; format?: Format; zone?: string }
-/** An event after validation, sanitization and formatting. */
+/**
+ * An event after validation, sanitization and formatting. With a `format`,
+ * `line` is the sanitized event in it (when valid) and `event` is left out;
+ * without one, `event` is the sanitized event.
+ */
 export interface Prepared extends Verdict { line?: string; redactions: Redaction[]; unlisted: number }

@@ -25,8 +25,9 @@
 // @pinojs/redact) and `npm ci --prefix tests/js` (ajv, set up by
 // tests/js/ajv.mjs as the vector test sets it up). The schema comes from
 // `barg schema`: $BARG, else target/release/barg. EVENTS, ROUNDS and WARMUP can be set in the
-// environment, and BARG_PKG to time another build of the Node target (a
-// directory holding barg.js) in place of pkg/node.
+// environment, BARG_PKG to time another build of the Node target (a
+// directory holding barg.js) in place of pkg/node, and BARG_BASELINE to time
+// one more build in the same run, in rows of its own.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -159,6 +160,7 @@ if (!existsSync(bargPath)) {
 }
 const barg = require(bargPath);
 const pipeline = new barg.Pipeline({ format: "json" });
+const baseline = process.env.BARG_BASELINE && new (require(join(process.env.BARG_BASELINE, "barg.js")).Pipeline)({ format: "json" });
 
 function checkPrepared(name, prepared) {
   if (!prepared.valid) throw new Error(`${name}: invalid: ${JSON.stringify(prepared.violations)}`);
@@ -168,13 +170,16 @@ function checkPrepared(name, prepared) {
   checkLine(name, prepared.line);
 }
 
-checkPrepared("barg prepare", pipeline.prepare(event));
 const batch = Array.from({ length: BATCH }, () => event);
-const checkedBatch = pipeline.prepareBatch(batch);
-if (checkedBatch.length !== BATCH) throw new Error(`barg prepareBatch: ${checkedBatch.length} results`);
-checkedBatch.forEach((prepared) => checkPrepared("barg prepareBatch", prepared));
+for (const [name, p] of [["barg", pipeline], ["baseline", baseline]]) {
+  if (!p) continue;
+  checkPrepared(`${name} prepare`, p.prepare(event));
+  const checkedBatch = p.prepareBatch(batch);
+  if (checkedBatch.length !== BATCH) throw new Error(`${name} prepareBatch: ${checkedBatch.length} results`);
+  checkedBatch.forEach((prepared) => checkPrepared(`${name} prepareBatch`, prepared));
+}
 
-const bargPrepare = () => {
+const bargPrepare = (pipeline) => () => {
   let n = 0;
   for (let i = 0; i < EVENTS; i++) {
     const prepared = pipeline.prepare(event);
@@ -183,7 +188,7 @@ const bargPrepare = () => {
   return n;
 };
 
-const bargBatch = () => {
+const bargBatch = (pipeline) => () => {
   let n = 0;
   for (let i = 0; i < EVENTS; i += BATCH) {
     for (const prepared of pipeline.prepareBatch(batch)) {
@@ -268,19 +273,25 @@ const floorRound = () => {
 // One run, one table.
 
 const contenders = [
-  ["barg Pipeline.prepare, per event", bargPrepare],
-  [`barg Pipeline.prepareBatch, ${BATCH} per call`, bargBatch],
+  ["barg Pipeline.prepare, per event", bargPrepare(pipeline)],
+  [`barg Pipeline.prepareBatch, ${BATCH} per call`, bargBatch(pipeline)],
+  ...(baseline
+    ? [
+        ["baseline Pipeline.prepare, per event", bargPrepare(baseline)],
+        [`baseline Pipeline.prepareBatch, ${BATCH} per call`, bargBatch(baseline)],
+      ]
+    : []),
   ["pino redact -> no-op stream", pinoRound(pinoLogger(paths, noop))],
   ["pino redact -> /dev/null (sync)", pinoRound(pinoLogger(paths, devNull()))],
   ["pino redact, wildcard paths -> /dev/null", pinoRound(pinoLogger(wildcardPaths, devNull()))],
   ["ajv + @pinojs/redact + JSON.stringify", ajvRound],
   ["floor: JSON.stringify + JSON.parse, no work", floorRound],
 ];
-const baseline = "pino redact -> no-op stream";
+const reference = "pino redact -> no-op stream";
 
 const results = contenders.map(([name, round]) => ({ name, seconds: measure(round) }));
 if (written === 0) throw new Error("pino wrote nothing");
-const base = results.find((r) => r.name === baseline).seconds;
+const base = results.find((r) => r.name === reference).seconds;
 
 const size = Buffer.byteLength(JSON.stringify(event));
 console.log(
@@ -299,4 +310,4 @@ const show = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.p
 console.log(show(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 rows.forEach((r) => console.log(show(r)));
-console.log(`\n"vs pino" is speed relative to "${baseline}"; above 1 is faster.`);
+console.log(`\n"vs pino" is speed relative to "${reference}"; above 1 is faster.`);

@@ -145,6 +145,14 @@ impl Report {
         self.redactions.iter().filter(|r| r.rule == rule).count()
     }
 
+    /// Adds what a later call on the same event changed, as
+    /// [`Sanitizer::sanitize_parts`] of [`Parts::Text`] then [`Parts::Data`]
+    /// reports it.
+    pub fn append(&mut self, later: Report) {
+        self.redactions.extend(later.redactions);
+        self.unlisted += later.unlisted;
+    }
+
     fn add(&mut self, path: String, rule: Rule) {
         self.redactions.push(Redaction { path, rule });
     }

@@ -361,24 +361,20 @@ impl Validator {
     /// `extra_data`: it is checked as `check` checks it, but built only by
     /// [`Checked::into_event`], since building it is a large part of the
     /// work of reading an event. The violations when the input is not a
-    /// valid event; lenient mode's warnings are not kept.
+    /// valid event.
     pub fn check_deferred<'a>(
         &self,
         input: &'a [u8],
         received: Timestamp,
     ) -> Result<Checked<'a>, Vec<Violation>> {
         let mut violations = Vec::new();
+        let mut warnings = Vec::new();
         let mut fields = reader::Fields::default();
-        match self.check_into(
-            input,
-            received,
-            &mut fields,
-            &mut violations,
-            &mut Vec::new(),
-        ) {
+        match self.check_into(input, received, &mut fields, &mut violations, &mut warnings) {
             Some(event) => Ok(Checked {
                 event,
                 extra_data: fields.take_extra_data(),
+                warnings,
             }),
             None => Err(violations),
         }
@@ -418,6 +414,8 @@ impl Validator {
 pub struct Checked<'a> {
     /// The event, with an empty `extra_data`.
     pub event: Event,
+    /// What lenient mode let through (unknown fields, dropped).
+    pub warnings: Vec<Violation>,
     extra_data: json::Object<'a>,
 }
 
@@ -435,9 +433,18 @@ impl Checked<'_> {
     /// built ([`Checked::into_event`]) and sanitized. Most events' data
     /// holds no secret: this writes it without building its map.
     pub fn clean_data_json(&self, sanitizer: &Sanitizer) -> Option<String> {
-        sanitizer
-            .data_is_clean(&self.extra_data)
-            .then(|| crate::format::json_text(&json::ObjectRef(&self.extra_data)))
+        self.data_is_clean(sanitizer).then(|| self.data_json())
+    }
+
+    /// The `extra_data` as the JSON format writes it, unsanitized.
+    pub(crate) fn data_json(&self) -> String {
+        crate::format::json_text(&json::ObjectRef(&self.extra_data))
+    }
+
+    /// Whether `sanitizer` would change nothing in the `extra_data`,
+    /// decided without building it.
+    pub fn data_is_clean(&self, sanitizer: &Sanitizer) -> bool {
+        sanitizer.data_is_clean(&self.extra_data)
     }
 }
 

@@ -132,8 +132,8 @@ fn read_tree<'a>(
             return None;
         }
     };
-    // The npm package reads with serde alone: the direct reader would cost
-    // about 3 KB of its gzip budget.
+    // The npm package reads with serde alone: in it the direct reader costs
+    // 2.6 KB of gzip and gains nothing measurable.
     #[cfg(not(target_arch = "wasm32"))]
     let fields = match fields {
         Some(fields) => {

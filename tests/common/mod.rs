@@ -4,7 +4,7 @@
 
 use barg::timestamp::{Offset, parse_offset};
 use barg::{
-    Event, Format, Formatter, Parts, Sanitizer, SanitizerConfig, Timestamp, Validator,
+    Event, Format, Formatter, Parts, Pipeline, Sanitizer, SanitizerConfig, Timestamp, Validator,
     ValidatorConfig, Verdict, Violation,
 };
 use serde_json::{Map, Value, json};
@@ -93,6 +93,7 @@ pub fn check_case(doc: &Value) -> (Verdict, Value) {
             assert_eq!(violations, verdict.violations);
         }
     }
+    assert_pipeline_agrees(&validator, &Sanitizer::default(), &input);
     let got = json!({
         "event": verdict.event.as_ref().map(|e| serde_json::to_value(e).expect("json")),
         "violations": violations(&verdict.violations),
@@ -113,7 +114,9 @@ pub fn sanitize_case(doc: &Value) -> Value {
         let report = sanitizer.sanitize_value(&mut value);
         return json!({ "value": value, "redactions": report.redactions });
     }
-    match Event::from_json(&input_line(doc), received()) {
+    let line = input_line(doc);
+    assert_pipeline_agrees(&Validator::default(), &sanitizer, line.as_bytes());
+    match Event::from_json(&line, received()) {
         Ok(mut event) => {
             let mut parted = event.clone();
             let report = sanitizer.sanitize(&mut event);
@@ -131,5 +134,35 @@ pub fn sanitize_case(doc: &Value) -> Value {
             json!({ "event": event, "redactions": report.redactions })
         }
         Err(error) => json!({ "error": error.to_string() }),
+    }
+}
+
+/// Holds [`Pipeline::prepare`] in every format to what validating,
+/// sanitizing and formatting `input` one after the other give: the same
+/// line, report and warnings, or the same violations.
+pub fn assert_pipeline_agrees(validator: &Validator, sanitizer: &Sanitizer, input: &[u8]) {
+    let verdict = validator.check(input, received());
+    let sanitized = verdict.event.clone().map(|mut event| {
+        let report = sanitizer.sanitize(&mut event);
+        (event, report)
+    });
+    for format in Format::ALL {
+        let formatter = Formatter::new(format);
+        let pipeline = Pipeline::new(validator.clone(), sanitizer.clone(), formatter);
+        match (pipeline.prepare(input, received()), &sanitized) {
+            (Ok(prepared), Some((event, report))) => {
+                assert_eq!(prepared.line, formatter.format(event), "{format:?} line");
+                assert_eq!(&prepared.report, report, "{format:?} report");
+                assert_eq!(prepared.warnings, verdict.warnings, "{format:?} warnings");
+            }
+            (Err(invalid), None) => {
+                assert_eq!(
+                    invalid.violations, verdict.violations,
+                    "{format:?} violations"
+                );
+                assert_eq!(invalid.warnings, verdict.warnings, "{format:?} warnings");
+            }
+            (got, _) => panic!("{format:?}: the pipeline gives {got:?}, the steps {verdict:?}"),
+        }
     }
 }

@@ -172,6 +172,32 @@ test("a Pipeline validates, sanitizes and formats in one call", () => {
   assert.equal(barg.prepare(event, { format: "json" }).line, barg.format(event, "json"));
 });
 
+test("a Pipeline with a format gives the line, one without gives the event", () => {
+  const dirty = { ...event, extra_data: { order: 7, request_data: { password: "hunter2", note: "card 4111 1111 1111 1111" } } };
+  const sanitized = barg.sanitize(dirty);
+  for (const format of ["json", "simple", "verbose"]) {
+    const prepared = new barg.Pipeline({ format }).prepare(dirty);
+    assert.equal(prepared.event, undefined, format);
+    assert.equal(prepared.line, barg.format(sanitized.value, format), format);
+    // The whole event's redactions, also where a text format writes nothing.
+    assert.deepEqual(prepared.redactions, sanitized.redactions, format);
+  }
+  const whole = new barg.Pipeline().prepare(dirty);
+  assert.equal(whole.line, undefined);
+  assert.deepEqual(whole.event, barg.parseEvent(sanitized.value));
+  assert.deepEqual(whole.redactions, sanitized.redactions);
+  // Lenient mode's warnings, and an invalid event's violations, either way.
+  for (const options of [{ format: "json" }, {}]) {
+    const lenient = new barg.Pipeline({ ...options, validation: { mode: "lenient" } }).prepare({ ...event, extra: 1 });
+    assert.equal(lenient.valid, true);
+    assert.deepEqual(lenient.warnings.map((w) => w.pointer), ["/extra"]);
+    const invalid = new barg.Pipeline(options).prepare({ ...event, level: "LOUD", extra: 1 });
+    assert.equal(invalid.valid, false);
+    assert.deepEqual(invalid.violations.map((v) => v.pointer).sort(), ["/extra", "/level"]);
+    assert.deepEqual([invalid.line, invalid.event, invalid.redactions], [undefined, undefined, []]);
+  }
+});
+
 test("every kind has a constructor", () => {
   const a = barg.analyticsEvent({ event_name: "story_started", event_category: "stories", user_id: 123, properties: { template_id: 42 } });
   assert.equal(a.message, "Analytics: stories.story_started");
