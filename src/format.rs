@@ -114,7 +114,7 @@ impl Formatter {
 
     /// [`Formatter::write`], with the event's `extra_data` given as the
     /// JSON text that this format writes for it
-    /// ([`crate::Checked::clean_data_json`]) in place of `event.extra_data`.
+    /// ([`crate::Checked::data_json`]) in place of `event.extra_data`.
     pub fn write_with_data(&self, event: &Event, extra_data: &str, out: &mut Vec<u8>) {
         self.write_from(event, Data::Text(extra_data), out);
     }

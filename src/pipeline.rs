@@ -2,10 +2,10 @@
 //! an event takes before it leaves a page (the npm package's `Pipeline`).
 //!
 //! The event is read as the writer reads it ([`Validator::check_deferred`]):
-//! its `extra_data` is built only when the sanitizer changes something in
-//! it. Otherwise the JSON format writes it as it came, and the text formats,
-//! which do not write it, never build it. The line and the report are those
-//! of [`Validator::check`], [`Sanitizer::sanitize`] and
+//! its `extra_data` is never built, but sanitized in the validator's tree
+//! ([`crate::Checked::sanitize_data`]), which copies out of the input only
+//! what it redacts, and the JSON format writes it from there. The line and
+//! the report are those of [`Validator::check`], [`Sanitizer::sanitize`] and
 //! [`Formatter::write`] one after the other.
 
 use crate::format::Formatter;
@@ -67,23 +67,18 @@ impl Pipeline {
         };
         let sanitizer = &self.sanitizer;
         let mut report = sanitizer.sanitize_parts(&mut checked.event, Parts::Text);
-        let warnings = std::mem::take(&mut checked.warnings);
-        let clean = checked.data_is_clean(sanitizer);
-        let data = (clean && self.formatter.writes_data()).then(|| checked.data_json());
-        let mut event = match clean {
-            true => checked.event,
-            false => checked.into_event(),
-        };
-        report.append(sanitizer.sanitize_parts(&mut event, Parts::Data));
+        report.append(checked.sanitize_data(sanitizer));
         let mut line = Vec::with_capacity(256 + input.len());
-        match data {
-            Some(data) => self.formatter.write_with_data(&event, &data, &mut line),
-            None => self.formatter.write(&event, &mut line),
+        match self.formatter.writes_data() {
+            true => self
+                .formatter
+                .write_with_data(&checked.event, &checked.data_json(), &mut line),
+            false => self.formatter.write(&checked.event, &mut line),
         }
         Ok(Prepared {
             line: crate::format::text_of(line),
             report,
-            warnings,
+            warnings: checked.warnings,
         })
     }
 }

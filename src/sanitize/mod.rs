@@ -16,19 +16,21 @@ pub mod keys;
 #[cfg(feature = "cli")]
 mod memo;
 pub mod scan;
+mod tree;
 
 use std::fmt::{self, Write};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::event::{Event, UserId};
+use crate::event::{Context, Event, UserId};
 use crate::logger::LoggerName;
 use crate::validate::json::{Json, Object};
 
 use config::Compiled;
 pub use config::{CardDisplay, ConfigError, Limits, SanitizerConfig};
 use scan::Span;
+use tree::{Entries, Kind, Text, Tree};
 
 /// A rule that can redact something, by its stable snake_case name.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
@@ -289,8 +291,8 @@ fn push_escaped(path: &mut String, key: &str) {
 }
 
 /// A value waiting on the traversal's stack.
-struct Pending<'a> {
-    value: &'a mut Value,
+struct Pending<'a, T> {
+    value: &'a mut T,
     /// The step from its parent; none for the value a walk starts from.
     step: Option<Step<'a>>,
     /// How many containers enclose it.
@@ -371,10 +373,29 @@ impl Sanitizer {
         std::mem::take(&mut run.report)
     }
 
+    /// [`Sanitizer::sanitize_parts`] of [`Parts::Data`] for an event whose
+    /// `extra_data` is still the validator's tree: the context and the
+    /// tree are redacted in place, and reported as the built event's would
+    /// be. Only what is redacted is copied out of the input.
+    pub(crate) fn sanitize_data_tree(
+        &self,
+        context: &mut Context,
+        extra_data: &mut Object<'_>,
+    ) -> Report {
+        // Most data holds no secret, and a look that changes nothing costs
+        // less than the walk that would change it.
+        let clean = self.data_is_clean(extra_data);
+        let mut run = self.run();
+        run.context(context);
+        if !clean {
+            run.walk_map::<Json<'_>>(extra_data, "/extra_data");
+        }
+        std::mem::take(&mut run.report)
+    }
+
     /// Whether sanitizing `object` as an event's `extra_data` would change
-    /// nothing in it, decided on the validator's tree without building the
-    /// map: the writer then writes the data as it came.
-    pub(crate) fn data_is_clean(&self, object: &Object<'_>) -> bool {
+    /// nothing in it, decided on the validator's tree.
+    fn data_is_clean(&self, object: &Object<'_>) -> bool {
         self.run().data_is_clean(object)
     }
 
@@ -497,7 +518,11 @@ impl Run<'_> {
 
     /// `context` and `extra_data`.
     fn data_fields(&mut self, event: &mut Event) {
-        let context = &mut event.context;
+        self.context(&mut event.context);
+        self.walk_map::<Value>(&mut event.extra_data, "/extra_data");
+    }
+
+    fn context(&mut self, context: &mut Context) {
         if let Some(user_id) = &mut context.user_id {
             self.user_id(user_id);
         }
@@ -514,7 +539,6 @@ impl Run<'_> {
                 }
             }
         }
-        self.walk_map(&mut event.extra_data, "/extra_data");
     }
 
     fn logger(&mut self, logger: &mut LoggerName) {
@@ -627,7 +651,7 @@ impl Run<'_> {
     }
 
     /// Walks a JSON value from `base`, with an explicit stack.
-    fn walk(&mut self, root: &mut Value, base: &str) {
+    fn walk<T: Tree>(&mut self, root: &mut T, base: &str) {
         let mut trail = Trail::new(base);
         let mut stack = vec![Pending {
             value: root,
@@ -641,31 +665,29 @@ impl Run<'_> {
         }
     }
 
-    /// Walks an object given as a map (`extra_data`), its entries at depth 1.
-    fn walk_map(&mut self, map: &mut Map<String, Value>, base: &str) {
+    /// Walks an object given as its entries (`extra_data`), them at depth 1.
+    fn walk_map<T: Tree>(&mut self, map: &mut T::Object, base: &str) {
         let mut trail = Trail::new(base);
         // Room for the entries, pushed at once: the stack is not grown for
         // a flat object.
         let mut stack = Vec::with_capacity(map.len().min(self.config().limits.max_nodes));
         if map.len() > self.config().limits.max_nodes {
-            for (_, value) in std::mem::take(map) {
-                drop_flat(value);
-            }
+            map.clear();
             self.add(base, Rule::SizeLimit);
             return;
         }
         self.nodes += map.len();
-        self.object(map, 0, &mut trail, &mut stack);
+        self.object::<T>(map, 0, &mut trail, &mut stack);
         while let Some(pending) = stack.pop() {
             self.visit(pending, &mut trail, &mut stack);
         }
     }
 
-    fn visit<'a>(
+    fn visit<'a, T: Tree>(
         &mut self,
-        pending: Pending<'a>,
+        pending: Pending<'a, T>,
         trail: &mut Trail<'a>,
-        stack: &mut Vec<Pending<'a>>,
+        stack: &mut Vec<Pending<'a, T>>,
     ) {
         let Pending {
             value,
@@ -674,51 +696,46 @@ impl Run<'_> {
             visit,
         } = pending;
         trail.enter(depth, step);
+        let kind = value.kind();
         if visit == Visit::Redact {
             let replacement = &self.sanitizer.config.replacement;
-            match value {
-                Value::Null => return,
-                Value::String(text) => {
-                    text.clear();
-                    text.push_str(replacement);
-                }
-                _ => drop_flat(std::mem::replace(value, Value::String(replacement.clone()))),
+            match value.text() {
+                _ if kind == Kind::Null => return,
+                Some(text) => text.set(replacement),
+                None => value.replace(replacement),
             }
             self.add_at(trail, Rule::SensitiveKey);
             return;
         }
-        if let Value::Number(n) = &*value {
-            if !may_be_card(n) {
-                return;
-            }
-            let digits = n.to_string();
+        if kind == Kind::Number {
+            let digits = match value.number() {
+                Some(n) if may_be_card(n) => n.to_string(),
+                _ => return,
+            };
             if self.scan_number(&digits) {
-                *value = Value::String(self.clean.clone());
+                value.replace(&self.clean);
                 self.report_fired(trail);
             }
             return;
         }
-        let children = match &*value {
-            Value::Array(items) => items.len(),
-            Value::Object(map) => map.len(),
-            _ => 0,
-        };
-        if value.is_array() || value.is_object() {
-            if let Some(rule) = self.over_limit(depth, children) {
-                let replacement = Value::String(self.config().replacement.clone());
-                drop_flat(std::mem::replace(value, replacement));
+        if matches!(kind, Kind::Array | Kind::Object) {
+            if let Some(rule) = self.over_limit(depth, value.children()) {
+                value.replace(&self.config().replacement);
                 self.add_at(trail, rule);
                 return;
             }
         }
-        match value {
-            Value::String(text) => {
-                if self.scan_text(text) {
-                    self.write_clean(text);
-                    self.report_fired(trail);
+        match kind {
+            Kind::String => {
+                if let Some(text) = value.text() {
+                    if self.scan_text(text.get()) {
+                        text.set(&self.clean);
+                        self.report_fired(trail);
+                    }
                 }
             }
-            Value::Array(items) => {
+            Kind::Array => {
+                let items = value.items().unwrap_or_default();
                 for (i, item) in items.iter_mut().enumerate().rev() {
                     stack.push(Pending {
                         value: item,
@@ -728,8 +745,12 @@ impl Run<'_> {
                     });
                 }
             }
-            Value::Object(map) => self.object(map, depth, trail, stack),
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            Kind::Object => {
+                if let Some(map) = value.object() {
+                    self.object(map, depth, trail, stack);
+                }
+            }
+            Kind::Null | Kind::Scalar | Kind::Number => {}
         }
     }
 
@@ -808,16 +829,16 @@ impl Run<'_> {
 
     /// Redacts an object's sensitive keys and queues its other values. Keys
     /// are scanned by value too: a secret used as a key is redacted in it.
-    fn object<'a>(
+    fn object<'a, T: Tree>(
         &mut self,
-        map: &'a mut Map<String, Value>,
+        map: &'a mut T::Object,
         depth: usize,
         trail: &mut Trail<'a>,
-        stack: &mut Vec<Pending<'a>>,
+        stack: &mut Vec<Pending<'a, T>>,
     ) {
-        let known = self.clean_keys(map, trail);
+        let known = self.clean_keys::<T>(map, trail);
         let enabled = self.sanitizer.enabled(Rule::SensitiveKey);
-        for (i, (key, child)) in map.iter_mut().enumerate().rev() {
+        for (i, (key, child)) in map.entries().enumerate().rev() {
             let sensitive = match known.of(i) {
                 Some(sensitive) => enabled && sensitive,
                 None => self.is_sensitive_key(key),
@@ -839,7 +860,7 @@ impl Run<'_> {
     /// Rewrites the keys of `map` that hold secrets, keeping the order and
     /// every entry (a clash gets a `#n` suffix). Gives what was learnt on
     /// the way of which keys are sensitive, when no key was rewritten.
-    fn clean_keys(&mut self, map: &mut Map<String, Value>, trail: &mut Trail<'_>) -> KnownKeys {
+    fn clean_keys<T: Tree>(&mut self, map: &mut T::Object, trail: &mut Trail<'_>) -> KnownKeys {
         let mut changed: Vec<(usize, String, Vec<Rule>)> = Vec::new();
         let mut known = KnownKeys::default();
         for (i, key) in map.keys().enumerate() {
@@ -874,15 +895,7 @@ impl Run<'_> {
             });
             *clean = name;
         }
-        let old = std::mem::take(map);
-        let mut changed = changed.into_iter().peekable();
-        for (i, (key, value)) in old.into_iter().enumerate() {
-            let key = match changed.next_if(|(j, _, _)| *j == i) {
-                Some((_, name, _)) => name,
-                None => key,
-            };
-            map.insert(key, value);
-        }
+        map.rename(changed.into_iter().map(|(i, name, _)| (i, name)).collect());
         KnownKeys::default()
     }
 
@@ -961,22 +974,6 @@ impl KnownKeys {
 fn may_be_card(n: &serde_json::Number) -> bool {
     n.as_u64().is_some_and(|u| u >= 1_000_000_000_000)
         || n.as_i64().is_some_and(|i| i <= -1_000_000_000_000)
-}
-
-/// Drops a value without recursion: serde_json's own drop recurses once per
-/// level, which a value built deeper than any parser allows would overflow.
-fn drop_flat(value: Value) {
-    if !(value.is_array() || value.is_object()) {
-        return;
-    }
-    let mut pending = vec![value];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Array(items) => pending.extend(items),
-            Value::Object(map) => pending.extend(map.into_iter().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
 }
 
 /// True when `key` is sensitive under `config`: some run of its words

@@ -26,7 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
-use crate::sanitize::Sanitizer;
+use crate::sanitize::{Report, Sanitizer};
 use crate::timestamp::Timestamp;
 
 pub use rules::{
@@ -428,23 +428,18 @@ impl Checked<'_> {
     }
 
     /// The `extra_data` as the JSON format writes it
-    /// ([`crate::Formatter::write_with_data`]), when `sanitizer` would
-    /// change nothing in it; `None` when it would, and the data must be
-    /// built ([`Checked::into_event`]) and sanitized. Most events' data
-    /// holds no secret: this writes it without building its map.
-    pub fn clean_data_json(&self, sanitizer: &Sanitizer) -> Option<String> {
-        self.data_is_clean(sanitizer).then(|| self.data_json())
-    }
-
-    /// The `extra_data` as the JSON format writes it, unsanitized.
-    pub(crate) fn data_json(&self) -> String {
+    /// ([`crate::Formatter::write_with_data`]).
+    pub fn data_json(&self) -> String {
         crate::format::json_text(&json::ObjectRef(&self.extra_data))
     }
 
-    /// Whether `sanitizer` would change nothing in the `extra_data`,
-    /// decided without building it.
-    pub fn data_is_clean(&self, sanitizer: &Sanitizer) -> bool {
-        sanitizer.data_is_clean(&self.extra_data)
+    /// Redacts the event's `context` and `extra_data` in place, without
+    /// building the `extra_data`: what [`Sanitizer::sanitize_parts`] of
+    /// [`crate::Parts::Data`] does to the built event, and reports.
+    /// [`Checked::into_event`] and [`Checked::data_json`] then give them
+    /// sanitized.
+    pub fn sanitize_data(&mut self, sanitizer: &Sanitizer) -> Report {
+        sanitizer.sanitize_data_tree(&mut self.event.context, &mut self.extra_data)
     }
 }
 

@@ -107,9 +107,10 @@ impl Admission {
     /// `extra_data`. When none does, they are dropped instead of sanitized,
     /// and `extra_data` is never even built (only checked): most events go
     /// only to text files, and building and sanitizing what no line holds
-    /// would be most of the work. When one does, data with nothing to redact
-    /// is not built either, but written as it came. Either way nothing leaves
-    /// admission unsanitized.
+    /// would be most of the work. When one does, the data is not built
+    /// either: it is sanitized in the validator's tree, which copies out of
+    /// the line only what it redacts, and written from there. Either way
+    /// nothing leaves admission unsanitized.
     pub fn admit(
         &self,
         line: &[u8],
@@ -123,20 +124,17 @@ impl Admission {
         match self.validator.check_deferred(line, received) {
             Ok(mut checked) => {
                 // The text fields first: the logger, among them, decides the
-                // files. The data is built only for a file that writes it.
+                // files. The data is sanitized only for a file that writes
+                // it, in the validator's tree, and written from there.
                 self.sanitizer
                     .sanitize_parts(&mut checked.event, Parts::Text);
                 if writes_data(&checked.event) {
-                    // Data with nothing to redact is written as it came;
-                    // the rest is built and sanitized (the context, typed
-                    // already, always is).
-                    let data = checked.clean_data_json(&self.sanitizer);
-                    let mut event = match data {
-                        Some(_) => checked.event,
-                        None => checked.into_event(),
-                    };
-                    self.sanitizer.sanitize_parts(&mut event, Parts::Data);
-                    Ok(Accepted { event, data })
+                    checked.sanitize_data(&self.sanitizer);
+                    let data = Some(checked.data_json());
+                    Ok(Accepted {
+                        event: checked.event,
+                        data,
+                    })
                 } else {
                     let mut event = checked.event;
                     event.context = Context::default();
@@ -447,14 +445,18 @@ mod tests {
         let ok = br#"{"level":"INFO","logger":"a","message":"card 4111 1111 1111 1111","extra_data":{"password":"hunter2"}}"#;
         let accepted = admission.admit(ok, at, "stdin", |_| true).unwrap();
         assert_eq!(accepted.event.message, "card [REDACTED]");
-        assert_eq!(accepted.event.extra_data["password"], "[REDACTED]");
-        assert_eq!(accepted.data, None, "built to be redacted");
+        // Redacted in the validator's tree, and written from there.
+        assert_eq!(
+            accepted.data.as_deref(),
+            Some(r#"{"password":"[REDACTED]"}"#)
+        );
+        assert!(accepted.event.extra_data.is_empty());
         // Where no file writes the data, it is dropped, never left as it was.
         let event = admission.admit(ok, at, "stdin", |_| false).unwrap().event;
         assert_eq!(event.message, "card [REDACTED]");
         assert!(event.extra_data.is_empty() && event.context.is_empty());
-        // Data with nothing to redact is written as it came, without being
-        // built; the context is still sanitized.
+        // Data with nothing to redact is written as it came; the context is
+        // still sanitized.
         let clean = br#"{"level":"INFO","logger":"a","message":"m","context":{"request_id":"token=abcdefabcdefabcdef"},"extra_data":{"order":"A-1","items":[1,2.5,{"sku":"x"}]}}"#;
         let accepted = admission.admit(clean, at, "stdin", |_| true).unwrap();
         assert_eq!(
