@@ -699,10 +699,14 @@ impl<'de> Deserialize<'de> for PipelineOptions {
 /// once: the path every event takes before it leaves a page.
 #[wasm_bindgen]
 pub struct Pipeline {
-    validator: Validator,
-    sanitizer: CoreSanitizer,
-    /// With a format, the whole path in the core.
-    core: Option<CorePipeline>,
+    steps: Steps,
+}
+
+enum Steps {
+    /// With a format: the core's pipeline, which gives the line.
+    Line(CorePipeline),
+    /// Without one: the event, sanitized.
+    Event(Validator, CoreSanitizer),
 }
 
 #[wasm_bindgen]
@@ -717,11 +721,11 @@ impl Pipeline {
         }
         let validator = Validator::new(options.validation);
         let sanitizer = CoreSanitizer::new(&options.sanitizer).map_err(into_error)?;
-        Ok(Pipeline {
-            core: formatter.map(|f| CorePipeline::new(validator.clone(), sanitizer.clone(), f)),
-            validator,
-            sanitizer,
-        })
+        let steps = match formatter {
+            Some(formatter) => Steps::Line(CorePipeline::new(validator, sanitizer, formatter)),
+            None => Steps::Event(validator, sanitizer),
+        };
+        Ok(Pipeline { steps })
     }
 
     /// One event through the pipeline: `{ valid, line, violations,
@@ -759,9 +763,12 @@ impl Pipeline {
     /// line, which [`set_line`] adds: a string passed as it is rather than
     /// escaped into JSON text and read back.
     fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) -> Option<String> {
-        let Some(core) = &self.core else {
-            self.prepared_event(text, received, out);
-            return None;
+        let core = match &self.steps {
+            Steps::Line(core) => core,
+            Steps::Event(validator, sanitizer) => {
+                prepared_event(validator, sanitizer, text, received, out);
+                return None;
+            }
         };
         match core.prepare(text.as_bytes(), received) {
             Ok(prepared) => {
@@ -780,18 +787,24 @@ impl Pipeline {
             }
         }
     }
+}
 
-    /// The result without a format: `{ valid, event, violations, warnings,
-    /// redactions, unlisted }`, the event sanitized.
-    fn prepared_event(&self, text: &str, received: Timestamp, out: &mut Json) {
-        let mut verdict = self.validator.check(text.as_bytes(), received);
-        let report = match verdict.event.as_mut() {
-            Some(event) => self.sanitizer.sanitize(event),
-            None => Report::default(),
-        };
-        out.verdict(&verdict);
-        out.report(&report);
-    }
+/// The result of a [`Pipeline`] without a format: `{ valid, event,
+/// violations, warnings, redactions, unlisted }`, the event sanitized.
+fn prepared_event(
+    validator: &Validator,
+    sanitizer: &CoreSanitizer,
+    text: &str,
+    received: Timestamp,
+    out: &mut Json,
+) {
+    let mut verdict = validator.check(text.as_bytes(), received);
+    let report = match verdict.event.as_mut() {
+        Some(event) => sanitizer.sanitize(event),
+        None => Report::default(),
+    };
+    out.verdict(&verdict);
+    out.report(&report);
 }
 
 /// Adds `line` to a prepared result, when there is one.

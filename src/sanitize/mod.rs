@@ -665,7 +665,8 @@ impl Run<'_> {
         }
     }
 
-    /// Walks an object given as its entries (`extra_data`), them at depth 1.
+    /// Walks an object given as its entries (`extra_data`), which are at
+    /// depth 1.
     fn walk_map<T: Tree>(&mut self, map: &mut T::Object, base: &str) {
         let mut trail = Trail::new(base);
         // Room for the entries, pushed at once: the stack is not grown for
@@ -698,9 +699,12 @@ impl Run<'_> {
         trail.enter(depth, step);
         let kind = value.kind();
         if visit == Visit::Redact {
+            // A null under a sensitive key holds nothing to hide.
+            if kind == Kind::Null {
+                return;
+            }
             let replacement = &self.sanitizer.config.replacement;
             match value.text() {
-                _ if kind == Kind::Null => return,
                 Some(text) => text.set(replacement),
                 None => value.replace(replacement),
             }
