@@ -699,14 +699,12 @@ impl<'de> Deserialize<'de> for PipelineOptions {
 /// once: the path every event takes before it leaves a page.
 #[wasm_bindgen]
 pub struct Pipeline {
-    steps: Steps,
-}
-
-enum Steps {
-    /// With a format: the core's pipeline, which gives the line.
-    Line(CorePipeline),
-    /// Without one: the event, sanitized.
-    Event(Validator, CoreSanitizer),
+    /// Without a format: the steps that give the event. (Kept with a format
+    /// too: an enum of the two ways cost the module 1.4 KB of gzip.)
+    validator: Validator,
+    sanitizer: CoreSanitizer,
+    /// With a format, the whole path in the core.
+    core: Option<CorePipeline>,
 }
 
 #[wasm_bindgen]
@@ -721,11 +719,11 @@ impl Pipeline {
         }
         let validator = Validator::new(options.validation);
         let sanitizer = CoreSanitizer::new(&options.sanitizer).map_err(into_error)?;
-        let steps = match formatter {
-            Some(formatter) => Steps::Line(CorePipeline::new(validator, sanitizer, formatter)),
-            None => Steps::Event(validator, sanitizer),
-        };
-        Ok(Pipeline { steps })
+        Ok(Pipeline {
+            core: formatter.map(|f| CorePipeline::new(validator.clone(), sanitizer.clone(), f)),
+            validator,
+            sanitizer,
+        })
     }
 
     /// One event through the pipeline: `{ valid, line, violations,
@@ -763,12 +761,9 @@ impl Pipeline {
     /// line, which [`set_line`] adds: a string passed as it is rather than
     /// escaped into JSON text and read back.
     fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) -> Option<String> {
-        let core = match &self.steps {
-            Steps::Line(core) => core,
-            Steps::Event(validator, sanitizer) => {
-                prepared_event(validator, sanitizer, text, received, out);
-                return None;
-            }
+        let Some(core) = &self.core else {
+            self.prepared_event(text, received, out);
+            return None;
         };
         match core.prepare(text.as_bytes(), received) {
             Ok(prepared) => {
@@ -787,24 +782,18 @@ impl Pipeline {
             }
         }
     }
-}
 
-/// The result of a [`Pipeline`] without a format: `{ valid, event,
-/// violations, warnings, redactions, unlisted }`, the event sanitized.
-fn prepared_event(
-    validator: &Validator,
-    sanitizer: &CoreSanitizer,
-    text: &str,
-    received: Timestamp,
-    out: &mut Json,
-) {
-    let mut verdict = validator.check(text.as_bytes(), received);
-    let report = match verdict.event.as_mut() {
-        Some(event) => sanitizer.sanitize(event),
-        None => Report::default(),
-    };
-    out.verdict(&verdict);
-    out.report(&report);
+    /// The result without a format: `{ valid, event, violations, warnings,
+    /// redactions, unlisted }`, the event sanitized.
+    fn prepared_event(&self, text: &str, received: Timestamp, out: &mut Json) {
+        let mut verdict = self.validator.check(text.as_bytes(), received);
+        let report = match verdict.event.as_mut() {
+            Some(event) => self.sanitizer.sanitize(event),
+            None => Report::default(),
+        };
+        out.verdict(&verdict);
+        out.report(&report);
+    }
 }
 
 /// Adds `line` to a prepared result, when there is one.
