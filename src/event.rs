@@ -65,14 +65,17 @@ pub struct Context {
 }
 
 impl<'de> Deserialize<'de> for Context {
+    /// Its errors say that they are the context's: read by key, the
+    /// object is taken whole first, so their place is where it ends.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::names::Fields::read(deserializer)?;
+        let named = |error: D::Error| de::Error::custom(format_args!("context: {error}"));
         let context = Context {
-            user_id: fields.optional("user_id")?,
-            request_id: fields.optional("request_id")?,
-            client_ip: fields.optional("client_ip")?,
+            user_id: fields.optional("user_id").map_err(named)?,
+            request_id: fields.optional("request_id").map_err(named)?,
+            client_ip: fields.optional("client_ip").map_err(named)?,
         };
-        fields.none_other()?;
+        fields.none_other().map_err(named)?;
         Ok(context)
     }
 }
@@ -316,13 +319,13 @@ mod tests {
         assert_eq!(
             read(r#"{"user":1}"#),
             Err(
-                "unknown field `user`, expected one of `user_id`, `request_id`, `client_ip`"
+                "context: unknown field `user`, expected one of `user_id`, `request_id`, `client_ip`"
                     .to_owned()
             )
         );
         assert_eq!(
             read(r#"{"request_id":5}"#),
-            Err("request_id: invalid type: integer `5`, expected a string".to_owned())
+            Err("context: request_id: invalid type: integer `5`, expected a string".to_owned())
         );
         assert!(read("[1]").is_err());
     }
