@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::timestamp::Offset;
+use crate::validate::json::{Object, ObjectRef};
 
 /// A line format.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
@@ -94,12 +95,6 @@ impl Formatter {
         Formatter { zone, ..self }
     }
 
-    /// Whether lines in this format hold the event's `context` and
-    /// `extra_data` (the JSON format does; the text formats do not).
-    pub fn writes_data(&self) -> bool {
-        self.format == Format::Json
-    }
-
     /// The event as one line, without the line break.
     pub fn format(&self, event: &Event) -> String {
         let mut out = Vec::with_capacity(128 + event.message.len());
@@ -117,6 +112,17 @@ impl Formatter {
     /// ([`crate::Checked::data_json`]) in place of `event.extra_data`.
     pub fn write_with_data(&self, event: &Event, extra_data: &str, out: &mut Vec<u8>) {
         self.write_from(event, Data::Text(extra_data), out);
+    }
+
+    /// [`Formatter::write`], with the event's `extra_data` given as the
+    /// validator's tree ([`crate::Checked::write_line`]).
+    pub(crate) fn write_with_tree(
+        &self,
+        event: &Event,
+        extra_data: &Object<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        self.write_from(event, Data::Tree(extra_data), out);
     }
 
     fn write_from(&self, event: &Event, data: Data<'_>, out: &mut Vec<u8>) {
@@ -179,6 +185,7 @@ impl Formatter {
         match data {
             Data::Map => json_into(&event.extra_data, out),
             Data::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Data::Tree(object) => json_into(&ObjectRef(object), out),
         }
         out.push(b'}');
     }
@@ -249,6 +256,8 @@ enum Data<'a> {
     Map,
     /// Its JSON text, written already.
     Text(&'a str),
+    /// The validator's tree of it.
+    Tree(&'a Object<'a>),
 }
 
 /// `value` as the JSON format writes it.

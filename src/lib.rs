@@ -24,11 +24,11 @@ pub use kind::{
 };
 pub use level::{Level, UnknownLevel};
 pub use logger::{Logger, LoggerName, LoggerNameError};
-pub use pipeline::{Invalid, Pipeline, Prepared};
+pub use pipeline::{Pipeline, Prepared};
 pub use rotation::{FileState, Rotation, should_roll_over};
 pub use route::{FileRoute, LoggerPattern, RouteTable};
 pub use sanitize::{
     CardDisplay, ConfigError, Parts, Redaction, Report, Rule, Sanitizer, SanitizerConfig,
 };
 pub use timestamp::Timestamp;
-pub use validate::{Checked, Code, Mode, Validator, ValidatorConfig, Verdict, Violation};
+pub use validate::{Checked, Code, Invalid, Mode, Validator, ValidatorConfig, Verdict, Violation};

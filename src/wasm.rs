@@ -612,6 +612,14 @@ impl Json {
         self.field("warnings", &verdict.warnings);
     }
 
+    /// `valid`, `violations` and `warnings`: a verdict whose event is not
+    /// given.
+    fn outcome(&mut self, violations: &[Violation], warnings: &[Violation]) {
+        self.field("valid", &violations.is_empty());
+        self.field("violations", &violations);
+        self.field("warnings", &warnings);
+    }
+
     /// A sanitizer's `redactions` and `unlisted`.
     fn report(&mut self, report: &Report) {
         self.field("redactions", &report.redactions);
@@ -699,12 +707,10 @@ impl<'de> Deserialize<'de> for PipelineOptions {
 /// once: the path every event takes before it leaves a page.
 #[wasm_bindgen]
 pub struct Pipeline {
-    /// Without a format: the steps that give the event. (Kept with a format
-    /// too: an enum of the two ways cost the module 1.4 KB of gzip.)
-    validator: Validator,
-    sanitizer: CoreSanitizer,
-    /// With a format, the whole path in the core.
-    core: Option<CorePipeline>,
+    /// The core's pipeline; without a format, its validator and sanitizer
+    /// give the event, and its formatter is not used.
+    core: CorePipeline,
+    formats: bool,
 }
 
 #[wasm_bindgen]
@@ -713,16 +719,16 @@ impl Pipeline {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<PipelineOptionsArg>) -> Result<Pipeline, JsError> {
         let options: PipelineOptions = keyed_options(options.as_deref())?;
-        let mut formatter = options.format.map(Formatter::new);
-        if let (Some(f), Some(zone)) = (formatter.as_mut(), &options.zone) {
-            *f = f.in_zone(parse_offset(zone).map_err(into_error)?);
+        let mut formatter = Formatter::new(options.format.unwrap_or(Format::Json));
+        // The zone is for the line: without a format it is not read.
+        if let (Some(_), Some(zone)) = (options.format, &options.zone) {
+            formatter = formatter.in_zone(parse_offset(zone).map_err(into_error)?);
         }
         let validator = Validator::new(options.validation);
         let sanitizer = CoreSanitizer::new(&options.sanitizer).map_err(into_error)?;
         Ok(Pipeline {
-            core: formatter.map(|f| CorePipeline::new(validator.clone(), sanitizer.clone(), f)),
-            validator,
-            sanitizer,
+            core: CorePipeline::new(validator, sanitizer, formatter),
+            formats: options.format.is_some(),
         })
     }
 
@@ -761,22 +767,18 @@ impl Pipeline {
     /// line, which [`set_line`] adds: a string passed as it is rather than
     /// escaped into JSON text and read back.
     fn prepared(&self, text: &str, received: Timestamp, out: &mut Json) -> Option<String> {
-        let Some(core) = &self.core else {
+        if !self.formats {
             self.prepared_event(text, received, out);
             return None;
-        };
-        match core.prepare(text.as_bytes(), received) {
+        }
+        match self.core.prepare(text.as_bytes(), received) {
             Ok(prepared) => {
-                out.field("valid", &true);
-                out.field("violations", &[(); 0]);
-                out.field("warnings", &prepared.warnings);
+                out.outcome(&[], &prepared.warnings);
                 out.report(&prepared.report);
                 Some(prepared.line)
             }
             Err(invalid) => {
-                out.field("valid", &false);
-                out.field("violations", &invalid.violations);
-                out.field("warnings", &invalid.warnings);
+                out.outcome(&invalid.violations, &invalid.warnings);
                 out.report(&Report::default());
                 None
             }
@@ -786,9 +788,9 @@ impl Pipeline {
     /// The result without a format: `{ valid, event, violations, warnings,
     /// redactions, unlisted }`, the event sanitized.
     fn prepared_event(&self, text: &str, received: Timestamp, out: &mut Json) {
-        let mut verdict = self.validator.check(text.as_bytes(), received);
+        let mut verdict = self.core.validator().check(text.as_bytes(), received);
         let report = match verdict.event.as_mut() {
-            Some(event) => self.sanitizer.sanitize(event),
+            Some(event) => self.core.sanitizer().sanitize(event),
             None => Report::default(),
         };
         out.verdict(&verdict);

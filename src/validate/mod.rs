@@ -26,6 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
+use crate::format::Formatter;
 use crate::sanitize::{Report, Sanitizer};
 use crate::timestamp::Timestamp;
 
@@ -360,13 +361,13 @@ impl Validator {
     /// [`Validator::check`], for a caller that may not need the event's
     /// `extra_data`: it is checked as `check` checks it, but built only by
     /// [`Checked::into_event`], since building it is a large part of the
-    /// work of reading an event. The violations when the input is not a
-    /// valid event.
+    /// work of reading an event. The violations and warnings when the input
+    /// is not a valid event.
     pub fn check_deferred<'a>(
         &self,
         input: &'a [u8],
         received: Timestamp,
-    ) -> Result<Checked<'a>, Vec<Violation>> {
+    ) -> Result<Checked<'a>, Invalid> {
         let mut violations = Vec::new();
         let mut warnings = Vec::new();
         let mut fields = reader::Fields::default();
@@ -376,7 +377,10 @@ impl Validator {
                 extra_data: fields.take_extra_data(),
                 warnings,
             }),
-            None => Err(violations),
+            None => Err(Invalid {
+                violations,
+                warnings,
+            }),
         }
     }
 
@@ -408,6 +412,15 @@ impl Validator {
     }
 }
 
+/// Why an input is not a valid event: the [`Verdict`] without its event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invalid {
+    /// Everything that makes the input invalid, up to [`MAX_VIOLATIONS`].
+    pub violations: Vec<Violation>,
+    /// What lenient mode let through (unknown fields, dropped).
+    pub warnings: Vec<Violation>,
+}
+
 /// A valid event from [`Validator::check_deferred`], whose `extra_data` is
 /// checked but still borrowed from the input.
 #[derive(Debug)]
@@ -431,6 +444,12 @@ impl Checked<'_> {
     /// ([`crate::Formatter::write_with_data`]).
     pub fn data_json(&self) -> String {
         crate::format::json_text(&json::ObjectRef(&self.extra_data))
+    }
+
+    /// Appends the event as one line in `formatter`'s format, its
+    /// `extra_data` written from the validator's tree.
+    pub fn write_line(&self, formatter: &Formatter, out: &mut Vec<u8>) {
+        formatter.write_with_tree(&self.event, &self.extra_data, out);
     }
 
     /// Redacts the event's `context` and `extra_data` in place, without

@@ -88,9 +88,10 @@ pub fn check_case(doc: &Value) -> (Verdict, Value) {
             assert_eq!(checked.event, without_data);
             assert_eq!(Some(checked.into_event()), verdict.event);
         }
-        Err(violations) => {
+        Err(invalid) => {
             assert_eq!(verdict.event, None);
-            assert_eq!(violations, verdict.violations);
+            assert_eq!(invalid.violations, verdict.violations);
+            assert_eq!(invalid.warnings, verdict.warnings);
         }
     }
     assert_pipeline_agrees(&validator, &Sanitizer::default(), &input);

@@ -83,9 +83,8 @@ pub type Admitted = Result<Accepted, Rejected>;
 #[derive(Debug)]
 pub struct Accepted {
     pub event: Event,
-    /// Its `extra_data` as the JSON format writes it, when it came with
-    /// nothing to redact: then `event.extra_data` was never built, and is
-    /// empty.
+    /// Its `extra_data`, sanitized, as the JSON format writes it, when a
+    /// file writes it; `event.extra_data` is never built, and is empty.
     pub data: Option<String>,
 }
 
@@ -141,12 +140,16 @@ impl Admission {
                     Ok(Accepted { event, data: None })
                 }
             }
-            Err(violations) => Err(self.rejected(
+            Err(invalid) => Err(self.rejected(
                 line,
                 line.len() as u64,
                 received,
                 source,
-                violations.into_iter().map(Violation::from).collect(),
+                invalid
+                    .violations
+                    .into_iter()
+                    .map(Violation::from)
+                    .collect(),
             )),
         }
     }

@@ -48,6 +48,12 @@ pub struct RotatingFile {
     /// The file's name relative to the log directory (as configured).
     name: String,
     path: PathBuf,
+    /// The directory the file is in, and its name there.
+    dir: PathBuf,
+    base: String,
+    /// Whether the directory is synced after a rollover (its handle given
+    /// to `retired`): not with `fsync = never`.
+    sync_dir: bool,
     rotation: Rotation,
     gzip: bool,
     file: File,
@@ -64,21 +70,31 @@ pub struct RotatingFile {
 }
 
 impl RotatingFile {
-    /// Opens (creating with mode 0640) `dir/name`.
+    /// Opens (creating with mode 0640) `dir/name`. With `sync_dir`, the
+    /// handle of its directory is given to `retired` after each rollover.
     pub fn open(
         dir: &Path,
         name: &str,
         rotation: Rotation,
         gzip: bool,
+        sync_dir: bool,
     ) -> io::Result<RotatingFile> {
         let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        let parent = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        std::fs::create_dir_all(&parent)?;
+        let base = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let (file, size, day) = open_append(&path)?;
         let file = RotatingFile {
             name: name.to_owned(),
             path,
+            dir: parent,
+            base,
+            sync_dir,
             rotation,
             gzip,
             file,
@@ -288,8 +304,10 @@ impl RotatingFile {
         }
         // The names changed: the directory is synced as the files are, so
         // that synced lines are found under their names after a crash.
-        if let Ok(dir) = File::open(self.dir_and_base().0) {
-            retired.push(dir);
+        if self.sync_dir {
+            if let Ok(dir) = File::open(&self.dir) {
+                retired.push(dir);
+            }
         }
         self.unsynced = false;
         self.size = 0;
@@ -325,18 +343,18 @@ impl RotatingFile {
         counters: &Arc<FileCounters>,
         retired: &mut Vec<File>,
     ) -> io::Result<()> {
-        let (dir, base) = self.dir_and_base();
+        let (dir, base) = (&self.dir, &self.base);
         let target = match self.rotation {
             Rotation::Size { backups, .. } => {
-                let names = names_in(&dir)?;
+                let names = names_in(dir)?;
                 let names = names.iter().map(String::as_str);
-                for index in size_backups_to_shift(&base, names, backups, self.gzip) {
+                for index in size_backups_to_shift(base, names, backups, self.gzip) {
                     std::fs::rename(
-                        dir.join(size_backup_name(&base, index, self.gzip)),
-                        dir.join(size_backup_name(&base, index + 1, self.gzip)),
+                        dir.join(size_backup_name(base, index, self.gzip)),
+                        dir.join(size_backup_name(base, index + 1, self.gzip)),
                     )?;
                 }
-                let first = dir.join(size_backup_name(&base, 1, self.gzip));
+                let first = dir.join(size_backup_name(base, 1, self.gzip));
                 if self.gzip {
                     // Compressing appends to its target: with one backup,
                     // which nothing moves up, the old one goes first.
@@ -344,26 +362,22 @@ impl RotatingFile {
                 }
                 first
             }
-            Rotation::Daily { .. } => dir.join(daily_backup_name(&base, day, self.gzip)),
+            Rotation::Daily { .. } => {
+                let target = dir.join(daily_backup_name(base, day, self.gzip));
+                if !self.gzip {
+                    match OpenOptions::new().append(true).open(&target) {
+                        Ok(to) => return append_rolled(aside, to, &target, retired),
+                        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                            return Err(error);
+                        }
+                        Err(_) => {}
+                    }
+                }
+                target
+            }
         };
         if self.gzip {
             self.compress_later(aside.to_path_buf(), target, counters);
-        } else if matches!(self.rotation, Rotation::Daily { .. }) && target.exists() {
-            let mut to = OpenOptions::new().append(true).open(&target)?;
-            let before = to.metadata()?.len();
-            if let Err(error) = io::copy(&mut File::open(aside)?, &mut to) {
-                let _ = to.set_len(before);
-                return Err(error);
-            }
-            // The copy is what must reach the disk now.
-            retired.push(to);
-            if let Err(error) = std::fs::remove_file(aside) {
-                diag::error(&format!(
-                    "appended {} to {} but cannot remove it: {error}",
-                    aside.display(),
-                    target.display()
-                ));
-            }
         } else {
             std::fs::rename(aside, &target)?;
         }
@@ -373,33 +387,19 @@ impl RotatingFile {
     /// Removes the dated backups past the newest `keep_days`; one that
     /// cannot be removed is reported, and tried again at the next rollover.
     fn remove_expired(&self, keep_days: u32) {
-        let (dir, base) = self.dir_and_base();
-        let names = match names_in(&dir) {
+        let names = match names_in(&self.dir) {
             Ok(names) => names,
             Err(error) => {
-                diag::error(&format!("cannot list {}: {error}", dir.display()));
+                diag::error(&format!("cannot list {}: {error}", self.dir.display()));
                 return;
             }
         };
-        for expired in expired_daily_backups(&base, names.iter().map(String::as_str), keep_days) {
-            if let Err(error) = std::fs::remove_file(dir.join(expired)) {
+        let names = names.iter().map(String::as_str);
+        for expired in expired_daily_backups(&self.base, names, keep_days) {
+            if let Err(error) = std::fs::remove_file(self.dir.join(expired)) {
                 diag::error(&format!("cannot remove {expired}, past keep_days: {error}"));
             }
         }
-    }
-
-    /// The file's directory and its name there.
-    fn dir_and_base(&self) -> (PathBuf, String) {
-        let dir = self
-            .path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let base = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        (dir, base)
     }
 
     /// The file's path with `suffix` added.
@@ -477,15 +477,14 @@ impl RotatingFile {
     /// there: the writer could not make them backups, or stopped first.
     /// Their lines are in no backup; they are left as they are.
     fn report_left_aside(&self) {
-        let (dir, base) = self.dir_and_base();
-        let prefix = format!("{base}{ASIDE}");
-        let Ok(names) = names_in(&dir) else {
+        let prefix = format!("{}{ASIDE}", self.base);
+        let Ok(names) = names_in(&self.dir) else {
             return;
         };
         for name in names.iter().filter(|name| name.starts_with(&prefix)) {
             diag::warning(&format!(
                 "{} holds lines rolled over from {} that are in no backup; left as it is",
-                dir.join(name).display(),
+                self.dir.join(name).display(),
                 self.path.display()
             ));
         }
@@ -506,9 +505,35 @@ impl Drop for RotatingFile {
     }
 }
 
+/// Appends the file rolled over to `aside` to the dated file there already,
+/// `to` (opened for appending at `target`), then removes it. Should the copy
+/// fail, `to` is cut back to its length before. The copy is pushed to
+/// `retired`: it is what must reach the disk now.
+fn append_rolled(
+    aside: &Path,
+    mut to: File,
+    target: &Path,
+    retired: &mut Vec<File>,
+) -> io::Result<()> {
+    let before = to.metadata()?.len();
+    if let Err(error) = io::copy(&mut File::open(aside)?, &mut to) {
+        let _ = to.set_len(before);
+        return Err(error);
+    }
+    retired.push(to);
+    if let Err(error) = std::fs::remove_file(aside) {
+        diag::error(&format!(
+            "appended {} to {} but cannot remove it: {error}",
+            aside.display(),
+            target.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Compresses a file moved aside at a rollover into `target`, then removes
 /// it. One that cannot be compressed is kept under its name, reported and
-/// counted, and `target` cut back to what it held before.
+/// counted, and `target` left as it was before ([`compress_into`]).
 fn compress_rolled(rolled: &Path, target: &Path, counters: &FileCounters) {
     if let Err(error) = compress_into(rolled, target) {
         counters.backup_failures.fetch_add(1, Relaxed);
@@ -559,7 +584,8 @@ fn open_append(path: &Path) -> io::Result<(File, u64, Day)> {
 
 /// Appends `source` gzip-compressed to `target` (created with [`MODE`]). A
 /// gzip file may hold several members, so appending never loses the old;
-/// should it fail, `target` is cut back to its length before.
+/// should it fail, `target` is cut back to its length before, or removed
+/// when it was empty (no empty file left to pass for a backup).
 fn compress_into(source: &Path, target: &Path) -> io::Result<()> {
     let out = OpenOptions::new()
         .create(true)
@@ -567,17 +593,18 @@ fn compress_into(source: &Path, target: &Path) -> io::Result<()> {
         .mode(MODE)
         .open(target)?;
     let before = out.metadata()?.len();
-    let written = out.try_clone().and_then(|handle| {
-        let mut encoder = flate2::write::GzEncoder::new(
-            io::BufWriter::new(handle),
-            flate2::Compression::default(),
-        );
+    let written = (|| {
+        let mut encoder =
+            flate2::write::GzEncoder::new(io::BufWriter::new(&out), flate2::Compression::default());
         io::copy(&mut File::open(source)?, &mut encoder)?;
         encoder.finish()?.flush()
-    });
+    })();
     let done = written.and_then(|()| out.sync_data());
     if done.is_err() {
-        let _ = out.set_len(before);
+        let _ = match before {
+            0 => std::fs::remove_file(target),
+            _ => out.set_len(before),
+        };
     }
     done
 }

@@ -60,7 +60,9 @@ pub struct Writer {
     stopping: Arc<AtomicBool>,
     /// Set when bounded retries failed while stopping.
     gave_up: bool,
-    /// Handles of files just rolled over, whose last lines are not synced.
+    /// Handles to sync after a rollover: the file rolled over (or the dated
+    /// file it was appended to), whose last lines are not synced, and the
+    /// directory whose names changed.
     retired: Vec<File>,
     /// With `fsync = "interval"`, the thread that syncs and closes them.
     syncer: Option<Syncer>,
@@ -115,6 +117,8 @@ impl Writer {
             },
         };
         let table = config.route_table();
+        // A directory handle is of use only to be synced.
+        let syncs = config.fsync != Fsync::Never;
         let mut files = Vec::with_capacity(table.files.len() + 1);
         for route in &table.files {
             files.push(RotatingFile::open(
@@ -122,6 +126,7 @@ impl Writer {
                 &route.path,
                 rotation(route.max_bytes, route.backups),
                 config.gzip,
+                syncs,
             )?);
         }
         files.push(RotatingFile::open(
@@ -129,6 +134,7 @@ impl Writer {
             REJECTED_LOG,
             rotation(defaults::REJECTED_MAX_BYTES, defaults::REJECTED_BACKUPS),
             config.gzip,
+            syncs,
         )?);
         let syncer = match config.fsync {
             Fsync::Interval => Some(Syncer::start(metrics.clone())?),
