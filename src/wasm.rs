@@ -128,6 +128,22 @@ fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
         .ok_or_else(|| into_error(format!("{what} is not a JSON value")))
 }
 
+/// A string argument. wasm-bindgen's own `&str` conversion takes a
+/// non-string (from JavaScript without TypeScript) as a string of undefined
+/// length and traps in the allocator, so the exports take a `JsValue` and
+/// read it here.
+fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
+    value.as_string().ok_or_else(|| {
+        let found = match value.js_typeof().as_string() {
+            _ if value.is_null() => "null".to_owned(),
+            _ if Array::is_array(value) => "an array".to_owned(),
+            Some(kind) => format!("a value of type {kind}"),
+            None => "a value of unknown type".to_owned(),
+        };
+        into_error(format!("{what}: expected a string, found {found}"))
+    })
+}
+
 fn js_message(error: &JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
@@ -217,8 +233,10 @@ impl<'de> Deserialize<'de> for FormatOptions {
     }
 }
 
-fn formatter(format: &str, options: Option<&JsValue>) -> Result<Formatter, JsError> {
-    let format: Format = format.parse().map_err(into_error)?;
+fn formatter(format: &JsValue, options: Option<&JsValue>) -> Result<Formatter, JsError> {
+    let format: Format = string_arg(format, "the format")?
+        .parse()
+        .map_err(into_error)?;
     let options: FormatOptions = keyed_options(options)?;
     let mut formatter = Formatter::new(format);
     if let Some(zone) = options.zone {
@@ -268,7 +286,7 @@ pub fn parse_event(input: &EventArg) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn format(
     input: &EventArg,
-    #[wasm_bindgen(unchecked_param_type = "Format")] format: &str,
+    #[wasm_bindgen(unchecked_param_type = "Format")] format: &JsValue,
     options: Option<FormatOptionsArg>,
 ) -> Result<String, JsError> {
     let formatter = formatter(format, options.as_deref())?;
@@ -279,7 +297,7 @@ pub fn format(
 #[wasm_bindgen(js_name = formatBatch, unchecked_return_type = "Array<string | { error: string }>")]
 pub fn format_batch(
     inputs: &BatchArg,
-    #[wasm_bindgen(unchecked_param_type = "Format")] format: &str,
+    #[wasm_bindgen(unchecked_param_type = "Format")] format: &JsValue,
     options: Option<FormatOptionsArg>,
 ) -> Result<Array, JsError> {
     let formatter = formatter(format, options.as_deref())?;
@@ -330,8 +348,10 @@ pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Resul
 
 /// The kind of events from a logger.
 #[wasm_bindgen(js_name = kindOf, unchecked_return_type = "Kind")]
-pub fn kind_of(logger: &str) -> Result<String, JsError> {
-    let name = LoggerName::new(logger).map_err(into_error)?;
+pub fn kind_of(
+    #[wasm_bindgen(unchecked_param_type = "string")] logger: &JsValue,
+) -> Result<String, JsError> {
+    let name = LoggerName::new(&string_arg(logger, "the logger name")?).map_err(into_error)?;
     Ok(Kind::of(&name).name().to_owned())
 }
 
@@ -345,8 +365,11 @@ pub struct Logger {
 impl Logger {
     /// A logger named `name` (dotted, such as `shop.payments`).
     #[wasm_bindgen(constructor)]
-    pub fn new(name: &str, context: Option<ContextArg>) -> Result<Logger, JsError> {
-        let name = LoggerName::new(name).map_err(into_error)?;
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] name: &JsValue,
+        context: Option<ContextArg>,
+    ) -> Result<Logger, JsError> {
+        let name = LoggerName::new(&string_arg(name, "the logger name")?).map_err(into_error)?;
         // Read from the text, as `Event::from_json` reads an event's context:
         // through a JSON value it would take a reader of its own.
         let context: Context = match given_text(context.as_deref(), "the options")? {
@@ -368,79 +391,92 @@ impl Logger {
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn log(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Level")] level: &str,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "Level")] level: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        let level = Level::parse(level).map_err(into_error)?;
-        let extra = self::extra_data(extra_data.as_deref())?;
-        event_value(&self.core.event(now(), level, message, extra))
+        let level = Level::parse(&string_arg(level, "the level")?).map_err(into_error)?;
+        self.event(level, message, extra_data)
     }
 
     /// A DEBUG event.
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn debug(
         &self,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        self.log("DEBUG", message, extra_data)
+        self.event(Level::Debug, message, extra_data)
     }
 
     /// An INFO event.
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn info(
         &self,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        self.log("INFO", message, extra_data)
+        self.event(Level::Info, message, extra_data)
     }
 
     /// A WARNING event.
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn warning(
         &self,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        self.log("WARNING", message, extra_data)
+        self.event(Level::Warning, message, extra_data)
     }
 
     /// An ERROR event.
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn error(
         &self,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        self.log("ERROR", message, extra_data)
+        self.event(Level::Error, message, extra_data)
     }
 
     /// A CRITICAL event.
     #[wasm_bindgen(unchecked_return_type = "Event")]
     pub fn critical(
         &self,
-        message: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<JsValue, JsError> {
-        self.log("CRITICAL", message, extra_data)
+        self.event(Level::Critical, message, extra_data)
     }
 
     /// Starts timing an operation; `finish()` or `fail(error)` makes its event.
     #[wasm_bindgen(js_name = startOperation)]
     pub fn start_operation(
         &self,
-        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] operation: &JsValue,
         extra_data: Option<ExtraDataArg>,
     ) -> Result<OperationTimer, JsError> {
         Ok(OperationTimer {
             logger: self.core.clone(),
-            operation: operation.to_owned(),
+            operation: string_arg(operation, "the operation")?,
             extra: self::extra_data(extra_data.as_deref())?,
             started_ms: js_sys::Date::now(),
             done: false,
         })
+    }
+}
+
+impl Logger {
+    /// An event at `level`, stamped now.
+    fn event(
+        &self,
+        level: Level,
+        message: &JsValue,
+        extra_data: Option<ExtraDataArg>,
+    ) -> Result<JsValue, JsError> {
+        let message = string_arg(message, "the message")?;
+        let extra = self::extra_data(extra_data.as_deref())?;
+        event_value(&self.core.event(now(), level, &message, extra))
     }
 }
 

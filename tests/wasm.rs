@@ -65,7 +65,7 @@ fn format_vectors_through_the_js_api() {
         for format in ["simple", "verbose", "json"] {
             let got = barg::wasm::format(
                 &JsValue::from_str(&input_line(&doc)).unchecked_into(),
-                format,
+                &JsValue::from_str(format),
                 options.as_ref().map(|o| JsValue::clone(o).unchecked_into()),
             )
             .map_err(|e| js_error_message(e.into()));

@@ -241,3 +241,65 @@ test("every kind has a constructor", () => {
   assert.equal(barg.logRecord({ level: "info", logger: "blog", message: "m" }).level, "INFO");
   for (const made of [a, u, s, e, ...r, d]) assert.equal(barg.validate(made).valid, true, made.logger);
 });
+
+// JavaScript without TypeScript can pass anything anywhere: every export
+// answers a value of the wrong type, in any position, with a readable Error,
+// never a trap of the module, and the module goes on working.
+test("an argument of the wrong type is an Error, never a trap", () => {
+  const circular = { a: 1 };
+  circular.self = circular;
+  const odd = [undefined, null, 0, NaN, true, 10n, Symbol("s"), () => 1, [], [null], {}, circular, "", "{", "[1,", "\ud800", { toJSON() { throw new Error("no JSON") } }];
+  const logger = new barg.Logger("shop");
+  const calls = {
+    format: (x, y) => barg.format(x, y ?? "json"),
+    formatWith: (x, y) => barg.format(event, x, y),
+    formatBatch: (x, y) => barg.formatBatch(x, y ?? "json"),
+    formatBatchWith: (x, y) => barg.formatBatch([event], x, y),
+    parseEvent: (x) => barg.parseEvent(x),
+    logRecord: (x) => barg.logRecord(x),
+    route: (x, y) => barg.route(x, y),
+    routeBatch: (x, y) => barg.routeBatch(x, y),
+    validate: (x, y) => barg.validate(x, y),
+    validateBatch: (x, y) => barg.validateBatch(x, y),
+    sanitize: (x, y) => barg.sanitize(x, y),
+    prepare: (x, y) => barg.prepare(x, y),
+    kindOf: (x) => barg.kindOf(x),
+    analyticsEvent: (x) => barg.analyticsEvent(x),
+    userAction: (x) => barg.userAction(x),
+    securityEvent: (x) => barg.securityEvent(x),
+    apiError: (x) => barg.apiError(x),
+    httpRequest: (x, y) => barg.httpRequest(x, y),
+    dbStats: (x, y) => barg.dbStats(x, y),
+    Pipeline: (x, y) => new barg.Pipeline(x).prepare(y ?? event),
+    PipelineBatch: (x) => new barg.Pipeline({ format: "json" }).prepareBatch(x),
+    Sanitizer: (x, y) => new barg.Sanitizer(x).sanitize(y ?? event),
+    Logger: (x, y) => new barg.Logger(x, y),
+    LoggerLog: (x, y) => logger.log(x, "m", y),
+    LoggerInfo: (x, y) => logger.info(x, y),
+    LoggerWarning: (x, y) => logger.warning("m", x ?? y),
+    startOperation: (x, y) => logger.startOperation(x, y).finish(),
+    fail: (x) => logger.startOperation("op").fail(x),
+  };
+  let errors = 0;
+  for (const [name, call] of Object.entries(calls)) {
+    for (const x of odd) {
+      for (const y of [undefined, x]) {
+        try {
+          call(x, y);
+        } catch (e) {
+          errors += 1;
+          const what = `${name}(${typeof x}, ${typeof y})`;
+          assert.ok(!(e instanceof WebAssembly.RuntimeError), `${what} trapped: ${e}`);
+          assert.ok(e instanceof Error && e.message.length > 0, `${what} threw ${String(e)}`);
+        }
+        assert.equal(barg.format(event, "simple").slice(0, 6), "[INFO]");
+      }
+    }
+  }
+  assert.ok(errors > 500, `only ${errors} calls were refused`);
+  assert.throws(() => barg.kindOf(5), /^Error: the logger name: expected a string, found a value of type number$/);
+  assert.throws(() => barg.format(event, null), /the format: expected a string, found null/);
+  assert.throws(() => logger.info(["m"]), /the message: expected a string, found an array/);
+  assert.throws(() => logger.log(30, "m"), /the level: expected a string/);
+  assert.throws(() => logger.startOperation({}), /the operation: expected a string/);
+});
