@@ -147,9 +147,19 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
 fn js_message(error: &JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
+        .and_then(|_| text_property(error, "message"))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// A property of a JS value when it is a string. Read through
+/// `Reflect.get`, which catches: a getter that throws would otherwise unwind
+/// through the module's frames and leave the object it was called on
+/// borrowed for good.
+fn text_property(value: &JsValue, name: &str) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
 }
 
 /// Parses JSON text that the core wrote into a JS value.
@@ -372,8 +382,16 @@ impl Logger {
         let name = LoggerName::new(&string_arg(name, "the logger name")?).map_err(into_error)?;
         // Read from the text, as `Event::from_json` reads an event's context:
         // through a JSON value it would take a reader of its own.
-        let context: Context = match given_text(context.as_deref(), "the options")? {
-            Some(text) => serde_json::from_str(&text).map_err(|e| prefixed_error("options", &e))?,
+        let context: Context = match given_text(context.as_deref(), "the context")? {
+            Some(text) => serde_json::from_str(&text).map_err(|e: serde_json::Error| {
+                // Errors in its fields name the context already.
+                let message = e.to_string();
+                if message.starts_with("context: ") {
+                    into_error(message)
+                } else {
+                    into_error(format!("context: {message}"))
+                }
+            })?,
             None => Context::default(),
         };
         Ok(Logger {
@@ -510,7 +528,10 @@ impl OperationTimer {
     ) -> Result<JsValue, JsError> {
         let duration = self.stop()?;
         let (error_type, message) = match error.dyn_ref::<js_sys::Error>() {
-            Some(e) => (String::from(e.name()), String::from(e.message())),
+            Some(_) => (
+                text_property(&error, "name").unwrap_or_else(|| "Error".to_owned()),
+                text_property(&error, "message").unwrap_or_else(|| "unknown error".to_owned()),
+            ),
             None => (
                 "Error".to_owned(),
                 error

@@ -92,6 +92,9 @@ test("a Logger stamps its name and context", () => {
   assert.deepEqual(e.extra_data, { payment_id: "pay_1" });
   assert.equal(logger.critical("down").level, "CRITICAL");
   assert.equal(logger.log("fatal", "down").level, "CRITICAL");
+  // Its context's errors name the context, once.
+  assert.throws(() => new barg.Logger("shop", { user_id: true }), /^Error: context: user_id: invalid type: boolean `true`/);
+  assert.throws(() => new barg.Logger("shop", 5), /^Error: context: invalid type: integer `5`, expected a map/);
 });
 
 test("an operation timer records success and failure once", async () => {
@@ -113,6 +116,18 @@ test("an operation timer records success and failure once", async () => {
   assert.equal(failed.extra_data.success, false);
   assert.equal(failed.extra_data.error_type, "TypeError");
   assert.equal(failed.extra_data.error, "bad image");
+
+  // An error's name and message are read as they come, and a getter that
+  // throws gives the defaults rather than an exception that would leave
+  // the timer in use for good.
+  const odd = new Error("odd");
+  odd.name = 5;
+  Object.defineProperty(odd, "message", { get() { throw new Error("getter") } });
+  const timer = logger.startOperation("odd");
+  const oddly = timer.fail(odd);
+  assert.equal(oddly.extra_data.error_type, "Error");
+  assert.equal(oddly.extra_data.error, "unknown error");
+  assert.throws(() => timer.finish(), /operation "odd" has already ended/);
 });
 
 test("validate returns every violation as data, never an exception", () => {
