@@ -1536,6 +1536,102 @@ fn http_arrays_are_checked_as_the_lines_are() {
 }
 
 #[test]
+fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
+    let tmp = temp_dir();
+    let extra = "[http]\ncors = [\"https://app.example\"]\nmax_body_bytes = 2000";
+    let (writer, logs, addr) = start_http(tmp.path(), extra, 1_000_000);
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(bytes).expect("compressed");
+        encoder.finish().expect("compressed")
+    };
+    let batch = format!(
+        "[{},{}]",
+        event("INFO", "app", "one"),
+        event("INFO", "app", "two")
+    );
+    for encoding in ["gzip", "x-gzip", "GZip"] {
+        let (status, _, answer) = http(
+            &addr,
+            "POST",
+            "/v1/events",
+            &[("Content-Encoding", encoding)],
+            &gzip(batch.as_bytes()),
+        );
+        assert_eq!(status, 200, "{encoding}: {answer}");
+        assert!(answer.contains(r#""accepted":2"#), "{encoding}: {answer}");
+    }
+    let (status, _, answer) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[("Content-Encoding", "identity")],
+        batch.as_bytes(),
+    );
+    assert_eq!(status, 200, "{answer}");
+
+    // The limit is the inflated body's: 30 KB of spaces compress to a few
+    // dozen bytes, and are still refused.
+    let padded = format!("{batch}{}", " ".repeat(30_000));
+    let small = gzip(padded.as_bytes());
+    assert!(small.len() < 2000, "{}", small.len());
+    let (status, _, answer) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[("Content-Encoding", "gzip")],
+        &small,
+    );
+    assert_eq!(status, 413, "{answer}");
+    assert_eq!(
+        answer,
+        r#"{"error":"the body is over the limit of 2000 bytes once inflated"}"#
+    );
+    let (status, _, answer) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[("Content-Encoding", "gzip")],
+        batch.as_bytes(),
+    );
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer.starts_with(r#"{"error":"the body is not gzip: "#),
+        "{answer}"
+    );
+    let (status, head, answer) = http(
+        &addr,
+        "POST",
+        "/v1/events",
+        &[("Content-Encoding", "br")],
+        batch.as_bytes(),
+    );
+    assert_eq!(status, 415, "{answer}");
+    assert_eq!(
+        answer,
+        r#"{"error":"content-encoding \"br\" is not supported: send the body as it is, or as gzip"}"#
+    );
+    assert!(head.contains("accept-encoding: gzip"), "{head}");
+
+    // A page may send it compressed: the preflight allows the header.
+    let origin = ("Origin", "https://app.example");
+    let (status, head, _) = http(&addr, "OPTIONS", "/v1/events", &[origin], b"");
+    assert_eq!(status, 204);
+    assert!(
+        head.contains(
+            "access-control-allow-headers: authorization, content-type, content-encoding"
+        ),
+        "{head}"
+    );
+
+    let lines = all_lines(&logs, "x.log");
+    assert_eq!(lines.len(), 8, "{lines:?}");
+    writer.signal("INT");
+    let (status, said) = writer.finish();
+    assert!(status.success(), "{said}");
+}
+
+#[test]
 fn many_http_clients_during_rotation_land_each_event_once() {
     const CLIENTS: usize = 6;
     const REQUESTS: usize = 15;

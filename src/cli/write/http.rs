@@ -8,7 +8,7 @@
 //! `{"index":1,"status":"rejected","violations":[{"pointer":..,"code":..,"message":..}]}`.
 
 use std::future::Future;
-use std::io;
+use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,12 +16,13 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use barg::Timestamp;
+use flate2::read::MultiGzDecoder;
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -127,7 +128,7 @@ async fn preflight(State(service): State<Arc<Service>>, headers: HeaderMap) -> R
             );
             h.insert(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, content-type"),
+                HeaderValue::from_static("authorization, content-type, content-encoding"),
             );
             h.insert(
                 header::ACCESS_CONTROL_MAX_AGE,
@@ -208,6 +209,10 @@ impl Service {
                 };
             }
             Ok(Ok(bytes)) => bytes,
+        };
+        let bytes = match decoded(headers, bytes, self.max_body_bytes) {
+            Ok(bytes) => bytes,
+            Err(undecodable) => return undecodable.into_response(self.max_body_bytes),
         };
         let received = Timestamp::now();
         let items = match self.admit_body(&bytes, received) {
@@ -338,6 +343,70 @@ fn unavailable(message: &str) -> Response {
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
+}
+
+/// Why a body could not be taken as its `Content-Encoding` says it is.
+enum Undecodable {
+    /// An encoding other than identity and gzip.
+    Unsupported(String),
+    /// More than the limit once inflated.
+    TooLarge,
+    /// Said to be gzip, and is not.
+    NotGzip(io::Error),
+}
+
+impl Undecodable {
+    fn into_response(self, limit: usize) -> Response {
+        match self {
+            Undecodable::Unsupported(encoding) => {
+                let mut response = problem(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    &format!(
+                        "content-encoding {encoding:?} is not supported: send the body as it is, or as gzip"
+                    ),
+                );
+                // What to send instead (RFC 9110, section 15.5.16).
+                response
+                    .headers_mut()
+                    .insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+                response
+            }
+            Undecodable::TooLarge => problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("the body is over the limit of {limit} bytes once inflated"),
+            ),
+            Undecodable::NotGzip(error) => problem(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not gzip: {error}"),
+            ),
+        }
+    }
+}
+
+/// The body as sent, or inflated when `Content-Encoding: gzip` says it is
+/// compressed (as a page's `CompressionStream("gzip")` sends it). The limit
+/// holds after inflating too, so a small body that would inflate to
+/// gigabytes is refused as too large, having cost at most the limit.
+fn decoded(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Bytes, Undecodable> {
+    let Some(encoding) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(body);
+    };
+    let encoding = String::from_utf8_lossy(encoding.as_bytes());
+    let encoding = encoding.trim();
+    if encoding.eq_ignore_ascii_case("identity") {
+        return Ok(body);
+    }
+    if !encoding.eq_ignore_ascii_case("gzip") && !encoding.eq_ignore_ascii_case("x-gzip") {
+        return Err(Undecodable::Unsupported(encoding.to_owned()));
+    }
+    let mut inflated = Vec::new();
+    // One byte past the limit tells a body at the limit from one over it.
+    let mut reader = MultiGzDecoder::new(&body[..]).take(limit as u64 + 1);
+    match reader.read_to_end(&mut inflated) {
+        Ok(_) if inflated.len() > limit => Err(Undecodable::TooLarge),
+        Ok(_) => Ok(inflated.into()),
+        Err(error) => Err(Undecodable::NotGzip(error)),
+    }
 }
 
 fn too_large(limit: usize) -> Response {
