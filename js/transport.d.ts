@@ -25,6 +25,13 @@ export interface TransportOptions {
   /** Whether an event that fails validation is still sent, sanitized, for the writer's `rejected.log`; true by default. */
   sendInvalid?: boolean;
   /**
+   * Whether batches leave gzipped, with `Content-Encoding: gzip` (which the
+   * writer inflates within its `max_body_bytes`); false by default. Needs
+   * `CompressionStream`; from another origin, the header costs a CORS
+   * preflight. What a page hands to `sendBeacon` as it goes leaves as it is.
+   */
+  compress?: boolean;
+  /**
    * Called once per event found invalid, by the transport before sending or by
    * the writer in its answer, with the event as sanitized (null when it could
    * not be written as JSON) and every violation.
@@ -49,7 +56,8 @@ export interface TransportFailure {
 export interface TransportRequest {
   method: "POST";
   headers: Record<string, string>;
-  body: string;
+  /** The batch's JSON text, or its gzip with `compress`. */
+  body: string | Uint8Array;
   keepalive: boolean;
 }
 

@@ -7,7 +7,8 @@
 // would write. The queue is bounded and drops its oldest events when full.
 // Batches leave one at a time with fetch; network errors, 5xx and 429 are
 // retried with exponential backoff and full jitter (Retry-After obeyed),
-// any other 4xx drops the batch and says so. When the page is hidden or
+// any other 4xx drops the batch and says so. With `compress`, a batch
+// leaves gzipped (Content-Encoding: gzip). When the page is hidden or
 // goes away, what is queued leaves with navigator.sendBeacon (the token, if
 // any, in the URL: a beacon cannot send headers).
 //
@@ -30,6 +31,7 @@ const DEFAULTS = {
   maxQueue: 10000,
   retry: { baseMs: 500, maxMs: 30000 },
   sendInvalid: true,
+  compress: false,
 };
 
 export function createTransportOn(core, options) {
@@ -55,6 +57,10 @@ function settings(options) {
   whole("maxQueue", s.maxQueue, 1);
   whole("retry.baseMs", s.retry.baseMs, 1);
   whole("retry.maxMs", s.retry.maxMs, s.retry.baseMs);
+  if (typeof s.compress !== "boolean") throw new TypeError(`compress: true or false, not ${s.compress}`);
+  if (s.compress && typeof globalThis.CompressionStream !== "function") {
+    throw new TypeError("compress: this runtime has no CompressionStream");
+  }
   for (const name of ["onReject", "onError", "fetch"]) {
     if (s[name] !== undefined && typeof s[name] !== "function") throw new TypeError(`${name}: a function`);
   }
@@ -102,6 +108,8 @@ class Transport {
   #pipeline;
   #sanitizer;
   #headers;
+  /** The headers of a gzipped batch. */
+  #gzipHeaders;
   /** Texts logged in this task, not yet through wasm: `{ seq, text }`. */
   #pending = [];
   /** Prepared events waiting to be sent, oldest first from `#head`: `{ seq, body, bytes, invalid }`. */
@@ -129,6 +137,7 @@ class Transport {
     // whatever the type says.
     this.#headers = { "content-type": "text/plain;charset=UTF-8" };
     if (s.token) this.#headers.authorization = `Bearer ${s.token}`;
+    this.#gzipHeaders = { ...this.#headers, "content-encoding": "gzip" };
     this.#beaconUrl = s.token ? withQuery(s.url, "token", s.token) : s.url;
     this.#listen();
   }
@@ -332,15 +341,28 @@ class Transport {
 
   async #attempt(batch) {
     batch.waiting = false;
+    let payload = body(batch.items);
+    let headers = this.#headers;
+    let bytes = batch.bytes;
+    if (this.#s.compress) {
+      try {
+        // Compressed once, whatever the retries.
+        payload = await (batch.gzipped ??= gzip(payload));
+        headers = this.#gzipHeaders;
+        bytes = payload.byteLength;
+      } catch {
+        // Sent as it is: the writer takes either.
+      }
+    }
     let response;
     try {
       response = await this.#s.fetch(this.#s.url, {
         method: "POST",
-        headers: this.#headers,
-        body: body(batch.items),
+        headers,
+        body: payload,
         // A page may go away while a batch is on its way; keepalive lets
         // it arrive, within the budget the fetch standard gives.
-        keepalive: batch.bytes <= KEEPALIVE_BYTES,
+        keepalive: bytes <= KEEPALIVE_BYTES,
       });
     } catch {
       this.#retry(batch, undefined);
@@ -467,6 +489,12 @@ function withQuery(url, name, value) {
   const at = new URL(url, globalThis.location?.href);
   at.searchParams.set(name, value);
   return at.href;
+}
+
+/** The text as gzip, for `Content-Encoding: gzip`. */
+async function gzip(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function body(items) {

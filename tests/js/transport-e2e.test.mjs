@@ -211,7 +211,7 @@ test("a page that goes away hands its queued events to sendBeacon", async () => 
   await page.close();
 });
 
-test("a workerd worker sends events through the same transport", async () => {
+test("a workerd worker sends events through the same transport, gzipped", async () => {
   const workerPort = await freePort();
   const worker = spawn(join(here, "node_modules/.bin/workerd"), [
     "serve", join(root, "tests/workerd/transport.capnp"), "--socket-addr", `http=127.0.0.1:${workerPort}`,
@@ -229,6 +229,8 @@ test("a workerd worker sends events through the same transport", async () => {
     assert.deepEqual(answer.stats, { queued: 0, sent: fromWorker.length + 1, beaconed: 0, rejected: 1, dropped: 0, failed: 0, retries: 0 });
     assert.deepEqual(answer.rejected.map((r) => [r.codes, r.by]), [[["bad_logger"], "transport"]]);
     assert.deepEqual(answer.failures, []);
+    // 61 events in batches of 25, each gzipped and inflated by the writer.
+    assert.deepEqual(answer.encodings, ["gzip", "gzip", "gzip"]);
   } finally {
     worker.kill();
   }

@@ -4,6 +4,7 @@
 // beacon path with a fake page.
 import { test, mock, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import { createTransport } from "../../pkg/node/transport.mjs";
 
 const URL = "http://127.0.0.1:9/v1/events";
@@ -37,7 +38,8 @@ function accepted(events) {
 function fakeFetch(answer = accepted) {
   const requests = [];
   const fetch = async (url, init) => {
-    const events = JSON.parse(init.body);
+    const gzipped = init.headers["content-encoding"] === "gzip";
+    const events = JSON.parse(gzipped ? gunzipSync(init.body).toString("utf8") : init.body);
     requests.push({ url, init, events, at: Date.now() });
     const result = await answer(events, requests.length);
     if (result instanceof Error) throw result;
@@ -85,6 +87,36 @@ test("batches leave when full, the rest when the interval ends", async () => {
   await advance(10);
   assert.deepEqual(requests.map(messages)[2], ["event 6"]);
   assert.deepEqual(transport.stats(), { queued: 0, sent: 7, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 0 });
+});
+
+test("with compress, a batch leaves gzipped, compressed once whatever the retries", async () => {
+  const { fetch, requests } = fakeFetch((events, n) => (n === 1 ? new Error("offline") : accepted(events)));
+  const transport = createTransport({
+    url: URL, fetch, compress: true, batchSize: 300, maxBatchBytes: 1_000_000, retry: { baseMs: 10, maxMs: 10 },
+  });
+  const events = Array.from({ length: 300 }, (_, i) => event(i, { message: `event ${i} ${"x".repeat(300)}` }));
+  for (const e of events) transport.log(e);
+  // Compressing runs outside the mocked clock.
+  const until = async (done) => {
+    for (let i = 0; i < 10_000 && !done(); i++) await settle();
+  };
+  await until(() => requests.length === 1);
+  await advance(20);
+  await until(() => requests.length === 2);
+  assert.equal(requests.length, 2);
+  for (const { init } of requests) {
+    assert.deepEqual(init.headers, { "content-type": "text/plain;charset=UTF-8", "content-encoding": "gzip" });
+    assert.ok(init.body instanceof Uint8Array);
+  }
+  assert.equal(requests[1].init.body, requests[0].init.body, "the retry sends the same compressed bytes");
+  assert.deepEqual(messages(requests[1]), events.map((e) => e.message));
+  // keepalive counts the bytes that leave: over 64 KiB as text, a few KB
+  // as gzip.
+  assert.ok(gunzipSync(requests[1].init.body).length > 64 * 1024);
+  assert.ok(requests[1].init.body.length < 64 * 1024);
+  assert.equal(requests[1].init.keepalive, true);
+  await until(() => transport.stats().sent === 300);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 300, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 1 });
 });
 
 test("a batch stays under maxBatchBytes; a larger event goes alone", async () => {
@@ -282,6 +314,7 @@ test("options are checked, each named", () => {
   assert.equal(typeof createTransport({ url: URL, batchSize: undefined, retry: { maxMs: undefined } }).log, "function", "undefined means the default");
   assert.throws(() => createTransport({ url: URL, retry: { baseMs: 100, maxMs: 10 } }), /retry\.maxMs/);
   assert.throws(() => createTransport({ url: URL, onReject: 1 }), /onReject/);
+  assert.throws(() => createTransport({ url: URL, compress: "yes" }), /^TypeError: compress: true or false, not yes$/);
   assert.throws(() => createTransport({ url: URL, sanitizer: { disabled_rules: ["nope"] } }), /nope/);
   assert.equal(typeof globalThis.document, "undefined", "Node has no DOM, and needs none");
 });
