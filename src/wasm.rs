@@ -28,7 +28,7 @@ use crate::pipeline::Pipeline as CorePipeline;
 use crate::route::RouteTable;
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
-use crate::validate::{Validator, ValidatorConfig, Verdict, Violation, payload_violations};
+use crate::validate::{Code, Validator, ValidatorConfig, Verdict, Violation, payload_violations};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -64,6 +64,10 @@ extern "C" {
     /// Any JSON value, or JSON text.
     #[wasm_bindgen(typescript_type = "JsonValue")]
     pub type JsonArg;
+    /// Many JSON values: an array (a string in it is JSON text), a JSON
+    /// array, or NDJSON text.
+    #[wasm_bindgen(typescript_type = "Array<JsonValue> | string")]
+    pub type JsonBatchArg;
     /// The validator's configuration.
     #[wasm_bindgen(typescript_type = "ValidatorConfig")]
     pub type ValidatorConfigArg;
@@ -114,18 +118,18 @@ fn now() -> Timestamp {
 /// A JS value as JSON text: a string is taken as JSON already, anything else
 /// goes through `JSON.stringify`.
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    written(value, what).map_err(into_error)
+}
+
+/// [`json_text`], its error as text: a batch keeps it as the item's.
+fn written(value: &JsValue, what: &str) -> Result<String, String> {
     if let Some(text) = value.as_string() {
         return Ok(text);
     }
     JSON::stringify(value)
-        .map_err(|e| {
-            into_error(format!(
-                "{what} cannot be written as JSON: {}",
-                js_message(&e)
-            ))
-        })?
+        .map_err(|e| format!("{what} cannot be written as JSON: {}", js_message(&e)))?
         .as_string()
-        .ok_or_else(|| into_error(format!("{what} is not a JSON value")))
+        .ok_or_else(|| format!("{what} is not a JSON value"))
 }
 
 /// A string argument. wasm-bindgen's own `&str` conversion takes a
@@ -175,25 +179,30 @@ fn read_event(input: &JsValue) -> Result<Event, JsError> {
     Event::from_json(&json_text(input, "the event")?, now()).map_err(into_error)
 }
 
-/// The items of a batch: a JS array, a JSON array in a string, or NDJSON.
-fn batch_items(inputs: &JsValue) -> Result<Vec<String>, JsError> {
+/// The items of a batch, each its JSON text or why it has none: a JS array,
+/// written item by item (one that `JSON.stringify` refuses is that item's
+/// error, and the others go on), a JSON array in a string, or NDJSON.
+fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError> {
     if let Some(array) = inputs.dyn_ref::<Array>() {
-        return array
+        return Ok(array
             .iter()
-            .map(|item| json_text(&item, "an event"))
-            .collect();
+            .map(|item| written(&item, "the item"))
+            .collect());
     }
     let text = inputs
         .as_string()
         .ok_or_else(|| into_error("a batch is an array, a JSON array or NDJSON text"))?;
     if text.trim_start().starts_with('[') {
         let items: Vec<&RawValue> = serde_json::from_str(&text).map_err(into_error)?;
-        Ok(items.into_iter().map(|raw| raw.get().to_owned()).collect())
+        Ok(items
+            .into_iter()
+            .map(|raw| Ok(raw.get().to_owned()))
+            .collect())
     } else {
         Ok(text
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(str::to_owned)
+            .map(|line| Ok(line.to_owned()))
             .collect())
     }
 }
@@ -315,13 +324,16 @@ pub fn format_batch(
     let mut line = Vec::new();
     Ok(batch_items(inputs)?
         .iter()
-        .map(|text| match Event::from_json(text, received) {
-            Ok(event) => {
-                line.clear();
-                formatter.write(&event, &mut line);
-                JsValue::from_str(&String::from_utf8_lossy(&line))
-            }
-            Err(error) => error_item(&error),
+        .map(|item| match item {
+            Ok(text) => match Event::from_json(text, received) {
+                Ok(event) => {
+                    line.clear();
+                    formatter.write(&event, &mut line);
+                    JsValue::from_str(&String::from_utf8_lossy(&line))
+                }
+                Err(error) => error_item(&error),
+            },
+            Err(message) => error_item(message),
         })
         .collect())
 }
@@ -349,9 +361,12 @@ pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Resul
     let received = now();
     Ok(batch_items(inputs)?
         .iter()
-        .map(|text| match Event::from_json(text, received) {
-            Ok(event) => route_value(&table, &event),
-            Err(error) => error_item(&error),
+        .map(|item| match item {
+            Ok(text) => match Event::from_json(text, received) {
+                Ok(event) => route_value(&table, &event),
+                Err(error) => error_item(&error),
+            },
+            Err(message) => error_item(message),
         })
         .collect())
 }
@@ -606,6 +621,41 @@ impl Sanitizer {
         let report = self.core.sanitize_value(&mut value);
         sanitized_value(&value, &report)
     }
+
+    /// As the free function `sanitizeBatch`.
+    #[wasm_bindgen(
+        js_name = sanitizeBatch,
+        unchecked_return_type = "Array<Sanitized | { error: string }>"
+    )]
+    pub fn sanitize_batch(&self, inputs: &JsonBatchArg) -> Result<JsValue, JsError> {
+        let mut all = Json::array();
+        for item in batch_items(inputs)? {
+            let read = item
+                .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()));
+            all.object_item(|one| match read {
+                Ok(mut value) => {
+                    let report = self.core.sanitize_value(&mut value);
+                    one.field("value", &value);
+                    one.report(&report);
+                }
+                Err(message) => one.field("error", &message),
+            });
+        }
+        all.into_js()
+    }
+}
+
+/// [`sanitize`] over many values, crossing into wasm once: each value's
+/// result, or, for an item that is not JSON, the error.
+#[wasm_bindgen(
+    js_name = sanitizeBatch,
+    unchecked_return_type = "Array<Sanitized | { error: string }>"
+)]
+pub fn sanitize_batch(
+    inputs: &JsonBatchArg,
+    config: Option<SanitizerConfigArg>,
+) -> Result<JsValue, JsError> {
+    Sanitizer::new(config)?.sanitize_batch(inputs)
 }
 
 /// JSON text written straight from the core's values, read once by
@@ -677,6 +727,12 @@ impl Json {
         self.field("warnings", &warnings);
     }
 
+    /// The verdict on an item of a batch that could not be written as JSON:
+    /// `not_json`, as the validator says of text that is not.
+    fn unwritten(&mut self, message: String) {
+        self.outcome(&[Violation::new("", Code::NotJson, message)], &[]);
+    }
+
     /// A sanitizer's `redactions` and `unlisted`.
     fn report(&mut self, report: &Report) {
         self.field("redactions", &report.redactions);
@@ -730,9 +786,10 @@ pub fn validate_batch(
     let validator = Validator::new(keyed_options(options.as_deref())?);
     let received = now();
     let mut all = Json::array();
-    for text in batch_items(inputs)? {
-        all.object_item(|one| {
-            one.verdict(&validator.check(text.as_bytes(), received));
+    for item in batch_items(inputs)? {
+        all.object_item(|one| match item {
+            Ok(text) => one.verdict(&validator.check(text.as_bytes(), received)),
+            Err(message) => one.unwritten(message),
         });
     }
     all.into_js()
@@ -809,8 +866,17 @@ impl Pipeline {
         let received = now();
         let mut all = Json::array();
         let mut lines = Vec::new();
-        for text in batch_items(inputs)? {
-            all.object_item(|one| lines.push(self.prepared(&text, received, one)));
+        for item in batch_items(inputs)? {
+            all.object_item(|one| {
+                lines.push(match item {
+                    Ok(text) => self.prepared(&text, received, one),
+                    Err(message) => {
+                        one.unwritten(message);
+                        one.report(&Report::default());
+                        None
+                    }
+                });
+            });
         }
         let prepared = all.into_js()?;
         let array: &Array = prepared.unchecked_ref();

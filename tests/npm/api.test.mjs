@@ -63,6 +63,23 @@ test("batches cross the boundary once and keep going past bad items", () => {
   assert.equal(barg.formatBatch(ndjson, "simple").length, 3);
   assert.equal(barg.formatBatch(JSON.stringify(events.slice(0, 4)), "json").length, 4);
   assert.deepEqual(barg.routeBatch([event, { ...event, level: "ERROR" }]), [["derakht.log"], ["derakht.log", "errors.log"]]);
+
+  // An item that JSON.stringify refuses is that item's error; the items
+  // around it are still answered.
+  const refused = [event, { ...event, extra_data: { n: 10n } }, undefined, event];
+  const formatted = barg.formatBatch(refused, "simple");
+  assert.equal(formatted[0], formatted[3]);
+  assert.match(formatted[1].error, /^the item cannot be written as JSON: .*BigInt/);
+  assert.deepEqual(formatted[2], { error: "the item is not a JSON value" });
+  assert.deepEqual(barg.routeBatch(refused).map((r) => (Array.isArray(r) ? "routed" : "error")), ["routed", "error", "error", "routed"]);
+  const verdicts = barg.validateBatch(refused);
+  assert.deepEqual(verdicts.map((v) => v.valid), [true, false, false, true]);
+  assert.deepEqual(verdicts[2], { valid: false, violations: [{ pointer: "", code: "not_json", message: "the item is not a JSON value" }], warnings: [] });
+  for (const pipeline of [new barg.Pipeline({ format: "json" }), new barg.Pipeline()]) {
+    const prepared = pipeline.prepareBatch(refused);
+    assert.deepEqual(prepared.map((p) => p.valid), [true, false, false, true]);
+    assert.deepEqual(prepared[2], { valid: false, violations: [{ pointer: "", code: "not_json", message: "the item is not a JSON value" }], warnings: [], redactions: [], unlisted: 0 });
+  }
 });
 
 test("route shows the seed's files", () => {
@@ -158,6 +175,22 @@ test("sanitize redacts secrets and reports where, never what", () => {
   assert.throws(() => barg.sanitize(event, { disabled_rules: ["nope"] }), /nope/);
   const sanitizer = new barg.Sanitizer({ extra_keys: ["national_id"] });
   assert.equal(sanitizer.sanitize({ national_id: "0012345678" }).value.national_id, "[REDACTED]");
+
+  // The batch: each value as sanitize gives it, from an array (a string in
+  // it is JSON text), a JSON array or NDJSON; an item that is not JSON is
+  // its own error.
+  const values = [dirty, { national_id: "0012345678", token: "abc" }, JSON.stringify("card 4111 1111 1111 1111"), [1, { apiKey: "k" }]];
+  const one = values.map((v) => barg.sanitize(v));
+  assert.deepEqual(barg.sanitizeBatch(values), one);
+  assert.deepEqual(barg.sanitizeBatch(JSON.stringify(values.map((v) => (typeof v === "string" ? JSON.parse(v) : v)))), one);
+  assert.deepEqual(barg.sanitizeBatch(values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("\n")), one);
+  assert.deepEqual(sanitizer.sanitizeBatch([{ national_id: "1" }])[0].value, { national_id: "[REDACTED]" });
+  const mixed = barg.sanitizeBatch([{ password: "p" }, { n: 10n }, "{oops", { ok: 1 }]);
+  assert.equal(mixed.length, 4);
+  assert.deepEqual(mixed[0].value, { password: "[REDACTED]" });
+  assert.match(mixed[1].error, /^the item cannot be written as JSON: .*BigInt/);
+  assert.match(mixed[2].error, /^key must be a string at line 1 column 2$/);
+  assert.deepEqual(mixed[3], { value: { ok: 1 }, redactions: [], unlisted: 0 });
 });
 
 test("a report lists paths up to its bound and counts the rest", () => {
@@ -288,6 +321,8 @@ test("an argument of the wrong type is an Error, never a trap", () => {
     Pipeline: (x, y) => new barg.Pipeline(x).prepare(y ?? event),
     PipelineBatch: (x) => new barg.Pipeline({ format: "json" }).prepareBatch(x),
     Sanitizer: (x, y) => new barg.Sanitizer(x).sanitize(y ?? event),
+    sanitizeBatch: (x, y) => barg.sanitizeBatch(x, y),
+    SanitizerBatch: (x) => new barg.Sanitizer().sanitizeBatch(x),
     Logger: (x, y) => new barg.Logger(x, y),
     LoggerLog: (x, y) => logger.log(x, "m", y),
     LoggerInfo: (x, y) => logger.info(x, y),

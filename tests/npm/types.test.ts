@@ -40,13 +40,19 @@ transport.log({ level: "INFO", message: "m" });
 // The configuration types come from the Rust types: every field may be left
 // out, and a name that is not a rule, or a rule that cannot be switched off,
 // is a type error.
-import { Pipeline, sanitize, validate, type Prepared, type Redaction, type SanitizerConfig } from "barg";
+import { Pipeline, sanitize, sanitizeBatch, validate, type Prepared, type Redaction, type SanitizerConfig } from "barg";
 
 const config: SanitizerConfig = { extra_keys: ["national_id"], disabled_rules: ["iban"], limits: { max_depth: 8 } };
 const redactions: Redaction[] = sanitize({ password: "p" }, config).redactions;
 const prepared: Prepared = new Pipeline({ validation: { mode: "lenient" }, sanitizer: {}, format: "json" }).prepare(event);
 const code: string = validate(event, { limits: { max_event_bytes: 1024 } }).violations.map((v) => v.code).join();
-console.log(redactions, prepared.line, code);
+const batch = sanitizeBatch([{ password: "p" }, "[1]"], config);
+const first = batch[0];
+// An item is its result or its error.
+const rules: string = "error" in first ? first.error : first.redactions.map((r) => r.rule).join();
+console.log(redactions, prepared.line, code, rules);
+// @ts-expect-error: a batch is an array or text
+sanitizeBatch({ password: "p" });
 
 // @ts-expect-error: not a rule
 sanitize({}, { disabled_rules: ["passwords"] });
