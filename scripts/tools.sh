@@ -53,14 +53,16 @@ need_chromium() {
 # optimised for size too, and with panics that trap at once: in wasm a panic
 # already ends the call with a trap and its message goes nowhere, so the
 # formatting of panic messages and their locations is dead weight (12.5 KB
-# gzip). Both are unstable cargo and rustc options, enabled on the stable
+# gzip). The source paths that `#[track_caller]` and bounds checks still
+# pass along are dropped too (-Zlocation-detail=none: 283 bytes of gzip).
+# All are unstable cargo and rustc options, enabled on the stable
 # toolchain for this build only. It has its own target directory, as other
 # flags would rebuild the tests' wasm.
 wasm_pkg_env() {
   export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
   export CARGO_PROFILE_RELEASE_PANIC=abort
   export RUSTC_BOOTSTRAP=1
-  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+  export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
   export CARGO_TARGET_DIR=target/pkg
   WASM_BUILD_STD=(-Z build-std=std,panic_abort)
   # --converge repeats -Oz while it still shrinks the module; --flatten and
