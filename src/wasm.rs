@@ -184,10 +184,14 @@ fn read_event(input: &JsValue) -> Result<Event, JsError> {
 /// error, and the others go on), a JSON array in a string, or NDJSON.
 fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError> {
     if let Some(array) = inputs.dyn_ref::<Array>() {
-        return Ok(array
-            .iter()
-            .map(|item| written(&item, "the item"))
-            .collect());
+        // Read through Reflect.get, which catches: an item behind a getter
+        // that throws is that item's error.
+        let item = |i| {
+            js_sys::Reflect::get_u32(array, i)
+                .map_err(|e| format!("the item cannot be read: {}", js_message(&e)))
+                .and_then(|item| written(&item, "the item"))
+        };
+        return Ok((0..array.length()).map(item).collect());
     }
     let text = inputs
         .as_string()

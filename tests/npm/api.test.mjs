@@ -80,6 +80,13 @@ test("batches cross the boundary once and keep going past bad items", () => {
     assert.deepEqual(prepared.map((p) => p.valid), [true, false, false, true]);
     assert.deepEqual(prepared[2], { valid: false, violations: [{ pointer: "", code: "not_json", message: "the item is not a JSON value" }], warnings: [], redactions: [], unlisted: 0 });
   }
+  // So is an item behind a getter that throws, and the pipeline is not
+  // left in use: it can still be freed.
+  const guarded = [event, null, event];
+  Object.defineProperty(guarded, 1, { get() { throw new Error("no item here") } });
+  const pipeline = new barg.Pipeline({ format: "simple" });
+  assert.deepEqual(pipeline.prepareBatch(guarded).map((p) => p.violations[0]?.message ?? p.line.slice(0, 6)), ["[INFO]", "the item cannot be read: no item here", "[INFO]"]);
+  pipeline.free();
 });
 
 test("route shows the seed's files", () => {
