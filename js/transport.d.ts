@@ -57,7 +57,7 @@ export interface TransportRequest {
   method: "POST";
   headers: Record<string, string>;
   /** The batch's JSON text, or its gzip with `compress`. */
-  body: string | Uint8Array;
+  body: string | ArrayBuffer;
   keepalive: boolean;
 }
 

@@ -341,19 +341,21 @@ class Transport {
 
   async #attempt(batch) {
     batch.waiting = false;
-    let payload = body(batch.items);
+    let payload;
     let headers = this.#headers;
     let bytes = batch.bytes;
     if (this.#s.compress) {
       try {
         // Compressed once, whatever the retries.
-        payload = await (batch.gzipped ??= gzip(payload));
+        payload = await (batch.gzipped ??= gzip(body(batch.items)));
         headers = this.#gzipHeaders;
         bytes = payload.byteLength;
       } catch {
         // Sent as it is: the writer takes either.
+        payload = undefined;
       }
     }
+    payload ??= body(batch.items);
     let response;
     try {
       response = await this.#s.fetch(this.#s.url, {
@@ -491,10 +493,10 @@ function withQuery(url, name, value) {
   return at.href;
 }
 
-/** The text as gzip, for `Content-Encoding: gzip`. */
+/** The text as gzip, for `Content-Encoding: gzip`: an ArrayBuffer, which any fetch takes as a body. */
 async function gzip(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return new Response(stream).arrayBuffer();
 }
 
 function body(items) {

@@ -138,11 +138,13 @@ fn written(value: &JsValue, what: &str) -> Result<String, String> {
 /// read it here.
 fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
     value.as_string().ok_or_else(|| {
-        let found = match value.js_typeof().as_string() {
-            _ if value.is_null() => "null".to_owned(),
-            _ if Array::is_array(value) => "an array".to_owned(),
-            Some(kind) => format!("a value of type {kind}"),
-            None => "a value of unknown type".to_owned(),
+        let found = if value.is_null() {
+            "null".to_owned()
+        } else if Array::is_array(value) {
+            "an array".to_owned()
+        } else {
+            let kind = value.js_typeof().as_string().unwrap_or_default();
+            format!("a value of type {kind}")
         };
         into_error(format!("{what}: expected a string, found {found}"))
     })

@@ -106,14 +106,14 @@ test("with compress, a batch leaves gzipped, compressed once whatever the retrie
   assert.equal(requests.length, 2);
   for (const { init } of requests) {
     assert.deepEqual(init.headers, { "content-type": "text/plain;charset=UTF-8", "content-encoding": "gzip" });
-    assert.ok(init.body instanceof Uint8Array);
+    assert.ok(init.body instanceof ArrayBuffer);
   }
   assert.equal(requests[1].init.body, requests[0].init.body, "the retry sends the same compressed bytes");
   assert.deepEqual(messages(requests[1]), events.map((e) => e.message));
   // keepalive counts the bytes that leave: over 64 KiB as text, a few KB
   // as gzip.
   assert.ok(gunzipSync(requests[1].init.body).length > 64 * 1024);
-  assert.ok(requests[1].init.body.length < 64 * 1024);
+  assert.ok(requests[1].init.body.byteLength < 64 * 1024);
   assert.equal(requests[1].init.keepalive, true);
   await until(() => transport.stats().sent === 300);
   assert.deepEqual(transport.stats(), { queued: 0, sent: 300, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 1 });
