@@ -1550,24 +1550,21 @@ fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
         event("INFO", "app", "one"),
         event("INFO", "app", "two")
     );
-    for encoding in ["gzip", "x-gzip", "GZip"] {
-        let (status, _, answer) = http(
+    let post = |encoding: &str, body: &[u8]| {
+        http(
             &addr,
             "POST",
             "/v1/events",
             &[("Content-Encoding", encoding)],
-            &gzip(batch.as_bytes()),
-        );
+            body,
+        )
+    };
+    for encoding in ["gzip", "x-gzip", "GZip"] {
+        let (status, _, answer) = post(encoding, &gzip(batch.as_bytes()));
         assert_eq!(status, 200, "{encoding}: {answer}");
         assert!(answer.contains(r#""accepted":2"#), "{encoding}: {answer}");
     }
-    let (status, _, answer) = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        &[("Content-Encoding", "identity")],
-        batch.as_bytes(),
-    );
+    let (status, _, answer) = post("identity", batch.as_bytes());
     assert_eq!(status, 200, "{answer}");
 
     // The limit is the inflated body's: 30 KB of spaces compress to a few
@@ -1575,37 +1572,19 @@ fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
     let padded = format!("{batch}{}", " ".repeat(30_000));
     let small = gzip(padded.as_bytes());
     assert!(small.len() < 2000, "{}", small.len());
-    let (status, _, answer) = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        &[("Content-Encoding", "gzip")],
-        &small,
-    );
+    let (status, _, answer) = post("gzip", &small);
     assert_eq!(status, 413, "{answer}");
     assert_eq!(
         answer,
         r#"{"error":"the body is over the limit of 2000 bytes once inflated"}"#
     );
-    let (status, _, answer) = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        &[("Content-Encoding", "gzip")],
-        batch.as_bytes(),
-    );
+    let (status, _, answer) = post("gzip", batch.as_bytes());
     assert_eq!(status, 400, "{answer}");
     assert!(
         answer.starts_with(r#"{"error":"the body is not gzip: "#),
         "{answer}"
     );
-    let (status, head, answer) = http(
-        &addr,
-        "POST",
-        "/v1/events",
-        &[("Content-Encoding", "br")],
-        batch.as_bytes(),
-    );
+    let (status, head, answer) = post("br", batch.as_bytes());
     assert_eq!(status, 415, "{answer}");
     assert_eq!(
         answer,
