@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod event;
 pub mod format;
 pub mod kind;
@@ -16,6 +17,7 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use batch::{ArrayError, json_array_items};
 pub use event::{Context, Event, EventError, ExtraData, UserId};
 pub use format::{Format, Formatter};
 pub use kind::{

@@ -11,7 +11,6 @@ use std::fmt::Display;
 use js_sys::{Array, JSON};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
@@ -97,6 +96,17 @@ extern "C" {
     pub type ThresholdsArg;
 }
 
+// The engine's functions that run a value's own code (a Proxy's traps, a
+// getter), imported to catch what it throws. An exception that unwinds
+// through the module's frames skips their exit: after a few hundred, the
+// module's stack of borrowed JS values runs out and every call traps.
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws on a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
 /// A readable JS `Error` from any error of the core.
 fn into_error(error: impl Display) -> JsError {
     js_error(&error)
@@ -140,7 +150,7 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
     value.as_string().ok_or_else(|| {
         let found = if value.is_null() {
             "null".to_owned()
-        } else if Array::is_array(value) {
+        } else if is_array(value).unwrap_or(false) {
             "an array".to_owned()
         } else {
             let kind = value.js_typeof().as_string().unwrap_or_default();
@@ -185,24 +195,34 @@ fn read_event(input: &JsValue) -> Result<Event, JsError> {
 /// written item by item (one that `JSON.stringify` refuses is that item's
 /// error, and the others go on), a JSON array in a string, or NDJSON.
 fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError> {
-    if let Some(array) = inputs.dyn_ref::<Array>() {
+    let unreadable =
+        |e: JsValue| into_error(format!("the batch cannot be read: {}", js_message(&e)));
+    if is_array(inputs).map_err(unreadable)? {
         // Read through Reflect.get, which catches: an item behind a getter
         // that throws is that item's error.
+        let length = js_sys::Reflect::get(inputs, &"length".into()).map_err(unreadable)?;
         let item = |i| {
-            js_sys::Reflect::get_u32(array, i)
+            js_sys::Reflect::get_u32(inputs, i)
                 .map_err(|e| format!("the item cannot be read: {}", js_message(&e)))
                 .and_then(|item| written(&item, "the item"))
         };
-        return Ok((0..array.length()).map(item).collect());
+        // An array's length is an integer below 2^32.
+        return Ok((0..length.as_f64().unwrap_or(0.0) as u32)
+            .map(item)
+            .collect());
     }
     let text = inputs
         .as_string()
         .ok_or_else(|| into_error("a batch is an array, a JSON array or NDJSON text"))?;
-    if text.trim_start().starts_with('[') {
-        let items: Vec<&RawValue> = serde_json::from_str(&text).map_err(into_error)?;
+    if let Some(items) = crate::batch::json_array_items(text.as_bytes()) {
+        // Cut only at ASCII bytes, each item is UTF-8 as the text is.
+        let own = |item: &[u8]| std::str::from_utf8(item).map(str::to_owned);
         Ok(items
             .into_iter()
-            .map(|raw| Ok(raw.get().to_owned()))
+            .map(|item| match item {
+                Ok(text) => own(text).map_err(|e| e.to_string()),
+                Err(error) => Err(error.to_string()),
+            })
             .collect())
     } else {
         Ok(text

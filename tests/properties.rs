@@ -282,3 +282,74 @@ proptest! {
         prop_assert_eq!(kept, lengths);
     }
 }
+
+/// The items that [`barg::json_array_items`] finds, as text.
+fn array_items(text: &str) -> Vec<Result<&str, String>> {
+    barg::json_array_items(text.as_bytes())
+        .expect("an array")
+        .into_iter()
+        .map(|item| {
+            item.map(|t| std::str::from_utf8(t).expect("cut at a boundary"))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn a_json_array_is_cut_as_serde_json_reads_it(
+        items in proptest::collection::vec(any_json(), 0..6),
+        pretty in any::<bool>(),
+    ) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&items)
+        } else {
+            serde_json::to_string(&items)
+        }
+        .expect("serializes");
+        let raw: Vec<&serde_json::value::RawValue> = serde_json::from_str(&text).expect("reads");
+        let expected: Vec<Result<&str, String>> = raw.iter().map(|item| Ok(item.get())).collect();
+        prop_assert_eq!(array_items(&text), expected);
+    }
+
+    #[test]
+    fn a_broken_item_loses_no_item_before_it(
+        items in proptest::collection::vec(any_json(), 1..6),
+        broken in any::<proptest::sample::Index>(),
+        cut in any::<proptest::sample::Index>(),
+        balanced in any::<bool>(),
+    ) {
+        let texts: Vec<String> = items.iter().map(|item| item.to_string()).collect();
+        let broken = broken.index(texts.len());
+        let mut damaged = texts.clone();
+        damaged[broken] = if balanced {
+            // A syntax error that leaves the brackets as they were.
+            format!("{{\"a\":oops,{}:1}}", texts[broken])
+        } else {
+            // Cut short, anywhere: brackets and strings left open.
+            let text = &texts[broken];
+            let mut at = cut.index(text.len().max(1));
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text[..at].to_owned()
+        };
+        let body = format!("[{}]", damaged.join(",\n"));
+        let found = array_items(&body);
+        for (i, text) in texts.iter().enumerate().take(broken) {
+            prop_assert_eq!(&found[i], &Ok(text.as_str()), "{}", body);
+        }
+        if balanced {
+            // Every other item is kept whole, and the broken one alone is
+            // not JSON.
+            prop_assert_eq!(found.len(), texts.len(), "{}", body);
+            for (i, text) in texts.iter().enumerate() {
+                if i != broken {
+                    prop_assert_eq!(&found[i], &Ok(text.as_str()), "{}", body);
+                }
+            }
+            let item = found[broken].as_ref().expect("an item");
+            prop_assert!(serde_json::from_str::<Value>(item).is_err(), "{}", item);
+        }
+    }
+}

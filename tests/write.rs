@@ -1412,8 +1412,53 @@ fn http_answers_per_event_and_guards_its_door() {
     assert_eq!(status, 200);
     assert!(body.contains(r#""index":1,"status":"rejected""#), "{body}");
 
-    let (status, _, _) = http(&addr, "POST", "/v1/events", &[auth], b"[1, 2");
-    assert_eq!(status, 400);
+    // An array with a broken item keeps the good items around it: each is
+    // read by itself, as a line is.
+    let broken = format!(
+        "[{},\n{{\"level\":\"INFO\",\"logger\":\"app\",oops}},\n{},,\n{}",
+        event("INFO", "app", "four"),
+        event("INFO", "app", "five"),
+        event("INFO", "app", "six"),
+    );
+    let (status, _, body) = http(&addr, "POST", "/v1/events", &[auth], broken.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(answer["accepted"], 3, "{body}");
+    assert_eq!(answer["rejected"], 3, "{body}");
+    let messages: Vec<&str> = answer["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|result| result["violations"][0]["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 3, "{body}");
+    assert!(
+        messages[0].starts_with("not JSON: key must be a string"),
+        "{body}"
+    );
+    assert!(
+        messages[1].starts_with("an empty item: no value before the `,` at byte"),
+        "{body}"
+    );
+    assert!(messages[2].starts_with("the array is not closed"), "{body}");
+    let results = answer["results"].as_array().expect("results");
+    assert_eq!(
+        results
+            .iter()
+            .map(|r| r["status"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "accepted", "rejected", "accepted", "rejected", "accepted", "rejected"
+        ],
+        "{body}"
+    );
+    let lines = all_lines(&logs, "x.log");
+    assert!(
+        ["four", "five", "six"]
+            .iter()
+            .all(|m| lines.iter().any(|l| l.ends_with(&format!("app | {m}")))),
+        "{lines:?}"
+    );
     let (status, _, _) = http(
         &addr,
         "POST",
@@ -1467,12 +1512,12 @@ fn http_answers_per_event_and_guards_its_door() {
     let (status, _, metrics) = http(&addr, "GET", "/metrics", &[auth], b"");
     assert_eq!(status, 200);
     for expected in [
-        "barg_events_received_total 7",
-        "barg_events_accepted_total 5",
-        "barg_events_rejected_total 2",
+        "barg_events_received_total 13",
+        "barg_events_accepted_total 8",
+        "barg_events_rejected_total 5",
         "barg_events_dropped_total 0",
-        "barg_lines_written_total{file=\"x.log\"} 5",
-        "barg_lines_written_total{file=\"rejected.log\"} 2",
+        "barg_lines_written_total{file=\"x.log\"} 8",
+        "barg_lines_written_total{file=\"rejected.log\"} 5",
         "barg_rotations_total{file=\"x.log\"} 0",
     ] {
         assert!(

@@ -87,6 +87,20 @@ test("batches cross the boundary once and keep going past bad items", () => {
   const pipeline = new barg.Pipeline({ format: "simple" });
   assert.deepEqual(pipeline.prepareBatch(guarded).map((p) => p.violations[0]?.message ?? p.line.slice(0, 6)), ["[INFO]", "the item cannot be read: no item here", "[INFO]"]);
   pipeline.free();
+
+  // A JSON array with a broken item is read item by item: the broken item,
+  // an empty place and the missing `]` are errors of their own.
+  const one = JSON.stringify(event);
+  const broken = `[${one},\n{"level":"INFO",oops},,\n${one}`;
+  const cut = barg.formatBatch(broken, "simple");
+  assert.equal(cut.length, 5);
+  assert.equal(cut[0], cut[3]);
+  assert.match(cut[1].error, /^key must be a string \(column 17\)$/);
+  assert.match(cut[2].error, /^an empty item: no value before the `,` at byte \d+$/);
+  assert.match(cut[4].error, /^the array is not closed: the text ends at byte \d+ without its `\]`$/);
+  assert.deepEqual(barg.validateBatch(broken).map((v) => v.valid), [true, false, false, true, false]);
+  assert.deepEqual(barg.validateBatch(broken)[2].violations.map((v) => v.code), ["not_json"]);
+  assert.deepEqual(barg.routeBatch(`[${one}] [`).map((r) => r.error ?? r), [["derakht.log"], "text after the array's closing `]`, from byte " + (one.length + 4)]);
 });
 
 test("route shows the seed's files", () => {
@@ -359,4 +373,36 @@ test("an argument of the wrong type is an Error, never a trap", () => {
   assert.throws(() => logger.info(["m"]), /the message: expected a string, found an array/);
   assert.throws(() => logger.log(30, "m"), /the level: expected a string/);
   assert.throws(() => logger.startOperation({}), /the operation: expected a string/);
+});
+
+// A JS exception that unwinds through the module's frames skips their exit:
+// after a few hundred, its stack of borrowed values runs out and every call
+// traps. Code of the caller's that throws (a Proxy's trap, a getter) is
+// caught, and becomes the module's own Error.
+test("a value whose own code throws is an Error of the module's, however often", () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable([event], {});
+    revoke();
+    return proxy;
+  };
+  const noLength = () => new Proxy([event], { get: (t, k) => { if (k === "length") throw new Error("no length"); return t[k]; } });
+  const batches = {
+    formatBatch: (x) => barg.formatBatch(x, "json"),
+    routeBatch: (x) => barg.routeBatch(x),
+    validateBatch: (x) => barg.validateBatch(x),
+    sanitizeBatch: (x) => barg.sanitizeBatch(x),
+    prepareBatch: (x) => new barg.Pipeline().prepareBatch(x),
+  };
+  for (const [name, call] of Object.entries(batches)) {
+    for (const [odd, message] of [[revoked, /^the batch cannot be read: .*revoked/], [noLength, /^the batch cannot be read: no length$/]]) {
+      assert.throws(() => call(odd()), (e) => e.constructor === Error && message.test(e.message), name);
+    }
+  }
+  assert.throws(() => barg.kindOf(revoked()), /^Error: the logger name: expected a string, found a value of type object$/);
+  for (let i = 0; i < 2000; i++) {
+    assert.throws(() => barg.formatBatch(revoked(), "simple"), /cannot be read/);
+    assert.throws(() => barg.kindOf(revoked()), /expected a string/);
+  }
+  assert.equal(barg.format(event, "simple").slice(0, 6), "[INFO]");
+  assert.equal(barg.formatBatch([event, event], "simple").length, 2);
 });

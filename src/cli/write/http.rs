@@ -215,10 +215,7 @@ impl Service {
             Err(undecodable) => return undecodable.into_response(self.max_body_bytes),
         };
         let received = Timestamp::now();
-        let items = match self.admit_body(&bytes, received) {
-            Ok(items) => items,
-            Err(message) => return problem(StatusCode::BAD_REQUEST, &message),
-        };
+        let items = self.admit_body(&bytes, received);
         let results: Vec<serde_json::Value> = items
             .iter()
             .enumerate()
@@ -249,19 +246,22 @@ impl Service {
         (StatusCode::OK, axum::Json(body)).into_response()
     }
 
-    /// A JSON array of events, or NDJSON.
-    fn admit_body(&self, bytes: &[u8], received: Timestamp) -> Result<Vec<Admitted>, String> {
-        let starts_array = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    /// A JSON array of events, or NDJSON. Each item of an array is read by
+    /// itself, as a line is: one that is not JSON, or a place in the array
+    /// that holds no item, is rejected alone.
+    fn admit_body(&self, bytes: &[u8], received: Timestamp) -> Vec<Admitted> {
         let mut items = Vec::new();
-        if starts_array {
-            // Each event's own text, as a line would bring it: read into a
-            // `Value`, duplicate keys would keep the last silently and
-            // numbers be rewritten before the validator saw them.
-            let events: Vec<&serde_json::value::RawValue> = serde_json::from_slice(bytes)
-                .map_err(|e| format!("the body is not a JSON array of events: {e}"))?;
-            for event in events {
-                let line = event.get().as_bytes();
-                items.push(self.ingest.admit(Frame::Line(line), received, "http"));
+        if let Some(array) = barg::json_array_items(bytes) {
+            for item in array {
+                items.push(match item {
+                    Ok(text) => self.ingest.admit(Frame::Line(text), received, "http"),
+                    Err(error) => Err(self.ingest.admission.not_json(
+                        error.text(),
+                        &error.to_string(),
+                        received,
+                        "http",
+                    )),
+                });
             }
         } else {
             let mut lines = Lines::new(self.ingest.admission.max_line_bytes);
@@ -270,7 +270,7 @@ impl Service {
             lines.push(bytes, &mut each);
             lines.finish(&mut each);
         }
-        Ok(items)
+        items
     }
 
     /// Whether the request carries the token, when one is required: as

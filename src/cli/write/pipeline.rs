@@ -173,6 +173,19 @@ impl Admission {
         self.rejected(prefix, len, received, source, vec![violation])
     }
 
+    /// The rejection of `input`, which is not JSON for the reason given:
+    /// a place in a batch that holds no event.
+    pub fn not_json(
+        &self,
+        input: &[u8],
+        reason: &str,
+        received: Timestamp,
+        source: &'static str,
+    ) -> Rejected {
+        let violation = Violation::whole("not_json", reason.to_owned());
+        self.rejected(input, input.len() as u64, received, source, vec![violation])
+    }
+
     /// A rejection whose kept input is sanitized: as JSON when the input
     /// parses, so that sensitive keys are found too, else as text.
     fn rejected(
