@@ -98,9 +98,27 @@ struct Writer {
 
 impl Writer {
     fn start(args: &[&str]) -> Writer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_barg"))
-            .arg("write")
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_barg"));
+        command.arg("write").args(args);
+        Writer::spawn(command)
+    }
+
+    /// A writer whose files cannot grow past `blocks` of 512 bytes: a write
+    /// across the limit lands in part, then fails (`EFBIG`).
+    fn start_with_file_limit(args: &[&str], blocks: u32) -> Writer {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" write \"$@\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_barg"))
+            .args(args);
+        Writer::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Writer {
+        let mut child = command
             .current_dir(root())
             .env_remove("BARG_LOG_LEVEL")
             .env_remove("DJANGO_LOG_LEVEL")
@@ -888,6 +906,63 @@ fn a_dated_file_there_already_is_appended_to_never_replaced() {
 }
 
 #[test]
+fn an_append_to_a_dated_file_that_fails_midway_leaves_it_as_it_was() {
+    // The dated file is 1,000 to 1,024 bytes and files cannot grow past
+    // 1,024: appending yesterday's x.log to it (copied or compressed) lands
+    // in part and fails. The dated file is cut back to what it held, and
+    // yesterday's lines stay in the file left aside.
+    for gzip in [false, true] {
+        let (_tmp, logs, config, yesterday) =
+            daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
+        let dated = logs.join(format!(
+            "x.log.{yesterday}{}",
+            if gzip { ".gz" } else { "" }
+        ));
+        let earlier = "earlier line\n".repeat(if gzip { 76 } else { 78 });
+        let before = if gzip {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+            encoder.write_all(earlier.as_bytes()).expect("compressed");
+            encoder.finish().expect("compressed")
+        } else {
+            earlier.clone().into_bytes()
+        };
+        assert!((1000..1024).contains(&before.len()), "{}", before.len());
+        std::fs::write(&dated, &before).expect("dated");
+        let mut writer = Writer::start_with_file_limit(&args(&config, &logs, &[]), 2);
+        let mut stdin = writer.child.stdin.take().expect("stdin");
+        stdin
+            .write_all((event("INFO", "app", "today's line") + "\n").as_bytes())
+            .expect("fed");
+        drop(stdin);
+        let (status, said) = writer.finish();
+        assert!(status.success(), "gzip {gzip}: {said}");
+        assert!(said.contains("File too large"), "gzip {gzip}: {said}");
+        assert_eq!(
+            std::fs::read(&dated).expect("dated"),
+            before,
+            "gzip {gzip}: {said}"
+        );
+        // No line is lost: yesterday's is in the file left aside.
+        let all: String = files(&logs, "x.log")
+            .into_iter()
+            .filter(|(name, _)| !name.ends_with(".gz"))
+            .map(|(_, bytes)| String::from_utf8(bytes).expect("utf-8"))
+            .collect();
+        assert_eq!(
+            all.matches("written yesterday\n").count(),
+            1,
+            "gzip {gzip}: {all}"
+        );
+        assert_eq!(
+            all.matches("app | today's line\n").count(),
+            1,
+            "gzip {gzip}: {all}"
+        );
+    }
+}
+
+#[test]
 fn over_long_line_is_rejected_and_the_next_lines_are_kept() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
@@ -1248,7 +1323,7 @@ fn a_full_disk_is_counted_retried_and_reported() {
     writer.signal("TERM");
     let (status, said) = writer.finish();
     drop(stdin);
-    assert!(status.success(), "{said}");
+    assert_eq!(status.code(), Some(1), "{said}");
     assert!(said.contains("No space left on device"), "{said}");
     assert!(said.contains("gave up 1 lines for x.log"), "{said}");
     let stats = stats(&said);
@@ -1279,7 +1354,7 @@ fn an_event_that_cannot_be_written_is_never_acknowledged() {
         "{headers}"
     );
     let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    assert_eq!(status.code(), Some(1), "{said}");
     assert!(said.contains("gave up 1 lines for x.log"), "{said}");
 }
 
@@ -1611,6 +1686,12 @@ fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
     }
     let (status, _, answer) = post("identity", batch.as_bytes());
     assert_eq!(status, 200, "{answer}");
+    // An empty body holds no events, compressed or not.
+    for encoding in ["gzip", "identity"] {
+        let (status, _, answer) = post(encoding, b"");
+        assert_eq!(status, 200, "{encoding}: {answer}");
+        assert!(answer.contains(r#""accepted":0"#), "{encoding}: {answer}");
+    }
 
     // The limit is the inflated body's: 30 KB of spaces compress to a few
     // dozen bytes, and are still refused.
@@ -1653,6 +1734,53 @@ fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
     writer.signal("INT");
     let (status, said) = writer.finish();
     assert!(status.success(), "{said}");
+}
+
+#[test]
+fn a_write_that_fails_midway_leaves_only_whole_lines() {
+    // Files limited to 1024 bytes: the batch that crosses the limit lands in
+    // part and fails. The file is cut back to its last whole line, the
+    // writer retries, and at the end gives the lines up, counted.
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let config = one_file_config(tmp.path(), 1_000_000, 1, "");
+    let mut writer = Writer::start_with_file_limit(&args(&config, &logs, &["--stats"]), 2);
+    let mut stdin = writer.child.stdin.take().expect("stdin");
+    let mut sent = 0;
+    // Lines of the simple format are about 60 bytes: a few batches fit.
+    for batch in 0..8 {
+        let lines: String = (0..5)
+            .map(|i| event("INFO", "app", &format!("batch {batch} event {i}")) + "\n")
+            .collect();
+        stdin.write_all(lines.as_bytes()).expect("sent");
+        stdin.flush().expect("sent");
+        sent += 5;
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    writer.wait_for("cannot write x.log, retrying: File too large");
+    drop(stdin);
+    let (status, said) = writer.finish();
+    let written = std::fs::read_to_string(logs.join("x.log")).expect("x.log");
+    assert!(written.len() <= 1024, "{written:?}");
+    assert!(written.is_empty() || written.ends_with('\n'), "{written:?}");
+    let lines: Vec<&str> = written.lines().collect();
+    for (n, line) in lines.iter().enumerate() {
+        let expected = format!("app | batch {} event {}", n / 5, n % 5);
+        assert!(
+            line.starts_with("[INFO] ") && line.ends_with(&expected),
+            "line {n}: {line:?}"
+        );
+    }
+    let dropped = sent - lines.len();
+    assert!(
+        said.contains(&format!("gave up {dropped} lines for x.log")),
+        "{dropped} dropped:\n{said}"
+    );
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!("stopped, with {dropped} events not written")),
+        "{said}"
+    );
 }
 
 #[test]

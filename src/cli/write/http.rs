@@ -399,6 +399,11 @@ fn decoded(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Bytes, Unde
     if !encoding.eq_ignore_ascii_case("gzip") && !encoding.eq_ignore_ascii_case("x-gzip") {
         return Err(Undecodable::Unsupported(encoding.to_owned()));
     }
+    // No bytes hold no events, whatever they were said to be compressed
+    // with: as a body without the header.
+    if body.is_empty() {
+        return Ok(body);
+    }
     let mut inflated = Vec::new();
     // One byte past the limit tells a body at the limit from one over it.
     let mut reader = MultiGzDecoder::new(&body[..]).take(limit as u64 + 1);

@@ -190,7 +190,12 @@ pub fn run(args: WriteArgs) -> ExitCode {
         }
     }
     runtime.shutdown_background();
+    let dropped = metrics.dropped.load(std::sync::atomic::Ordering::Relaxed);
     match served {
+        Ok(()) if dropped > 0 => {
+            diag::error(&format!("stopped, with {dropped} events not written"));
+            ExitCode::from(1)
+        }
         Ok(()) => {
             diag::info("stopped");
             ExitCode::SUCCESS
