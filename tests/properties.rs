@@ -313,6 +313,42 @@ proptest! {
     }
 
     #[test]
+    fn any_text_is_cut_into_items_in_order_without_overlap(
+        tail in proptest::collection::vec(
+            proptest::sample::select(b"[]{},\"\\ \n\tax1:".to_vec()),
+            0..60,
+        ),
+    ) {
+        let mut text = b"[".to_vec();
+        text.extend(tail);
+        let items = barg::json_array_items(&text).expect("an array");
+        let mut after = 0;
+        for item in &items {
+            let part = match item {
+                Ok(part) => *part,
+                Err(error) => error.text(),
+            };
+            if part.is_empty() {
+                continue;
+            }
+            let at = part.as_ptr() as usize - text.as_ptr() as usize;
+            prop_assert!(at >= after && at + part.len() <= text.len(), "{:?}", items);
+            after = at + part.len();
+        }
+        // Only the end of the text can be an unclosed array or text after it.
+        for item in &items[..items.len().saturating_sub(1)] {
+            prop_assert!(
+                !matches!(
+                    item,
+                    Err(barg::ArrayError::Unclosed { .. } | barg::ArrayError::Trailing { .. })
+                ),
+                "{:?}",
+                items
+            );
+        }
+    }
+
+    #[test]
     fn a_broken_item_loses_no_item_before_it(
         items in proptest::collection::vec(any_json(), 1..6),
         broken in any::<proptest::sample::Index>(),
