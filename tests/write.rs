@@ -875,23 +875,35 @@ fn an_x_log_removed_under_the_writer_is_started_again_at_the_next_rollover() {
     assert!(files(&logs, "x.log.").len() > 1, "rolled over since");
 }
 
+/// [`daily_with_x_log_from_yesterday`], with yesterday's dated file there
+/// already holding `earlier` (compressed at `level` with `gzip`): its path
+/// and its bytes.
+fn daily_with_a_dated_file(
+    gzip: bool,
+    earlier: &str,
+    level: flate2::Compression,
+) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf, Vec<u8>) {
+    let (tmp, logs, config, yesterday) = daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
+    let dated = logs.join(format!(
+        "x.log.{yesterday}{}",
+        if gzip { ".gz" } else { "" }
+    ));
+    let bytes = if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
+        encoder.write_all(earlier.as_bytes()).expect("compressed");
+        encoder.finish().expect("compressed")
+    } else {
+        earlier.as_bytes().to_vec()
+    };
+    std::fs::write(&dated, &bytes).expect("dated");
+    (tmp, logs, config, dated, bytes)
+}
+
 #[test]
 fn a_dated_file_there_already_is_appended_to_never_replaced() {
     for gzip in [false, true] {
-        let (_tmp, logs, config, yesterday) =
-            daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
-        let dated = logs.join(format!(
-            "x.log.{yesterday}{}",
-            if gzip { ".gz" } else { "" }
-        ));
-        if gzip {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(b"earlier\n").expect("compressed");
-            std::fs::write(&dated, encoder.finish().expect("compressed")).expect("dated");
-        } else {
-            std::fs::write(&dated, "earlier\n").expect("dated");
-        }
+        let (_tmp, logs, config, dated, _) =
+            daily_with_a_dated_file(gzip, "earlier\n", flate2::Compression::default());
         write_a_line_today(&config, &logs);
         let text = log_text(std::fs::read(&dated).expect("dated"), gzip);
         assert_eq!(text, "earlier\nwritten yesterday\n", "gzip {gzip}");
@@ -912,23 +924,10 @@ fn an_append_to_a_dated_file_that_fails_midway_leaves_it_as_it_was() {
     // in part and fails. The dated file is cut back to what it held, and
     // yesterday's lines stay in the file left aside.
     for gzip in [false, true] {
-        let (_tmp, logs, config, yesterday) =
-            daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
-        let dated = logs.join(format!(
-            "x.log.{yesterday}{}",
-            if gzip { ".gz" } else { "" }
-        ));
         let earlier = "earlier line\n".repeat(if gzip { 76 } else { 78 });
-        let before = if gzip {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
-            encoder.write_all(earlier.as_bytes()).expect("compressed");
-            encoder.finish().expect("compressed")
-        } else {
-            earlier.clone().into_bytes()
-        };
+        let (_tmp, logs, config, dated, before) =
+            daily_with_a_dated_file(gzip, &earlier, flate2::Compression::none());
         assert!((1000..1024).contains(&before.len()), "{}", before.len());
-        std::fs::write(&dated, &before).expect("dated");
         let mut writer = Writer::start_with_file_limit(&args(&config, &logs, &[]), 2);
         let mut stdin = writer.child.stdin.take().expect("stdin");
         stdin
