@@ -67,21 +67,14 @@ pub fn json_array_items(text: &[u8]) -> Option<Vec<Item<'_>>> {
     let mut items = Vec::new();
     // The brackets open inside the current item, innermost last.
     let mut open_brackets: Vec<u8> = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
     let mut start = open + 1;
-    for (at, &byte) in text.iter().enumerate().skip(start) {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut at = start;
+    while let Some(&byte) = text.get(at) {
         match byte {
-            b'"' => in_string = true,
+            b'"' => {
+                at = string_end(text, at + 1);
+                continue;
+            }
             b'[' | b'{' => open_brackets.push(byte),
             b',' if open_brackets.is_empty() => {
                 items.push(item(text, start, at));
@@ -111,12 +104,31 @@ pub fn json_array_items(text: &[u8]) -> Option<Vec<Item<'_>>> {
             }
             _ => {}
         }
+        at += 1;
     }
     if !trim(text, start, text.len()).is_empty() {
         items.push(Ok(trim(text, start, text.len())));
     }
     items.push(Err(ArrayError::Unclosed { at: text.len() }));
     Some(items)
+}
+
+/// Where the string whose text begins at `from` ends: past its closing
+/// quote, at a line break (which JSON does not allow in one), or at the end
+/// of the text.
+fn string_end(text: &[u8], mut from: usize) -> usize {
+    while let Some(found) = text
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| matches!(b, b'"' | b'\\' | b'\n')))
+    {
+        from += found;
+        match text[from] {
+            b'\\' => from += 2,
+            b'"' => return from + 1,
+            _ => return from,
+        }
+    }
+    text.len()
 }
 
 /// The item between `start` and the delimiter at `end`.
