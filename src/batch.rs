@@ -4,15 +4,21 @@
 //! a JSON array of events. Read whole, one syntax error anywhere would refuse
 //! every event of the array. [`json_array_items`] instead finds where each
 //! item begins and ends without reading it: each item is then read on its
-//! own, as a line of NDJSON is, and an item that is not JSON is refused by
-//! itself while the good items around it are kept.
+//! own, as a line of NDJSON is, and an item that is not JSON is refused
+//! while the good items around it are kept, within the limits below.
 //!
 //! The cut follows the array's structure: strings (with their escapes) and
 //! brackets. For an array that parses, the items are exactly the texts that
 //! serde_json's `RawValue` gives. A broken item is cut where its array most
 //! likely goes on: a closing bracket closes the nearest open bracket of its
-//! kind (and those opened inside it), and a line break ends a string, which
-//! in JSON cannot hold one.
+//! kind (and those opened inside it), a `]` that closes nothing inside an
+//! item is the item's own unless the text ends after it, and a line break
+//! ends a string, which in JSON cannot hold one. An item whose brackets and
+//! strings balance costs only itself. One that leaves a bracket or a string
+//! open (cut short, a `}` missing) cannot be told from the items after it:
+//! they become part of it, up to where its brackets close, and are refused
+//! with it. The items before it are always kept, and no text is dropped
+//! unreported.
 
 /// Where an array holds no item, or holds more than its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -85,8 +91,11 @@ pub fn json_array_items(text: &[u8]) -> Option<Vec<Item<'_>>> {
                 match open_brackets.iter().rposition(|&b| b == opener) {
                     Some(inner) => open_brackets.truncate(inner),
                     // The array's own `]`: it closes whatever the item left
-                    // open.
-                    None if byte == b']' => {
+                    // open when it is the last thing in the text, and is
+                    // the item's own stray bracket otherwise.
+                    None if byte == b']'
+                        && (open_brackets.is_empty() || rest_is_space(text, at + 1)) =>
+                    {
                         if !(items.is_empty() && trim(text, start, at).is_empty()) {
                             items.push(item(text, start, at));
                         }
@@ -156,6 +165,11 @@ fn trim(text: &[u8], start: usize, end: usize) -> &[u8] {
     &part[first..last]
 }
 
+/// Whether nothing but white space follows `from`.
+fn rest_is_space(text: &[u8], from: usize) -> bool {
+    text[from..].iter().all(|b| is_space(*b))
+}
+
 /// JSON's white space (RFC 8259 section 2).
 fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
@@ -217,8 +231,18 @@ mod tests {
             &[Ok(r#"{"a":[1}"#), Ok(r#"{"b":2}"#)],
         );
         check(r#"[{"a":1,{"b":2}]"#, &[Ok(r#"{"a":1,{"b":2}"#)]);
-        // The array's `]` closes an item left open.
-        check(r#"[{"a":1},{"b":2]"#, &[Ok(r#"{"a":1}"#), Ok(r#"{"b":2"#)]);
+        // The array's `]` closes an item left open; a `]` inside an item
+        // and before more text is the item's own.
+        check(r#"[{"a":1},{"b":2] "#, &[Ok(r#"{"a":1}"#), Ok(r#"{"b":2"#)]);
+        check(
+            r#"[{"a":1]},{"b":2}]"#,
+            &[Ok(r#"{"a":1]}"#), Ok(r#"{"b":2}"#)],
+        );
+        // An item left open takes the items after it with it.
+        check(
+            "[{\"a\":{\"x\":1},\n{\"b\":2}]",
+            &[Ok("{\"a\":{\"x\":1},\n{\"b\":2}")],
+        );
         // An unterminated string ends at the line's end.
         check(
             "[{\"a\":\"open},\n{\"b\":2}]",

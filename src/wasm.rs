@@ -206,7 +206,8 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError>
                 .map_err(|e| format!("the item cannot be read: {}", js_message(&e)))
                 .and_then(|item| written(&item, "the item"))
         };
-        // An array's length is an integer below 2^32.
+        // An array's length is an integer below 2^32. A Proxy's may be
+        // anything: one that is not a number reads as no items.
         return Ok((0..length.as_f64().unwrap_or(0.0) as u32)
             .map(item)
             .collect());

@@ -375,6 +375,31 @@ proptest! {
         for (i, text) in texts.iter().enumerate().take(broken) {
             prop_assert_eq!(&found[i], &Ok(text.as_str()), "{}", body);
         }
+        // Every item after it is reported: whole, or inside an item or the
+        // text after the array, never dropped unseen.
+        let spans: Vec<(usize, usize)> = barg::json_array_items(body.as_bytes())
+            .expect("an array")
+            .into_iter()
+            .map(|item| item.unwrap_or_else(|error| error.text()))
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let at = part.as_ptr() as usize - body.as_ptr() as usize;
+                (at, at + part.len())
+            })
+            .collect();
+        let mut from = 1;
+        for (i, text) in damaged.iter().enumerate() {
+            let at = from;
+            from += text.len() + 2;
+            if i <= broken || text.is_empty() {
+                continue;
+            }
+            let end = at + text.len();
+            prop_assert!(
+                spans.iter().any(|&(s, e)| s <= at && end <= e),
+                "item {} ({}..{}) is in no span of {:?}: {}", i, at, end, spans, body
+            );
+        }
         if balanced {
             // Every other item is kept whole, and the broken one alone is
             // not JSON.
