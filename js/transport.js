@@ -352,7 +352,6 @@ class Transport {
         bytes = payload.byteLength;
       } catch {
         // Sent as it is: the writer takes either.
-        payload = undefined;
       }
     }
     payload ??= body(batch.items);

@@ -115,8 +115,9 @@ pub fn json_array_items(text: &[u8]) -> Option<Vec<Item<'_>>> {
         }
         at += 1;
     }
-    if !trim(text, start, text.len()).is_empty() {
-        items.push(Ok(trim(text, start, text.len())));
+    let last = trim(text, start, text.len());
+    if !last.is_empty() {
+        items.push(Ok(last));
     }
     items.push(Err(ArrayError::Unclosed { at: text.len() }));
     Some(items)

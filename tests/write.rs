@@ -147,6 +147,17 @@ impl Writer {
         }
     }
 
+    /// Stops the writer (with `signal`, or by closing its standard input)
+    /// and checks that it exited 0; gives what it said.
+    fn stopped_by(self, signal: Option<&str>) -> String {
+        if let Some(signal) = signal {
+            self.signal(signal);
+        }
+        let (status, said) = self.finish();
+        assert!(status.success(), "{said}");
+        said
+    }
+
     fn said(&self) -> String {
         self.said.lock().expect("lock").clone()
     }
@@ -673,8 +684,8 @@ fn a_rollover_that_cannot_make_the_next_file_moves_nothing_and_loses_nothing() {
         std::fs::remove_dir(&in_the_way).expect("out of the way");
         stdin.write_all(after.concat().as_bytes()).expect("fed");
         drop(stdin);
-        let (status, said) = writer.finish();
-        assert!(status.success(), "{said}");
+        let said = writer.stopped_by(None);
+        assert!(stats(&said)["write_errors"] >= 1, "{said}");
         assert!(files(&logs, "x.log.").len() > 3, "rolled over since");
         assert_eq!(
             rotated_text(&logs),
@@ -1102,9 +1113,7 @@ fn sigterm_drains_the_queue_and_exits_0() {
     wait_until("the first lines", || {
         std::fs::metadata(logs.join("x.log")).is_ok_and(|m| m.len() > 0)
     });
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    let said = writer.stopped_by(Some("TERM"));
     assert!(said.contains("SIGTERM: stopping"));
     drop(feeder.join());
     let stats = stats(&said);
@@ -1145,9 +1154,7 @@ fn sighup_reopens_the_files() {
     wait_until("the second line", || {
         std::fs::metadata(&x).is_ok_and(|m| m.len() > 0)
     });
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("TERM"));
     let moved = std::fs::read_to_string(logs.join("x.log.moved")).expect("moved");
     let fresh = std::fs::read_to_string(&x).expect("x.log");
     assert!(moved.ends_with("app | before the move\n") && moved.lines().count() == 1);
@@ -1224,9 +1231,7 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
     wait_until("every line", || {
         lines_written(&addr, "x.log") == (CLIENTS * EACH) as u64
     });
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("TERM"));
     check_every_event_once(&logs, CLIENTS, EACH, MAX);
     assert!(files(&logs, "x.log.").len() > 10, "rotation happened");
 }
@@ -1234,9 +1239,7 @@ fn many_unix_clients_during_rotation_land_each_event_once() {
 /// Stops the writer with SIGTERM; gives the messages in `x.log`, sorted,
 /// and what the writer said.
 fn stop_for_messages(writer: Writer, logs: &Path) -> (Vec<String>, String) {
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    let said = writer.stopped_by(Some("TERM"));
     let mut messages: Vec<String> = all_lines(logs, "x.log")
         .iter()
         .map(|l| l.rsplit(" | ").next().unwrap_or("").to_owned())
@@ -1499,9 +1502,8 @@ fn http_answers_per_event_and_guards_its_door() {
     let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(answer["accepted"], 3, "{body}");
     assert_eq!(answer["rejected"], 3, "{body}");
-    let messages: Vec<&str> = answer["results"]
-        .as_array()
-        .expect("results")
+    let results = answer["results"].as_array().expect("results");
+    let messages: Vec<&str> = results
         .iter()
         .filter_map(|result| result["violations"][0]["message"].as_str())
         .collect();
@@ -1515,7 +1517,6 @@ fn http_answers_per_event_and_guards_its_door() {
         "{body}"
     );
     assert!(messages[2].starts_with("the array is not closed"), "{body}");
-    let results = answer["results"].as_array().expect("results");
     assert_eq!(
         results
             .iter()
@@ -1599,12 +1600,8 @@ fn http_answers_per_event_and_guards_its_door() {
             "{expected} in\n{metrics}"
         );
     }
-    writer.signal("INT");
-    let (status, said) = writer.finish();
-    assert!(
-        status.success() && said.contains("SIGINT: stopping"),
-        "{said}"
-    );
+    let said = writer.stopped_by(Some("INT"));
+    assert!(said.contains("SIGINT: stopping"), "{said}");
 }
 
 #[test]
@@ -1649,9 +1646,7 @@ fn http_arrays_are_checked_as_the_lines_are() {
     let lines = all_lines(&logs, "x.log");
     assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(lines.iter().all(|l| l.ends_with("app | kept")), "{lines:?}");
-    writer.signal("INT");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("INT"));
 }
 
 #[test]
@@ -1730,9 +1725,7 @@ fn http_takes_gzip_bodies_within_the_limit_and_names_other_encodings() {
 
     let lines = all_lines(&logs, "x.log");
     assert_eq!(lines.len(), 8, "{lines:?}");
-    writer.signal("INT");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("INT"));
 }
 
 #[test]
@@ -1821,9 +1814,7 @@ fn many_http_clients_during_rotation_land_each_event_once() {
     for client in clients {
         client.join().expect("client");
     }
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("TERM"));
     check_every_event_once(&logs, CLIENTS, REQUESTS * BATCH, MAX);
     assert!(files(&logs, "x.log.").len() > 5, "rotation happened");
 }
@@ -1856,9 +1847,7 @@ fn tcp_clients_on_loopback_are_heard() {
         sender.join().expect("client");
     }
     wait_until("every line", || lines_written(&http_addr, "x.log") == 200);
-    writer.signal("TERM");
-    let (status, said) = writer.finish();
-    assert!(status.success(), "{said}");
+    writer.stopped_by(Some("TERM"));
     check_every_event_once(&logs, 4, 50, 1_000_000);
 }
 

@@ -98,8 +98,9 @@ test("batches cross the boundary once and keep going past bad items", () => {
   assert.match(cut[1].error, /^key must be a string \(column 17\)$/);
   assert.match(cut[2].error, /^an empty item: no value before the `,` at byte \d+$/);
   assert.match(cut[4].error, /^the array is not closed: the text ends at byte \d+ without its `\]`$/);
-  assert.deepEqual(barg.validateBatch(broken).map((v) => v.valid), [true, false, false, true, false]);
-  assert.deepEqual(barg.validateBatch(broken)[2].violations.map((v) => v.code), ["not_json"]);
+  const verdictsOfCut = barg.validateBatch(broken);
+  assert.deepEqual(verdictsOfCut.map((v) => v.valid), [true, false, false, true, false]);
+  assert.deepEqual(verdictsOfCut[2].violations.map((v) => v.code), ["not_json"]);
   assert.deepEqual(barg.routeBatch(`[${one}] [`).map((r) => r.error ?? r), [["derakht.log"], "text after the array's closing `]`, from byte " + (one.length + 4)]);
 });
 
