@@ -180,8 +180,8 @@ impl EventError {
 }
 
 /// serde_json's message, with its position said for one-line input (the
-/// usual NDJSON case) as a column alone.
-fn describe(error: &serde_json::Error) -> String {
+/// usual NDJSON case) as a column alone: every face words a JSON error so.
+pub(crate) fn describe(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     match message.strip_suffix(&position) {

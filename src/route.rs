@@ -183,8 +183,14 @@ impl RouteTable {
                     "{at}: path must stay inside the log directory: no leading '/', '.' or '..'"
                 ));
             }
-            if self.files[..i].iter().any(|other| other.path == file.path) {
-                problems.push(format!("{at}: path is used by an earlier file"));
+            if let Some((j, other)) = (self.files[..i].iter().enumerate())
+                .find(|(_, other)| paths_clash(&other.path, &file.path))
+            {
+                problems.push(format!(
+                    "{at}: path is files[{j}] ({:?}), or a name one of the two rotates into \
+                     (a file's backups and work files are its name with a '.' and more)",
+                    other.path
+                ));
             }
             if file.max_bytes == 0 {
                 problems.push(format!("{at}: max_bytes must be positive"));
@@ -197,10 +203,57 @@ impl RouteTable {
     }
 }
 
+/// Whether two paths of the log directory name the same file, or one is
+/// among the names the other rotates into: its backups (`x.log.1`,
+/// `x.log.2025-12-26.gz`) and the files a rollover makes beside it, each
+/// the file's name with a '.' and more. Compared by path components, so
+/// that `s//x.log` and `s/./x.log` are `s/x.log`.
+pub fn paths_clash(a: &str, b: &str) -> bool {
+    use std::path::Path;
+    let (a, b) = (Path::new(a), Path::new(b));
+    if a == b {
+        return true;
+    }
+    let within = |name: &Path, other: &Path| {
+        name.parent() == other.parent()
+            && match (name.file_name(), other.file_name()) {
+                (Some(name), Some(other)) => other
+                    .as_encoded_bytes()
+                    .strip_prefix(name.as_encoded_bytes())
+                    .is_some_and(|rest| rest.starts_with(b".")),
+                _ => false,
+            }
+    };
+    within(a, b) || within(b, a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::timestamp::Timestamp;
+
+    #[test]
+    fn paths_clash_when_one_file_or_one_rotates_into_the_other() {
+        for (a, b) in [
+            ("x.log", "x.log"),
+            ("s/x.log", "s//x.log"),
+            ("s/x.log", "s/./x.log"),
+            ("a.log", "a.log.1"),
+            ("a.log.2025-12-26.gz", "a.log"),
+            ("s/a.log", "s/a.log.next"),
+        ] {
+            assert!(paths_clash(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("a.log", "b.log"),
+            ("a.log", "a.logs"),
+            ("s/a.log", "a.log.1"),
+            ("a.log", "s/a.log"),
+            ("a", "ab.c"),
+        ] {
+            assert!(!paths_clash(a, b), "{a} {b}");
+        }
+    }
 
     fn routes(level: Level, logger: &str) -> Vec<String> {
         let event = Event::new(
@@ -279,7 +332,10 @@ mod tests {
         let problems = table.problems();
         assert_eq!(problems.len(), 4, "{problems:?}");
         assert!(problems[0].starts_with("files[1] (\"../escape.log\")"));
-        assert!(problems[1].contains("earlier file"));
+        assert!(
+            problems[1]
+                .starts_with("files[2] (\"derakht.log\"): path is files[0] (\"derakht.log\")")
+        );
         assert!(problems[2].contains("max_bytes"));
         assert!(problems[3].contains("loggers is empty"));
     }

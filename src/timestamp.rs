@@ -101,7 +101,7 @@ impl Timestamp {
     /// Appends `YYYY-MM-DD HH:MM:SS` at `zone`'s offset, as Python's
     /// `datefmt='%Y-%m-%d %H:%M:%S'`.
     pub fn write_seconds(self, zone: Offset, out: &mut Vec<u8>) {
-        let (date, seconds, _) = self.civil(zone);
+        let (_, (date, seconds, _)) = self.shown_in(zone);
         let mut text = [b' '; 19];
         text[..10].copy_from_slice(&date_text(date));
         text[11..].copy_from_slice(&time_text(seconds));
@@ -111,7 +111,7 @@ impl Timestamp {
     /// Appends RFC 3339 with microseconds at `zone`'s offset: `Z` for UTC,
     /// else the offset, such as `2025-12-26T14:00:45.123456+03:30`.
     pub fn write_rfc3339(self, zone: Offset, out: &mut Vec<u8>) {
-        let (date, seconds, micros) = self.civil(zone);
+        let (zone, (date, seconds, micros)) = self.shown_in(zone);
         let mut text = [b'T'; 26];
         text[..10].copy_from_slice(&date_text(date));
         text[11..19].copy_from_slice(&time_text(seconds));
@@ -135,8 +135,23 @@ impl Timestamp {
         }
     }
 
+    /// `zone`, or UTC where the local date would be past the years four
+    /// digits write (an instant of 9999-12-31 east of UTC, of 0000-01-01
+    /// west of it): the instant is written right, in UTC, rather than a
+    /// year off.
+    /// Gives the zone and the instant's [`Timestamp::civil`] time in it.
+    fn shown_in(self, zone: Offset) -> (Offset, Civil) {
+        let local = self.civil(zone);
+        let ((year, _, _), _, _) = local;
+        if (0..=9999).contains(&year) {
+            (zone, local)
+        } else {
+            (Offset::UTC, self.civil(Offset::UTC))
+        }
+    }
+
     /// The local date, second of the day and microsecond at `zone`.
-    fn civil(self, zone: Offset) -> ((i64, u32, u32), u32, u32) {
+    fn civil(self, zone: Offset) -> Civil {
         let local = self.micros + i64::from(zone.seconds) * MICROS_PER_SECOND;
         let seconds = local.div_euclid(MICROS_PER_SECOND);
         let micros = local.rem_euclid(MICROS_PER_SECOND) as u32;
@@ -441,10 +456,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// A local time: the date (year, month, day), the second of the day and
+/// the microsecond.
+type Civil = ((i64, u32, u32), u32, u32);
+
 /// `YYYY-MM-DD`.
 fn date_text((year, month, day): (i64, u32, u32)) -> [u8; 10] {
-    // Timestamps hold years 0000 to 9999; an offset can push a local date
-    // one day past either end, which is written as far as four digits allow.
+    // Timestamps hold years 0000 to 9999, and one is written in UTC where
+    // an offset would push its local date past either end.
     let year = year.clamp(0, 9999) as u32;
     let [m0, m1] = two_digits(month);
     let [d0, d1] = two_digits(day);
@@ -629,6 +648,56 @@ mod tests {
                 .to_string(),
             "1969-12-31"
         );
+    }
+
+    #[test]
+    fn a_local_date_past_the_years_written_is_written_in_utc() {
+        let write = |input: &str, zone: &str| {
+            let (mut rfc, mut seconds) = (Vec::new(), Vec::new());
+            let (instant, zone) = (
+                Timestamp::parse(input).unwrap(),
+                Offset::parse(zone).unwrap(),
+            );
+            instant.write_rfc3339(zone, &mut rfc);
+            instant.write_seconds(zone, &mut seconds);
+            (
+                String::from_utf8(rfc).unwrap(),
+                String::from_utf8(seconds).unwrap(),
+            )
+        };
+        let cases = [
+            (
+                "9999-12-31T23:59:59.999999Z",
+                "+03:30",
+                "9999-12-31T23:59:59.999999Z",
+                "9999-12-31 23:59:59",
+            ),
+            (
+                "0000-01-01T00:00:00Z",
+                "-05:00",
+                "0000-01-01T00:00:00.000000Z",
+                "0000-01-01 00:00:00",
+            ),
+            (
+                "9999-12-31T20:00:00Z",
+                "+03:30",
+                "9999-12-31T23:30:00.000000+03:30",
+                "9999-12-31 23:30:00",
+            ),
+            (
+                "0000-01-01T05:00:00Z",
+                "-05:00",
+                "0000-01-01T00:00:00.000000-05:00",
+                "0000-01-01 00:00:00",
+            ),
+        ];
+        for (input, zone, rfc, seconds) in cases {
+            assert_eq!(
+                write(input, zone),
+                (rfc.to_owned(), seconds.to_owned()),
+                "{input} {zone}"
+            );
+        }
     }
 
     #[test]

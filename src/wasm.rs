@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::event::{Context, Event, ExtraData};
+use crate::event::{Context, Event, ExtraData, describe};
 use crate::format::{Format, Formatter};
 use crate::kind::{
     Analytics, ApiError, DbStats, HttpRequest, SecurityEvent, Thresholds, UserAction,
@@ -161,11 +161,19 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
 }
 
 fn js_message(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .and_then(|_| text_property(error, "message"))
+    is_error_like(error)
+        .then(|| text_property(error, "message"))
+        .flatten()
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// An `Error` of this realm or of another (a `vm` context, an iframe), or
+/// any object with a `message`, as error-like values are taken by loggers.
+/// `instanceof` alone knows only this realm's.
+fn is_error_like(value: &JsValue) -> bool {
+    value.dyn_ref::<js_sys::Error>().is_some()
+        || js_sys::Reflect::has(value, &JsValue::from_str("message")).unwrap_or(false)
 }
 
 /// A property of a JS value when it is a string. Read through
@@ -260,7 +268,7 @@ fn given_text(value: Option<&JsValue>, what: &str) -> Result<Option<String>, JsE
 
 /// `what: error`, as a JS `Error`.
 fn prefixed_error(what: &str, error: &serde_json::Error) -> JsError {
-    into_error(format!("{what}: {error}"))
+    into_error(format!("{what}: {}", describe(error)))
 }
 
 #[derive(Default)]
@@ -427,7 +435,7 @@ impl Logger {
         let context: Context = match given_text(context.as_deref(), "the context")? {
             Some(text) => serde_json::from_str(&text).map_err(|e: serde_json::Error| {
                 // Errors in its fields name the context already.
-                let message = e.to_string();
+                let message = describe(&e);
                 if message.starts_with("context: ") {
                     into_error(message)
                 } else {
@@ -569,17 +577,18 @@ impl OperationTimer {
         #[wasm_bindgen(unchecked_param_type = "unknown")] error: JsValue,
     ) -> Result<JsValue, JsError> {
         let duration = self.stop()?;
-        let (error_type, message) = match error.dyn_ref::<js_sys::Error>() {
-            Some(_) => (
+        let (error_type, message) = if is_error_like(&error) {
+            (
                 text_property(&error, "name").unwrap_or_else(|| "Error".to_owned()),
                 text_property(&error, "message").unwrap_or_else(|| "unknown error".to_owned()),
-            ),
-            None => (
+            )
+        } else {
+            (
                 "Error".to_owned(),
                 error
                     .as_string()
                     .unwrap_or_else(|| json_text(&error, "the error").unwrap_or_default()),
-            ),
+            )
         };
         let operation = Operation::failed(
             &self.operation,
@@ -643,8 +652,8 @@ impl Sanitizer {
     /// As the free function `sanitize`.
     #[wasm_bindgen(unchecked_return_type = "Sanitized")]
     pub fn sanitize(&self, input: &JsonArg) -> Result<JsValue, JsError> {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&json_text(input, "the value")?).map_err(into_error)?;
+        let mut value: serde_json::Value = serde_json::from_str(&json_text(input, "the value")?)
+            .map_err(|e| into_error(describe(&e)))?;
         let report = self.core.sanitize_value(&mut value);
         sanitized_value(&value, &report)
     }
@@ -658,7 +667,7 @@ impl Sanitizer {
         let mut all = Json::array();
         for item in batch_items(inputs)? {
             let read = item
-                .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()));
+                .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| describe(&e)));
             all.object_item(|one| match read {
                 Ok(mut value) => {
                     let report = self.core.sanitize_value(&mut value);

@@ -697,32 +697,37 @@ fn a_rollover_that_cannot_make_the_next_file_moves_nothing_and_loses_nothing() {
 
 #[test]
 fn daily_rotation_moves_yesterdays_file_and_keeps_n_days() {
-    let (_tmp, logs, config, yesterday) = daily_with_x_log_from_yesterday("");
-    let today = yesterday + chrono::Days::new(1);
-    for days_ago in [5, 4, 3] {
-        let day = today - chrono::Days::new(days_ago);
-        std::fs::write(logs.join(format!("x.log.{day}")), format!("from {day}\n")).expect("old");
+    // With gzip the newest backup is counted among the days kept while its
+    // compression is still making it.
+    for gzip in [false, true] {
+        let (_tmp, logs, config, yesterday) =
+            daily_with_x_log_from_yesterday(&format!("gzip = {gzip}"));
+        let gz = if gzip { ".gz" } else { "" };
+        let today = yesterday + chrono::Days::new(1);
+        for days_ago in [5, 4, 3] {
+            let day = today - chrono::Days::new(days_ago);
+            std::fs::write(logs.join(format!("x.log.{day}{gz}")), "older\n").expect("old");
+        }
+        write_a_line_today(&config, &logs);
+        let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
+        let three_days_ago = today - chrono::Days::new(3);
+        assert_eq!(
+            names,
+            [
+                "x.log".to_owned(),
+                format!("x.log.{three_days_ago}{gz}"),
+                format!("x.log.{yesterday}{gz}")
+            ],
+            "gzip = {gzip}"
+        );
+        let dated = std::fs::read(logs.join(format!("x.log.{yesterday}{gz}"))).expect("dated");
+        assert_eq!(log_text(dated, gzip), "written yesterday\n");
+        assert!(
+            std::fs::read_to_string(logs.join("x.log"))
+                .expect("x.log")
+                .ends_with("app | today's line\n")
+        );
     }
-    write_a_line_today(&config, &logs);
-    let names: Vec<String> = files(&logs, "x.log").into_iter().map(|f| f.0).collect();
-    let three_days_ago = today - chrono::Days::new(3);
-    assert_eq!(
-        names,
-        [
-            "x.log".to_owned(),
-            format!("x.log.{three_days_ago}"),
-            format!("x.log.{yesterday}")
-        ]
-    );
-    assert_eq!(
-        std::fs::read_to_string(logs.join(format!("x.log.{yesterday}"))).expect("dated"),
-        "written yesterday\n"
-    );
-    assert!(
-        std::fs::read_to_string(logs.join("x.log"))
-            .expect("x.log")
-            .ends_with("app | today's line\n")
-    );
 }
 
 /// A log directory and a configuration of daily rotation keeping 2 days
@@ -1045,6 +1050,51 @@ fn start_errors_are_clear_and_exit_2() {
             "{args:?}: {said}"
         );
     }
+}
+
+#[test]
+fn a_unix_socket_path_that_is_not_a_stale_socket_is_left_as_it_is() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let dir = logs.to_str().expect("utf-8");
+    let write = |path: &Path| {
+        let listen = format!("unix:{}", path.display());
+        barg(&["write", "--dir", dir, "--listen", &listen], "")
+    };
+    // A file that is not a socket: the bind fails, and the file stays whole.
+    let file = logs.join("derakht.log");
+    std::fs::write(&file, "a line\n").expect("file");
+    let output = write(&file);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot listen on unix:"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "a line\n");
+    // A socket another program listens on: neither taken over nor removed.
+    let live = tmp.path().join("live.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&live).expect("bound");
+    let output = write(&live);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a live socket is there"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(live.exists());
+    UnixStream::connect(&live).expect("still the other program's");
+    drop(listener);
+    // Once nothing listens on it, it is a stale socket: taken, then removed.
+    let mut writer = Writer::start(&[
+        "--dir",
+        dir,
+        "--listen",
+        &format!("unix:{}", live.display()),
+    ]);
+    writer.wait_for("listening on unix:");
+    writer.stopped_by(Some("TERM"));
+    assert!(!live.exists());
 }
 
 #[test]
@@ -1416,6 +1466,103 @@ fn start_http(tmp: &Path, extra: &str, max_bytes: u64) -> (Writer, PathBuf, Stri
     (writer, logs, addr)
 }
 
+/// A log "disk" that can stall: `logs/x.log` is a FIFO that `cat` copies
+/// into `copy`; stopping `cat` stops the writer's writes once the pipe is
+/// full. Gives the reader and the copy's path.
+fn stalling_disk(tmp: &Path, logs: &Path) -> (Child, PathBuf) {
+    let fifo = logs.join("x.log");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let copy = tmp.join("copy");
+    let reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(std::fs::File::create(&copy).expect("copy"))
+        .spawn()
+        .expect("cat runs");
+    (reader, copy)
+}
+
+fn kill(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// 1,000 events as NDJSON, more than a pipe holds.
+fn a_pipeful() -> String {
+    (0..1000)
+        .map(|i| event("INFO", "app", &format!("ev{i:04} {}", "x".repeat(200))) + "\n")
+        .collect()
+}
+
+#[test]
+fn a_request_waiting_for_a_stalled_disk_is_answered_however_long_it_waits() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let (mut reader, copy) = stalling_disk(tmp.path(), &logs);
+    let config = one_file_config(
+        tmp.path(),
+        100_000_000,
+        1,
+        "fsync = \"never\"\n[http]\ntimeout_ms = 1000",
+    );
+    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    kill(reader.id(), "STOP");
+    let post = |body: String| {
+        let addr = addr.clone();
+        std::thread::spawn(move || http(&addr, "POST", "/v1/events", &[], body.as_bytes()).0)
+    };
+    let full = post(a_pipeful());
+    std::thread::sleep(Duration::from_millis(500));
+    let one = post(event("INFO", "app", "the one event"));
+    // Three times the client timeout: neither connection is idle, both
+    // wait for the writer.
+    std::thread::sleep(Duration::from_secs(3));
+    kill(reader.id(), "CONT");
+    assert_eq!(full.join().expect("answered"), 200);
+    assert_eq!(one.join().expect("answered"), 200);
+    writer.stopped_by(Some("TERM"));
+    assert!(reader.wait().expect("cat ends").success());
+    let copied = std::fs::read_to_string(&copy).expect("copy");
+    assert_eq!(copied.lines().count(), 1001);
+    assert_eq!(copied.matches("the one event").count(), 1);
+}
+
+#[test]
+fn a_stop_answers_a_request_that_waits_longer_than_the_stop_waits_for_it() {
+    let tmp = temp_dir();
+    let logs = log_dir(tmp.path());
+    let (mut reader, copy) = stalling_disk(tmp.path(), &logs);
+    let config = one_file_config(
+        tmp.path(),
+        100_000_000,
+        1,
+        "fsync = \"never\"\n[http]\ntimeout_ms = 60000",
+    );
+    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
+    let addr = writer.wait_for("listening on http://").trim().to_owned();
+    kill(reader.id(), "STOP");
+    let full = std::thread::spawn(move || {
+        http(&addr, "POST", "/v1/events", &[], a_pipeful().as_bytes()).0
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    writer.signal("TERM");
+    // Past the 5 s the stop waits for HTTP before it stops the writer.
+    std::thread::sleep(Duration::from_secs(6));
+    kill(reader.id(), "CONT");
+    assert_eq!(full.join().expect("answered"), 200);
+    writer.stopped_by(None);
+    assert!(reader.wait().expect("cat ends").success());
+    let copied = std::fs::read_to_string(&copy).expect("copy");
+    assert_eq!(copied.lines().count(), 1000);
+}
+
 #[test]
 fn http_answers_per_event_and_guards_its_door() {
     let tmp = temp_dir();
@@ -1439,6 +1586,18 @@ fn http_answers_per_event_and_guards_its_door() {
         batch.as_bytes(),
     );
     assert_eq!(status, 401);
+    // The scheme is named in any case; another scheme is no token.
+    for (scheme, expected) in [("bearer", 200), ("BEARER", 200), ("Basic", 401)] {
+        let header = format!("{scheme} s3cret");
+        let (status, _, _) = http(
+            &addr,
+            "POST",
+            "/v1/events",
+            &[("Authorization", &header)],
+            b"[]",
+        );
+        assert_eq!(status, expected, "{header}");
+    }
 
     let (status, _, body) = http(&addr, "POST", "/v1/events", &[auth], batch.as_bytes());
     assert_eq!(status, 200, "{body}");

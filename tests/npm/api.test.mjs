@@ -2,6 +2,7 @@
 // project, exercised from ESM with node --test.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import vm from "node:vm";
 import * as barg from "barg";
 
 const event = {
@@ -134,6 +135,8 @@ test("a Logger stamps its name and context", () => {
   // Its context's errors name the context, once.
   assert.throws(() => new barg.Logger("shop", { user_id: true }), /^Error: context: user_id: invalid type: boolean `true`/);
   assert.throws(() => new barg.Logger("shop", 5), /^Error: context: invalid type: integer `5`, expected a map/);
+  // JSON that does not parse is worded as every function words it.
+  assert.throws(() => new barg.Logger("shop", "{oops"), { message: "context: key must be a string (column 2)" });
 });
 
 test("an operation timer records success and failure once", async () => {
@@ -155,6 +158,13 @@ test("an operation timer records success and failure once", async () => {
   assert.equal(failed.extra_data.success, false);
   assert.equal(failed.extra_data.error_type, "TypeError");
   assert.equal(failed.extra_data.error, "bad image");
+  // An error of another realm (a vm context, an iframe) and an error-like
+  // object are read as an Error of this one is.
+  for (const error of [vm.runInNewContext('new TypeError("disk full")'), { name: "TypeError", message: "disk full" }]) {
+    const other = logger.startOperation("image_resize").fail(error);
+    assert.equal(other.extra_data.error_type, "TypeError");
+    assert.equal(other.extra_data.error, "disk full");
+  }
 
   // An error's name and message are read as they come, and a getter that
   // throws gives the defaults rather than an exception that would leave
@@ -211,7 +221,11 @@ test("sanitize redacts secrets and reports where, never what", () => {
   assert.equal(mixed.length, 4);
   assert.deepEqual(mixed[0].value, { password: "[REDACTED]" });
   assert.match(mixed[1].error, /^the item cannot be written as JSON: .*BigInt/);
-  assert.match(mixed[2].error, /^key must be a string at line 1 column 2$/);
+  assert.match(mixed[2].error, /^key must be a string \(column 2\)$/);
+  // One value and a batch's item word an error as format and validate do:
+  // the column alone on one line, the line too past it.
+  assert.throws(() => barg.sanitize("{oops"), { message: mixed[2].error });
+  assert.throws(() => barg.sanitize('{\n"a":}'), { message: "expected value at line 2 column 5" });
   assert.deepEqual(mixed[3], { value: { ok: 1 }, redactions: [], unlisted: 0 });
 });
 

@@ -423,11 +423,14 @@ impl Config {
                 Ok(_) => {}
             }
         }
-        if self.files.iter().any(|f| f.path == super::REJECTED_LOG) {
-            problems.push(format!(
-                "files: {} is the writer's own file",
-                super::REJECTED_LOG
-            ));
+        for (i, file) in self.files.iter().enumerate() {
+            if barg::route::paths_clash(&file.path, super::REJECTED_LOG) {
+                problems.push(format!(
+                    "files[{i}] ({:?}): {} is the writer's own file, with its backups",
+                    file.path,
+                    super::REJECTED_LOG
+                ));
+            }
         }
         problems.extend(self.route_table().problems());
         problems
@@ -496,6 +499,20 @@ mod tests {
             (
                 "[[files]]\npath = \"rejected.log\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"*\"]",
                 "rejected.log",
+            ),
+            (
+                "[[files]]\npath = \"rejected.log.1\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"*\"]",
+                "writer's own file",
+            ),
+            (
+                "[[files]]\npath = \"s/a.log\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"*\"]\n\
+                 [[files]]\npath = \"s//a.log\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"*\"]",
+                "files[1] (\"s//a.log\"): path is files[0]",
+            ),
+            (
+                "[[files]]\npath = \"a.log\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"*\"]\n\
+                 [[files]]\npath = \"a.log.1\"\nformat = \"json\"\nmax_bytes = 10\nbackups = 1\nloggers = [\"b\"]",
+                "rotates into",
             ),
         ];
         for (text, key) in cases {

@@ -12,12 +12,14 @@ use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -89,6 +91,7 @@ pub async fn start(
         .route("/metrics", get(metrics))
         .with_state(service);
     diag::info(&format!("listening on http://{bound}"));
+    let app = app.into_make_service_with_connect_info::<Waiting>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     });
@@ -151,6 +154,7 @@ struct EventsQuery {
 
 async fn events(
     State(service): State<Arc<Service>>,
+    ConnectInfo(waiting): ConnectInfo<Waiting>,
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
     body: Body,
@@ -161,7 +165,7 @@ async fn events(
         Origin::Refused => return refused(),
     };
     let mut response = if service.authorized(&headers, query.token.as_deref()) {
-        service.take_events(&headers, body).await
+        service.take_events(&headers, body, &waiting).await
     } else {
         unauthorized()
     };
@@ -182,7 +186,7 @@ async fn events(
 }
 
 impl Service {
-    async fn take_events(&self, headers: &HeaderMap, body: Body) -> Response {
+    async fn take_events(&self, headers: &HeaderMap, body: Body, waiting: &Waiting) -> Response {
         let declared = headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -214,6 +218,8 @@ impl Service {
             Ok(bytes) => bytes,
             Err(undecodable) => return undecodable.into_response(self.max_body_bytes),
         };
+        // From here the request waits for the writer, not for its client.
+        let _waiting = waiting.hold();
         let received = Timestamp::now();
         let items = self.admit_body(&bytes, received);
         let results: Vec<serde_json::Value> = items
@@ -281,7 +287,7 @@ impl Service {
         };
         let Some(given) = headers
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+            .and_then(|v| bearer_token(v.as_bytes()))
             .or(query.map(str::as_bytes))
         else {
             return false;
@@ -311,6 +317,13 @@ impl Service {
             Some(_) => Origin::Refused,
         }
     }
+}
+
+/// The token of an `Authorization: Bearer` value; the scheme's name is
+/// case-insensitive (RFC 9110, 11.1).
+fn bearer_token(value: &[u8]) -> Option<&[u8]> {
+    let (scheme, token) = value.split_at_checked(b"Bearer ".len())?;
+    scheme.eq_ignore_ascii_case(b"Bearer ").then_some(token)
 }
 
 fn problem(status: StatusCode, message: &str) -> Response {
@@ -446,6 +459,7 @@ impl axum::serve::Listener for BoundedListener {
                         _permit: permit,
                         idle: self.idle,
                         deadline: Box::pin(tokio::time::sleep(self.idle)),
+                        waiting: Waiting::default(),
                     };
                     return (connection, addr);
                 }
@@ -463,12 +477,47 @@ impl axum::serve::Listener for BoundedListener {
 }
 
 /// An accepted connection: holds its permit, and is closed when no byte
-/// moves either way for `idle` (a slow or silent client).
+/// moves either way for `idle` (a slow or silent client), unless one of its
+/// requests is waiting for the writer: its events may be written, and the
+/// client must hear so.
 struct Connection {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
     idle: Duration,
     deadline: Pin<Box<Sleep>>,
+    waiting: Waiting,
+}
+
+/// How many requests of one connection wait for the writer (their events
+/// admitted, not yet answered).
+#[derive(Clone, Default)]
+struct Waiting(Arc<AtomicUsize>);
+
+/// One request's wait, counted until dropped.
+struct Held(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn hold(&self) -> Held {
+        self.0.fetch_add(1, Relaxed);
+        Held(self.0.clone())
+    }
+
+    fn any(&self) -> bool {
+        self.0.load(Relaxed) > 0
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+}
+
+/// A request's handler gets its connection's count.
+impl Connected<axum::serve::IncomingStream<'_, BoundedListener>> for Waiting {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, BoundedListener>) -> Waiting {
+        stream.io().waiting.clone()
+    }
 }
 
 impl Connection {
@@ -485,12 +534,20 @@ impl Connection {
                 self.deadline.as_mut().reset(next);
                 Poll::Ready(result)
             }
-            Poll::Pending => match self.deadline.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the client was idle too long",
-                ))),
-                Poll::Pending => Poll::Pending,
+            Poll::Pending => loop {
+                match self.deadline.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) if self.waiting.any() => {
+                        let next = Instant::now() + self.idle;
+                        self.deadline.as_mut().reset(next);
+                    }
+                    Poll::Ready(()) => {
+                        return Poll::Ready(Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "the client was idle too long",
+                        )));
+                    }
+                }
             },
         }
     }

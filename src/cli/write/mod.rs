@@ -171,7 +171,10 @@ pub fn run(args: WriteArgs) -> ExitCode {
         stopping: stopping.clone(),
     });
     let stop_queue = ingest.queue.clone();
-    let served = runtime.block_on(serve(&config, ingest));
+    let (served, http) = match runtime.block_on(serve(&config, ingest)) {
+        Ok(http) => (Ok(()), http),
+        Err(error) => (Err(error), None),
+    };
     // After a stop `serve` has sent this already; after a failed start it
     // has not, and the writer must still end.
     let _ = runtime.block_on(stop_queue.send(Item::Stop));
@@ -179,10 +182,12 @@ pub fn run(args: WriteArgs) -> ExitCode {
     if writer_thread.join().is_err() {
         diag::error("the writer thread failed");
     }
-    for listen in &config.listen {
-        if let Ok(Listen::Unix(path)) = Listen::parse(listen) {
-            let _ = std::fs::remove_file(path);
-        }
+    // Requests still open when `serve` stopped waiting for them have had
+    // their events written (or refused) by now: their answers go out
+    // before the runtime ends, within the time a client is given.
+    if let Some(http) = http {
+        let grace = std::time::Duration::from_millis(config.http.timeout_ms);
+        let _ = runtime.block_on(async { tokio::time::timeout(grace, http).await });
     }
     if args.stats {
         for line in metrics.summary() {
@@ -319,8 +324,12 @@ impl Ingest {
 }
 
 /// Runs the sources until standard input ends or a stop signal comes, then
-/// stops them, lets the writer drain the queue and waits for it.
-async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
+/// stops them and queues the writer's stop. Gives the HTTP server when it
+/// has not ended: requests that waited longer than it was waited for.
+async fn serve(
+    config: &Config,
+    ingest: Arc<Ingest>,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
     use tokio::signal::unix::{SignalKind, signal};
 
     let (stop, stopped) = watch::channel(false);
@@ -329,11 +338,16 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
     let mut hup = signal(SignalKind::hangup()).map_err(|e| format!("signals: {e}"))?;
 
     let mut tasks = Vec::new();
+    // Each socket this writer made, removed when `serve` returns, whether
+    // it stopped or failed to start.
+    let mut sockets = Vec::new();
     let clients = Arc::new(tokio::sync::Semaphore::new(config.max_clients));
     for listen in &config.listen {
         let listen = Listen::parse(listen)?;
         let task = listen_streams(listen, ingest.clone(), clients.clone(), stopped.clone());
-        tasks.push(task.await?);
+        let (task, socket) = task.await?;
+        tasks.push(task);
+        sockets.extend(socket);
     }
     let http = match &config.http.listen {
         Some(addr) => Some(http::start(addr, &config.http, ingest.clone(), stopped.clone()).await?),
@@ -386,35 +400,84 @@ async fn serve(config: &Config, ingest: Arc<Ingest>) -> Result<(), String> {
     for task in tasks {
         let _ = task.await;
     }
-    if let Some(server) = http {
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+    let mut http = http;
+    if let Some(server) = &mut http {
+        let waited = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+        if waited.is_ok() {
+            http = None;
+        }
     }
     // Everything queued before Stop is written before the writer ends.
     let _ = ingest.queue.send(Item::Stop).await;
-    Ok(())
+    Ok(http)
 }
 
-/// Binds a stream listener and spawns its accept loop.
+/// A Unix socket file this writer bound: removed when dropped, if the path
+/// still names that same file.
+struct SocketFile {
+    path: PathBuf,
+    id: (u64, u64),
+}
+
+impl SocketFile {
+    fn id(metadata: &std::fs::Metadata) -> (u64, u64) {
+        use std::os::unix::fs::MetadataExt;
+        (metadata.dev(), metadata.ino())
+    }
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        if std::fs::symlink_metadata(&self.path).is_ok_and(|m| SocketFile::id(&m) == self.id) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Makes way for a socket at `path`: a socket that nothing listens on any
+/// more (left by a writer that died) is removed; a live one, or any other
+/// kind of file, stays, and the bind after this names the problem.
+async fn clear_stale_socket(path: &Path) -> Result<(), String> {
+    let is_socket = std::fs::symlink_metadata(path)
+        .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_socket(&m.file_type()));
+    if !is_socket {
+        return Ok(());
+    }
+    match tokio::net::UnixStream::connect(path).await {
+        Ok(_) => Err(format!(
+            "cannot listen on unix:{}: a live socket is there, which another program listens on",
+            path.display()
+        )),
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
+            let _ = std::fs::remove_file(path);
+            Ok(())
+        }
+        Err(_) => Ok(()),
+    }
+}
+
+/// Binds a stream listener and spawns its accept loop; for a Unix socket,
+/// also the file it made.
 async fn listen_streams(
     listen: Listen,
     ingest: Arc<Ingest>,
     clients: Arc<tokio::sync::Semaphore>,
     stopped: watch::Receiver<bool>,
-) -> Result<tokio::task::JoinHandle<()>, String> {
+) -> Result<(tokio::task::JoinHandle<()>, Option<SocketFile>), String> {
     match listen {
         Listen::Unix(path) => {
-            // A socket left by a writer that died; the directory lock says
-            // no live writer of this directory uses it.
-            if std::fs::symlink_metadata(&path)
-                .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_socket(&m.file_type()))
-            {
-                let _ = std::fs::remove_file(&path);
-            }
+            clear_stale_socket(&path).await?;
             let listener = tokio::net::UnixListener::bind(&path)
                 .map_err(|e| format!("cannot listen on unix:{}: {e}", path.display()))?;
+            let socket = std::fs::symlink_metadata(&path)
+                .map(|m| SocketFile {
+                    id: SocketFile::id(&m),
+                    path: path.clone(),
+                })
+                .ok();
             diag::info(&format!("listening on unix:{}", path.display()));
             let listener = Arc::new(listener);
-            Ok(tokio::spawn(accept_loop(
+            let task = tokio::spawn(accept_loop(
                 move || {
                     let listener = listener.clone();
                     async move { listener.accept().await.map(|(stream, _)| stream) }
@@ -423,7 +486,8 @@ async fn listen_streams(
                 ingest,
                 clients,
                 stopped,
-            )))
+            ));
+            Ok((task, socket))
         }
         Listen::Tcp(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)
@@ -432,7 +496,7 @@ async fn listen_streams(
             let bound = listener.local_addr().map_err(|e| e.to_string())?;
             diag::info(&format!("listening on tcp:{bound}"));
             let listener = Arc::new(listener);
-            Ok(tokio::spawn(accept_loop(
+            let task = tokio::spawn(accept_loop(
                 move || {
                     let listener = listener.clone();
                     async move { listener.accept().await.map(|(stream, _)| stream) }
@@ -441,7 +505,8 @@ async fn listen_streams(
                 ingest,
                 clients,
                 stopped,
-            )))
+            ));
+            Ok((task, None))
         }
     }
 }

@@ -133,6 +133,22 @@ impl RotatingFile {
             Rotation::Daily { .. } => Timestamp::now().day(),
             Rotation::Size { .. } => self.day,
         };
+        self.append_on(today, lines, counters, retired)
+    }
+
+    /// [`RotatingFile::append`] on the day `today`.
+    fn append_on(
+        &mut self,
+        today: Day,
+        lines: &FileLines,
+        counters: &Arc<FileCounters>,
+        retired: &mut Vec<File>,
+    ) -> io::Result<()> {
+        // An empty file's content begins with these lines: it is dated the
+        // day they come, not the day it was opened or made.
+        if self.size == 0 && self.pending.is_empty() {
+            self.day = today;
+        }
         let mut result = Ok(());
         // The run of lines not yet buffered: from `run` to `start`.
         let (mut run, mut run_lines, mut start) = (0, 0, 0);
@@ -316,16 +332,21 @@ impl RotatingFile {
         if !moved {
             return Ok(());
         }
-        if let Err(error) = self.place(&aside, day, counters, retired) {
-            counters.backup_failures.fetch_add(1, Relaxed);
-            diag::error(&format!(
-                "cannot make {} a backup of {}, kept as it is: {error}",
-                aside.display(),
-                self.path.display()
-            ));
-        }
+        let placed = match self.place(&aside, day, counters, retired) {
+            Ok(()) => true,
+            Err(error) => {
+                counters.backup_failures.fetch_add(1, Relaxed);
+                diag::error(&format!(
+                    "cannot make {} a backup of {}, kept as it is: {error}",
+                    aside.display(),
+                    self.path.display()
+                ));
+                false
+            }
+        };
         if let Rotation::Daily { keep_days } = self.rotation {
-            self.remove_expired(keep_days);
+            let placed = placed.then(|| daily_backup_name(&self.base, day, self.gzip));
+            self.remove_expired(keep_days, placed.as_deref());
         }
         Ok(())
     }
@@ -386,16 +407,26 @@ impl RotatingFile {
 
     /// Removes the dated backups past the newest `keep_days`; one that
     /// cannot be removed is reported, and tried again at the next rollover.
-    fn remove_expired(&self, keep_days: u32) {
-        let names = match names_in(&self.dir) {
+    /// `placed`, the backup this rollover made, counts among them even while
+    /// its compression has not yet created it, and is never removed here
+    /// (were it past `keep_days`, the clock having gone back, the next
+    /// rollover removes it).
+    fn remove_expired(&self, keep_days: u32, placed: Option<&str>) {
+        let mut names = match names_in(&self.dir) {
             Ok(names) => names,
             Err(error) => {
                 diag::error(&format!("cannot list {}: {error}", self.dir.display()));
                 return;
             }
         };
+        if let Some(placed) = placed.filter(|placed| !names.iter().any(|name| name == placed)) {
+            names.push(placed.to_owned());
+        }
         let names = names.iter().map(String::as_str);
         for expired in expired_daily_backups(&self.base, names, keep_days) {
+            if Some(expired) == placed {
+                continue;
+            }
             if let Err(error) = std::fs::remove_file(self.dir.join(expired)) {
                 diag::error(&format!("cannot remove {expired}, past keep_days: {error}"));
             }
@@ -607,4 +638,38 @@ fn compress_into(source: &Path, target: &Path) -> io::Result<()> {
         };
     }
     done
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> FileLines {
+        let ends = text.match_indices('\n').map(|(at, _)| at + 1).collect();
+        FileLines {
+            bytes: text.as_bytes().to_vec(),
+            ends,
+        }
+    }
+
+    #[test]
+    fn an_empty_file_is_dated_the_day_its_first_line_comes() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let daily = Rotation::Daily { keep_days: 5 };
+        let mut file = RotatingFile::open(tmp.path(), "x.log", daily, false, false).expect("open");
+        let counters = Arc::new(FileCounters::default());
+        let mut retired = Vec::new();
+        let mut write = |day: &str, text: &str| {
+            let day = Day::parse(day).expect("day");
+            file.append_on(day, &lines(text), &counters, &mut retired)
+                .and_then(|()| file.flush(&counters))
+                .expect("written");
+        };
+        // Opened empty today, its first line years later.
+        write("2030-01-02", "on the 2nd\n");
+        write("2030-01-03", "on the 3rd\n");
+        let read = |name: &str| std::fs::read_to_string(tmp.path().join(name)).expect(name);
+        assert_eq!(read("x.log.2030-01-02"), "on the 2nd\n");
+        assert_eq!(read("x.log"), "on the 3rd\n");
+    }
 }
