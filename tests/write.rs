@@ -1466,31 +1466,76 @@ fn start_http(tmp: &Path, extra: &str, max_bytes: u64) -> (Writer, PathBuf, Stri
     (writer, logs, addr)
 }
 
-/// A log "disk" that can stall: `logs/x.log` is a FIFO that `cat` copies
-/// into `copy`; stopping `cat` stops the writer's writes once the pipe is
-/// full. Gives the reader and the copy's path.
-fn stalling_disk(tmp: &Path, logs: &Path) -> (Child, PathBuf) {
-    let fifo = logs.join("x.log");
-    let made = Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
-    let copy = tmp.join("copy");
-    let reader = Command::new("cat")
-        .arg(&fifo)
-        .stdout(std::fs::File::create(&copy).expect("copy"))
-        .spawn()
-        .expect("cat runs");
-    (reader, copy)
+/// A writer on HTTP whose "disk" has stalled: `x.log` is a FIFO that `cat`
+/// copies out, and `cat` is stopped, so that the writer's writes stop once
+/// the pipe is full. Clients get `timeout_ms`.
+struct Stalled {
+    _tmp: tempfile::TempDir,
+    writer: Writer,
+    addr: String,
+    reader: Child,
+    copy: PathBuf,
 }
 
-fn kill(pid: u32, signal: &str) {
-    let status = Command::new("kill")
-        .args([format!("-{signal}"), pid.to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
+impl Stalled {
+    fn start(timeout_ms: u32) -> Stalled {
+        let tmp = temp_dir();
+        let logs = log_dir(tmp.path());
+        let fifo = logs.join("x.log");
+        let made = Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let copy = tmp.path().join("copy");
+        let reader = Command::new("cat")
+            .arg(&fifo)
+            .stdout(std::fs::File::create(&copy).expect("copy"))
+            .spawn()
+            .expect("cat runs");
+        let extra = format!("fsync = \"never\"\n[http]\ntimeout_ms = {timeout_ms}");
+        let config = one_file_config(tmp.path(), 100_000_000, 1, &extra);
+        let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
+        let addr = writer.wait_for("listening on http://").trim().to_owned();
+        let stalled = Stalled {
+            _tmp: tmp,
+            writer,
+            addr,
+            reader,
+            copy,
+        };
+        stalled.reader_gets("STOP");
+        stalled
+    }
+
+    fn reader_gets(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.reader.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    /// Posts `body` on a thread of its own; the thread gives the status.
+    fn post(&self, body: String) -> std::thread::JoinHandle<u16> {
+        let addr = self.addr.clone();
+        std::thread::spawn(move || http(&addr, "POST", "/v1/events", &[], body.as_bytes()).0)
+    }
+
+    /// Stops the writer (by `signal`, or it was sent already), which must
+    /// exit 0; gives every line that reached the disk.
+    fn stopped_by(self, signal: Option<&str>) -> String {
+        let Stalled {
+            _tmp,
+            writer,
+            mut reader,
+            copy,
+            ..
+        } = self;
+        writer.stopped_by(signal);
+        assert!(reader.wait().expect("cat ends").success());
+        std::fs::read_to_string(&copy).expect("copy")
+    }
 }
 
 /// 1,000 events as NDJSON, more than a pipe holds.
@@ -1502,64 +1547,32 @@ fn a_pipeful() -> String {
 
 #[test]
 fn a_request_waiting_for_a_stalled_disk_is_answered_however_long_it_waits() {
-    let tmp = temp_dir();
-    let logs = log_dir(tmp.path());
-    let (mut reader, copy) = stalling_disk(tmp.path(), &logs);
-    let config = one_file_config(
-        tmp.path(),
-        100_000_000,
-        1,
-        "fsync = \"never\"\n[http]\ntimeout_ms = 1000",
-    );
-    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
-    let addr = writer.wait_for("listening on http://").trim().to_owned();
-    kill(reader.id(), "STOP");
-    let post = |body: String| {
-        let addr = addr.clone();
-        std::thread::spawn(move || http(&addr, "POST", "/v1/events", &[], body.as_bytes()).0)
-    };
-    let full = post(a_pipeful());
+    let stalled = Stalled::start(1000);
+    let full = stalled.post(a_pipeful());
     std::thread::sleep(Duration::from_millis(500));
-    let one = post(event("INFO", "app", "the one event"));
+    let one = stalled.post(event("INFO", "app", "the one event"));
     // Three times the client timeout: neither connection is idle, both
     // wait for the writer.
     std::thread::sleep(Duration::from_secs(3));
-    kill(reader.id(), "CONT");
+    stalled.reader_gets("CONT");
     assert_eq!(full.join().expect("answered"), 200);
     assert_eq!(one.join().expect("answered"), 200);
-    writer.stopped_by(Some("TERM"));
-    assert!(reader.wait().expect("cat ends").success());
-    let copied = std::fs::read_to_string(&copy).expect("copy");
+    let copied = stalled.stopped_by(Some("TERM"));
     assert_eq!(copied.lines().count(), 1001);
     assert_eq!(copied.matches("the one event").count(), 1);
 }
 
 #[test]
 fn a_stop_answers_a_request_that_waits_longer_than_the_stop_waits_for_it() {
-    let tmp = temp_dir();
-    let logs = log_dir(tmp.path());
-    let (mut reader, copy) = stalling_disk(tmp.path(), &logs);
-    let config = one_file_config(
-        tmp.path(),
-        100_000_000,
-        1,
-        "fsync = \"never\"\n[http]\ntimeout_ms = 60000",
-    );
-    let mut writer = Writer::start(&args(&config, &logs, &["--http", "127.0.0.1:0"]));
-    let addr = writer.wait_for("listening on http://").trim().to_owned();
-    kill(reader.id(), "STOP");
-    let full = std::thread::spawn(move || {
-        http(&addr, "POST", "/v1/events", &[], a_pipeful().as_bytes()).0
-    });
+    let stalled = Stalled::start(60_000);
+    let full = stalled.post(a_pipeful());
     std::thread::sleep(Duration::from_millis(500));
-    writer.signal("TERM");
+    stalled.writer.signal("TERM");
     // Past the 5 s the stop waits for HTTP before it stops the writer.
     std::thread::sleep(Duration::from_secs(6));
-    kill(reader.id(), "CONT");
+    stalled.reader_gets("CONT");
     assert_eq!(full.join().expect("answered"), 200);
-    writer.stopped_by(None);
-    assert!(reader.wait().expect("cat ends").success());
-    let copied = std::fs::read_to_string(&copy).expect("copy");
+    let copied = stalled.stopped_by(None);
     assert_eq!(copied.lines().count(), 1000);
 }
 
