@@ -93,6 +93,18 @@ function utf8Length(text) {
   return bytes;
 }
 
+/** A JSON value with every lone surrogate of its strings and keys made U+FFFD. */
+function wellFormed(value) {
+  if (typeof value === "string") {
+    return value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  }
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [wellFormed(key), wellFormed(item)]));
+  }
+  return value;
+}
+
 /** Calls a user's callback; a callback that throws must not stop the transport. */
 function notify(callback, ...args) {
   if (!callback) return;
@@ -268,18 +280,24 @@ class Transport {
     this.#pump();
   }
 
-  /** An input that is not an event, sanitized as any JSON value (as a string when it is not JSON). */
+  /**
+   * An input that is not an event, sanitized as any JSON value (as a string
+   * when it is not JSON). A lone surrogate (a string cut inside an emoji),
+   * which no JSON reader of Unicode text takes, becomes U+FFFD.
+   */
   #sanitizedInput(text) {
-    let json = text;
+    let value = text;
+    let json = JSON.stringify(text);
     try {
-      JSON.parse(text);
-    } catch {
-      json = JSON.stringify(text);
-    }
+      value = JSON.parse(text);
+      json = text;
+    } catch {}
     try {
       return this.#sanitizer.sanitize(json).value;
+    } catch {}
+    try {
+      return this.#sanitizer.sanitize(JSON.stringify(wellFormed(value))).value;
     } catch {
-      // Text the sanitizer cannot read (a lone surrogate) never leaves.
       return undefined;
     }
   }

@@ -289,6 +289,23 @@ test("invalid events are reported with their violations and sent sanitized; the 
   assert.deepEqual(quiet.requests.map(messages), [["event 9"]]);
 });
 
+test("an invalid event with a lone surrogate is sent, the surrogate as U+FFFD", async () => {
+  const { fetch, requests } = fakeFetch();
+  const rejections = [];
+  const transport = createTransport({ url: URL, fetch, onReject: (...args) => rejections.push(args) });
+  // Cut inside an emoji: a lone high surrogate, which no JSON reader of
+  // Unicode text takes.
+  const message = "Story saved \u{1F600}".slice(0, 13);
+  transport.log({ level: "INFO", logger: "app", message, extra_data: { password: "hunter2" } });
+  await transport.flush();
+  assert.equal(rejections.length, 1);
+  const [sent, violations] = rejections[0];
+  assert.deepEqual(violations.map((v) => v.code), ["not_json"]);
+  assert.equal(sent.message, "Story saved \ufffd");
+  assert.deepEqual(sent.extra_data, { password: "[REDACTED]" });
+  assert.deepEqual(requests[0].events, [sent]);
+});
+
 test("flush waits out retries; close sends the rest and refuses more", async () => {
   let fails = 2;
   const { fetch, requests } = fakeFetch((events) => (fails-- > 0 ? new TypeError("down") : accepted(events)));
