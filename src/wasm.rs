@@ -585,9 +585,10 @@ impl OperationTimer {
         } else {
             (
                 "Error".to_owned(),
-                error
-                    .as_string()
-                    .unwrap_or_else(|| json_text(&error, "the error").unwrap_or_default()),
+                error.as_string().unwrap_or_else(|| {
+                    // `undefined`, a function or a `BigInt` has no JSON text.
+                    json_text(&error, "the error").unwrap_or_else(|_| "unknown error".to_owned())
+                }),
             )
         };
         let operation = Operation::failed(

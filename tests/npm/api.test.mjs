@@ -165,6 +165,11 @@ test("an operation timer records success and failure once", async () => {
     assert.equal(other.extra_data.error_type, "TypeError");
     assert.equal(other.extra_data.error, "disk full");
   }
+  // Anything else is its JSON text, or the default when it has none.
+  const thrown = [[undefined, "unknown error"], [10n, "unknown error"], [{ code: 7 }, '{"code":7}'], ["no space", "no space"]];
+  for (const [value, expected] of thrown) {
+    assert.equal(logger.startOperation("op").fail(value).extra_data.error, expected, String(value));
+  }
 
   // An error's name and message are read as they come, and a getter that
   // throws gives the defaults rather than an exception that would leave
