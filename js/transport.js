@@ -93,7 +93,11 @@ function utf8Length(text) {
   return bytes;
 }
 
-/** A JSON value with every lone surrogate of its strings and keys made U+FFFD. */
+/**
+ * A JSON value with every lone surrogate of its strings and keys made
+ * U+FFFD, as `String.prototype.toWellFormed` does where it exists (not in
+ * browsers before 2023).
+ */
 function wellFormed(value) {
   if (typeof value === "string") {
     return value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
@@ -287,11 +291,12 @@ class Transport {
    */
   #sanitizedInput(text) {
     let value = text;
-    let json = JSON.stringify(text);
+    let json = text;
     try {
       value = JSON.parse(text);
-      json = text;
-    } catch {}
+    } catch {
+      json = JSON.stringify(text);
+    }
     try {
       return this.#sanitizer.sanitize(json).value;
     } catch {}

@@ -160,10 +160,10 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
     })
 }
 
+/// A thrown value's message: an error's (of any realm), or the string
+/// thrown.
 fn js_message(error: &JsValue) -> String {
-    is_error_like(error)
-        .then(|| text_property(error, "message"))
-        .flatten()
+    text_property(error, "message")
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "unknown error".to_owned())
 }

@@ -1057,31 +1057,23 @@ fn a_unix_socket_path_that_is_not_a_stale_socket_is_left_as_it_is() {
     let tmp = temp_dir();
     let logs = log_dir(tmp.path());
     let dir = logs.to_str().expect("utf-8");
-    let write = |path: &Path| {
+    // The writer on `path` exits 2 and says `message`.
+    let refused = |path: &Path, message: &str| {
         let listen = format!("unix:{}", path.display());
-        barg(&["write", "--dir", dir, "--listen", &listen], "")
+        let output = barg(&["write", "--dir", dir, "--listen", &listen], "");
+        assert_eq!(output.status.code(), Some(2));
+        let said = stderr(&output);
+        assert!(said.contains(message), "{said}");
     };
     // A file that is not a socket: the bind fails, and the file stays whole.
     let file = logs.join("derakht.log");
     std::fs::write(&file, "a line\n").expect("file");
-    let output = write(&file);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("cannot listen on unix:"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&file, "cannot listen on unix:");
     assert_eq!(std::fs::read_to_string(&file).expect("kept"), "a line\n");
     // A socket another program listens on: neither taken over nor removed.
     let live = tmp.path().join("live.sock");
     let listener = std::os::unix::net::UnixListener::bind(&live).expect("bound");
-    let output = write(&live);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("a live socket is there"),
-        "{}",
-        stderr(&output)
-    );
+    refused(&live, "a live socket is there");
     assert!(live.exists());
     UnixStream::connect(&live).expect("still the other program's");
     drop(listener);

@@ -349,7 +349,7 @@ async fn serve(
         tasks.push(task);
         sockets.extend(socket);
     }
-    let http = match &config.http.listen {
+    let mut http = match &config.http.listen {
         Some(addr) => Some(http::start(addr, &config.http, ingest.clone(), stopped.clone()).await?),
         None => None,
     };
@@ -400,7 +400,6 @@ async fn serve(
     for task in tasks {
         let _ = task.await;
     }
-    let mut http = http;
     if let Some(server) = &mut http {
         let waited = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
         if waited.is_ok() {
