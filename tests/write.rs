@@ -181,11 +181,7 @@ impl Writer {
     }
 
     fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .args([format!("-{name}"), self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
+        kill(self.child.id(), name);
     }
 
     /// Waits for the exit; gives the status and all of standard error.
@@ -214,6 +210,15 @@ impl Drop for Writer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends `signal` (`TERM`, `STOP`, ...) to the process `pid`.
+fn kill(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
 }
 
 /// Waits until `ready` holds.
@@ -1501,11 +1506,7 @@ impl Stalled {
     }
 
     fn reader_gets(&self, signal: &str) {
-        let status = Command::new("kill")
-            .args([format!("-{signal}"), self.reader.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
+        kill(self.reader.id(), signal);
     }
 
     /// Posts `body` on a thread of its own; the thread gives the status.
