@@ -199,6 +199,17 @@ fn read_event(input: &JsValue) -> Result<Event, JsError> {
     Event::from_json(&json_text(input, "the event")?, now()).map_err(into_error)
 }
 
+/// Reads an event as the writer does, by the validator's rules with the
+/// seed's defaults: an error names every violation.
+fn checked_event(input: &JsValue) -> Result<Event, JsError> {
+    let text = json_text(input, "the event")?;
+    let verdict = Validator::default().check(text.as_bytes(), now());
+    match verdict.event {
+        Some(event) if verdict.violations.is_empty() => Ok(event),
+        _ => Err(violations_error("the event", &verdict.violations)),
+    }
+}
+
 /// The items of a batch, each its JSON text or why it has none: a JS array,
 /// written item by item (one that `JSON.stringify` refuses is that item's
 /// error, and the others go on), a JSON array in a string, or NDJSON.
@@ -329,11 +340,12 @@ fn route_value(table: &RouteTable, event: &Event) -> JsValue {
         .into()
 }
 
-/// Reads an event, checks it, and returns it normalised: canonical level,
-/// UTC timestamp, the time now when it had none.
+/// Reads an event, checks it as the writer would, and returns it
+/// normalised: canonical level, UTC timestamp, the time now when it had
+/// none.
 #[wasm_bindgen(js_name = parseEvent, unchecked_return_type = "Event")]
 pub fn parse_event(input: &EventArg) -> Result<JsValue, JsError> {
-    event_value(&read_event(input)?)
+    event_value(&checked_event(input)?)
 }
 
 /// The event as one line in the given format.
@@ -430,18 +442,12 @@ impl Logger {
         context: Option<ContextArg>,
     ) -> Result<Logger, JsError> {
         let name = LoggerName::new(&string_arg(name, "the logger name")?).map_err(into_error)?;
-        // Read from the text, as `Event::from_json` reads an event's context:
-        // through a JSON value it would take a reader of its own.
-        let context: Context = match given_text(context.as_deref(), "the context")? {
-            Some(text) => serde_json::from_str(&text).map_err(|e: serde_json::Error| {
+        // Read as the validator reads an event's context: a duplicate key or
+        // a value past the limits is an error, not the last one kept.
+        let context = match given_text(context.as_deref(), "the context")? {
+            Some(text) => Context::deserialize(Value::Object(object_of_text(&text, "context")?))
                 // Errors in its fields name the context already.
-                let message = describe(&e);
-                if message.starts_with("context: ") {
-                    into_error(message)
-                } else {
-                    into_error(format!("context: {message}"))
-                }
-            })?,
+                .map_err(|e| into_error(describe(&e)))?,
             None => Context::default(),
         };
         Ok(Logger {
@@ -1104,7 +1110,8 @@ pub fn db_stats(
     event_value(&stats.into_event(now(), &thresholds))
 }
 
-/// A plain log record: an event with the time now when it has none.
+/// A plain log record, checked as the writer would: an event with the time
+/// now when it has none.
 #[wasm_bindgen(js_name = logRecord, unchecked_return_type = "Event")]
 pub fn log_record(input: &EventArg) -> Result<JsValue, JsError> {
     parse_event(input)

@@ -122,6 +122,27 @@ test("parseEvent normalises and stamps events without a timestamp", () => {
   assert.deepEqual(parsed.extra_data, {});
 });
 
+// What the writer would refuse, parseEvent and logRecord refuse, naming
+// every violation as validate reports it.
+test("parseEvent and logRecord read an event by the writer's rules", () => {
+  for (const read of [barg.parseEvent, barg.logRecord]) {
+    assert.throws(() => read('{"level":"INFO","logger":"core","message":"m","message":"n"}'), {
+      message: 'the event: /message: the key "message" appears more than once in the object [duplicate_key]',
+    });
+    assert.throws(() => read({ level: "INFO", logger: "security", message: "m", extra_data: { event_type: "login_failed", severity: "high" } }), {
+      message: "the event: /level: a security event of severity high is logged at ERROR, not INFO [level_mismatch]",
+    });
+    assert.throws(() => read({ level: "INFO", logger: "analytics", message: "m", timestamp: null }), {
+      message: "the event: /timestamp: expected a string, found null [wrong_type]; " +
+        '/extra_data/event_name: the field "event_name" is required [missing_field]; ' +
+        '/extra_data/event_category: the field "event_category" is required [missing_field]',
+    });
+    assert.throws(() => read({ level: "INFO", logger: "core", message: "m".repeat(20000) }), /^Error: the event: \/message: .*\[limit_exceeded\]$/);
+    assert.throws(() => read([1]), { message: "the event: expected an event object, found an array [wrong_type]" });
+    assert.equal(read({ level: "error", logger: "security", message: "m", extra_data: { event_type: "login_failed", severity: "high" } }).level, "ERROR");
+  }
+});
+
 test("a Logger stamps its name and context", () => {
   const logger = new barg.Logger("shop.payments", { user_id: 7, request_id: "req-1" });
   assert.equal(logger.name, "shop.payments");
@@ -134,9 +155,13 @@ test("a Logger stamps its name and context", () => {
   assert.equal(logger.log("fatal", "down").level, "CRITICAL");
   // Its context's errors name the context, once.
   assert.throws(() => new barg.Logger("shop", { user_id: true }), /^Error: context: user_id: invalid type: boolean `true`/);
-  assert.throws(() => new barg.Logger("shop", 5), /^Error: context: invalid type: integer `5`, expected a map/);
-  // JSON that does not parse is worded as every function words it.
-  assert.throws(() => new barg.Logger("shop", "{oops"), { message: "context: key must be a string (column 2)" });
+  assert.throws(() => new barg.Logger("shop", 5), { message: "context: expected an object" });
+  // Read as the validator reads an event: JSON that does not parse and a
+  // duplicate key are worded as validate words them.
+  assert.throws(() => new barg.Logger("shop", "{oops"), { message: "context: not JSON: key must be a string (column 2) [not_json]" });
+  assert.throws(() => new barg.Logger("shop", '{"user_id":1,"user_id":2}'), {
+    message: 'context: /user_id: the key "user_id" appears more than once in the object [duplicate_key]',
+  });
 });
 
 test("an operation timer records success and failure once", async () => {
