@@ -12,7 +12,7 @@
 use crate::format::Formatter;
 use crate::sanitize::{Parts, Report, Sanitizer};
 use crate::timestamp::Timestamp;
-use crate::validate::{Invalid, Validator, Violation};
+use crate::validate::{Checked, Invalid, Validator, Violation};
 
 /// A valid event, sanitized and formatted.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,10 +57,7 @@ impl Pipeline {
     /// One event's text through the pipeline: the line, or why not. An
     /// event without a timestamp gets `received`.
     pub fn prepare(&self, input: &[u8], received: Timestamp) -> Result<Prepared, Invalid> {
-        let mut checked = self.validator.check_deferred(input, received)?;
-        let sanitizer = &self.sanitizer;
-        let mut report = sanitizer.sanitize_parts(&mut checked.event, Parts::Text);
-        report.append(checked.sanitize_data(sanitizer));
+        let (checked, report) = self.check_and_sanitize(input, received)?;
         let mut line = Vec::with_capacity(256 + input.len());
         checked.write_line(&self.formatter, &mut line);
         Ok(Prepared {
@@ -68,5 +65,20 @@ impl Pipeline {
             report,
             warnings: checked.warnings,
         })
+    }
+
+    /// The first two steps of [`Pipeline::prepare`]: the valid event,
+    /// sanitized, its `extra_data` still the validator's tree (for a caller
+    /// that writes it some other way), and what the sanitizer changed.
+    pub fn check_and_sanitize<'a>(
+        &self,
+        input: &'a [u8],
+        received: Timestamp,
+    ) -> Result<(Checked<'a>, Report), Invalid> {
+        let mut checked = self.validator.check_deferred(input, received)?;
+        let sanitizer = &self.sanitizer;
+        let mut report = sanitizer.sanitize_parts(&mut checked.event, Parts::Text);
+        report.append(checked.sanitize_data(sanitizer));
+        Ok((checked, report))
     }
 }

@@ -954,13 +954,21 @@ impl Pipeline {
     /// The result without a format: `{ valid, event, violations, warnings,
     /// redactions, unlisted }`, the event sanitized.
     fn prepared_event(&self, text: &str, received: Timestamp, out: &mut Json) {
-        let mut verdict = self.core.validator().check(text.as_bytes(), received);
-        let report = match verdict.event.as_mut() {
-            Some(event) => self.core.sanitizer().sanitize(event),
-            None => Report::default(),
-        };
-        out.verdict(&verdict);
-        out.report(&report);
+        match self.core.check_and_sanitize(text.as_bytes(), received) {
+            Ok((checked, report)) => {
+                out.field("valid", &true);
+                // Written from the validator's tree, never built.
+                out.key("event");
+                checked.write_line(&Formatter::new(Format::Json), &mut out.out);
+                out.field("violations", &Vec::<Violation>::new());
+                out.field("warnings", &checked.warnings);
+                out.report(&report);
+            }
+            Err(invalid) => {
+                out.outcome(&invalid.violations, &invalid.warnings);
+                out.report(&Report::default());
+            }
+        }
     }
 }
 

@@ -299,6 +299,7 @@ test("a Pipeline with a format gives the line, one without gives the event", () 
   const whole = new barg.Pipeline().prepare(dirty);
   assert.equal(whole.line, undefined);
   assert.deepEqual(whole.event, barg.parseEvent(sanitized.value));
+  assert.deepEqual(Object.keys(whole), ["valid", "event", "violations", "warnings", "redactions", "unlisted"]);
   assert.deepEqual(whole.redactions, sanitized.redactions);
   // Lenient mode's warnings, and an invalid event's violations, either way.
   for (const options of [{ format: "json" }, {}]) {
