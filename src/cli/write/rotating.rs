@@ -672,4 +672,20 @@ mod tests {
         assert_eq!(read("x.log.2030-01-02"), "on the 2nd\n");
         assert_eq!(read("x.log"), "on the 3rd\n");
     }
+
+    #[test]
+    fn a_compression_that_fails_leaves_its_target_as_it_was() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        // A directory opens but cannot be read: the copy fails midway,
+        // after the encoder has begun its member.
+        let unreadable = tmp.path().join("x.log.aside");
+        std::fs::create_dir(&unreadable).expect("dir");
+        let new = tmp.path().join("x.log.2030-01-02.gz");
+        assert!(compress_into(&unreadable, &new).is_err());
+        assert!(!new.exists(), "an empty target is removed");
+        let earlier = tmp.path().join("x.log.2030-01-01.gz");
+        std::fs::write(&earlier, b"an earlier member").expect("written");
+        assert!(compress_into(&unreadable, &earlier).is_err());
+        assert_eq!(std::fs::read(&earlier).expect("read"), b"an earlier member");
+    }
 }
