@@ -4,7 +4,8 @@
 //! `cardNumber` → `card number`, `CSRFToken` → `csrf token`, `password2` →
 //! `password 2`). A table entry is written as one word without separators
 //! (`apikey`); it matches a key when some run of the key's consecutive words,
-//! joined, spells it. So `apikey`, `api_key`, `apiKey`, `API-KEY` and
+//! joined, spells it, or spells it and an `s` (the plural: `tokens`,
+//! `api_keys`). So `apikey`, `api_key`, `apiKey`, `API-KEY` and
 //! `x-api-key` all match `apikey`, while `monkey` (one word, not `key`) and
 //! `keyboard_layout` do not, and no entry can match inside a word.
 
@@ -56,7 +57,6 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
             "encryptionkey",
             "masterkey",
             "credential",
-            "credentials",
         ],
     },
     SensitiveKeys {
@@ -65,11 +65,12 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
             "authorization",
             "proxyauthorization",
             "cookie",
-            "cookies",
             "setcookie",
             "sessionid",
             "sessionkey",
             "sid",
+            "phpsessid",
+            "jsessionid",
         ],
     },
     SensitiveKeys {
@@ -258,11 +259,17 @@ impl KeySet {
             return self.matches_words(&words);
         }
         let key = key.as_bytes();
+        // An entry ends at a word's end, or one `s` before it: its plural.
+        let ends_word = |end| {
+            is_boundary(key, end)
+                || (key.get(end).is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
+                    && is_boundary(key, end + 1))
+        };
         (0..key.len()).any(|start| {
             key[start].is_ascii_alphanumeric()
                 && is_boundary(key, start)
                 && self.may_start(key, start)
-                && self.spelled(key, start, |end| is_boundary(key, end))
+                && self.spelled(key, start, ends_word)
         })
     }
 
@@ -336,7 +343,8 @@ impl KeySet {
             .is_ok()
     }
 
-    /// True when some run of `key`'s consecutive words spells an entry.
+    /// True when some run of `key`'s consecutive words spells an entry, or
+    /// an entry and `s` (its plural: `tokens`, `api_keys`).
     ///
     /// Runs longer than the longest entry are not tried, so the work is
     /// linear in the key's length.
@@ -350,10 +358,17 @@ impl KeySet {
             }
             for end in start..words.len() {
                 let run = &words.text[from..words.ends[end]];
-                if run.len() > self.longest {
+                if run.len() > self.longest + 1 {
                     break;
                 }
-                if candidates.binary_search_by(|e| e.as_str().cmp(run)).is_ok() {
+                let singular = run
+                    .strip_suffix('s')
+                    .filter(|_| words.ends[end] - words.start(end) > 1);
+                if [Some(run), singular]
+                    .into_iter()
+                    .flatten()
+                    .any(|run| candidates.binary_search_by(|e| e.as_str().cmp(run)).is_ok())
+                {
                     return true;
                 }
             }
@@ -568,6 +583,16 @@ mod tests {
             "iban",
             "sheba",
             "Sheba_Number",
+            "tokens",
+            "api_keys",
+            "Passwords",
+            "ACCESS_TOKENS",
+            "client_secrets",
+            "credentials",
+            "cookies",
+            "PHPSESSID",
+            "JSESSIONID",
+            "توکن_tokens",
         ] {
             w.split(key);
             assert!(set.matches_words(&w), "{key} should be sensitive");
@@ -600,6 +625,10 @@ mod tests {
             "user_agent",
             "story_id",
             "session_count",
+            "sessions",
+            "keys",
+            "tokenset",
+            "passwordsafe",
             "",
         ] {
             w.split(key);

@@ -11,8 +11,14 @@
 //! value that is an authorization scheme (`Authorization: Bearer abc`) takes
 //! the credential after it along. After a `:`, a capitalized word followed
 //! by more words is a sentence, not a value (`password: This password is too
-//! common.`, Django's validation messages). Looking back for a name is bounded by 64
-//! bytes, and scanning goes on after each value, so the work is linear.
+//! common.`, Django's validation messages). Beyond the regex: a name of two
+//! words whose last alone is not sensitive (`API key: …`); a value that is a
+//! list or an object, taken whole to its closing bracket (Python's and
+//! JSON's: `{'password': ['hunter2']}`); Python's prefixed strings
+//! (`b'…'`); a query parameter ends at `#`; and a URL's `user:password@`
+//! is left to the URL scanner. Looking back for a name is bounded by 64
+//! bytes, scanning goes on after each value, and lists and objects are read
+//! for at most twice the text's length in all, so the work is linear.
 
 use super::Span;
 use crate::sanitize::Rule;
@@ -55,10 +61,12 @@ pub fn find(text: &str, is_sensitive: &dyn Fn(&str) -> bool, out: &mut Vec<Span>
     }
 }
 
-/// The parameter scanner along one text: where the last value found ends.
+/// The parameter scanner along one text: where the last value found ends,
+/// and how many bytes the lists and objects read so far have taken.
 #[derive(Default)]
 pub struct Params {
     next: usize,
+    bracketed: usize,
 }
 
 impl Params {
@@ -89,10 +97,28 @@ impl Params {
         let Some(name) = name_before(bytes, sep) else {
             return;
         };
-        if !is_sensitive(&text[name.0..name.1]) {
+        // `user:password@host` is a URL's, whose password alone the URL
+        // scanner takes.
+        if bytes[sep] == b':' && bytes[..name.0].ends_with(b"://") {
             return;
         }
-        if let Some((start, end)) = value_after(bytes, sep + 1) {
+        // A name of two words (`API key: …`, `Session ID: …`) when its last
+        // word alone is not sensitive.
+        let sensitive = is_sensitive(&text[name.0..name.1])
+            || word_before(bytes, name.0, name.1)
+                .is_some_and(|start| is_sensitive(&text[start..name.1]));
+        if !sensitive {
+            return;
+        }
+        // In a query string, `#` starts the fragment.
+        let query = name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=';
+        // A list or an object may be read to the end of the text and then
+        // found to be none (an unclosed `[`): past twice the text's length
+        // in all, they are not read, so that the work stays linear.
+        let lists = self.bracketed <= 2 * bytes.len() + 4096;
+        if let Some((start, end)) =
+            value_after(bytes, sep + 1, query, lists.then_some(&mut self.bracketed))
+        {
             if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
                 return;
             }
@@ -124,14 +150,54 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, usize)> {
     (start < end).then_some((start, end))
 }
 
-/// The value after a separator ending at `from`.
-fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+/// The start of the word before the name at `start..end`, when one space
+/// separates them and the two fit in [`MAX_NAME`] bytes.
+fn word_before(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let last = start.checked_sub(1)?;
+    if bytes[last] != b' ' {
+        return None;
+    }
+    let mut word = last;
+    while word > 0 && end - word < MAX_NAME && is_name_byte(bytes[word - 1]) {
+        word -= 1;
+    }
+    (word < last).then_some(word)
+}
+
+/// The value after a separator ending at `from`. A query parameter's
+/// (`query`) ends at a `#` too. A list or an object is read only when
+/// `bracketed`, the count of bytes they took, is given, and adds to it.
+fn value_after(
+    bytes: &[u8],
+    from: usize,
+    query: bool,
+    bracketed: Option<&mut usize>,
+) -> Option<(usize, usize)> {
     let mut i = from;
     let mut spaces = 0;
     while i < bytes.len() && bytes[i] == b' ' && spaces < MAX_SPACES {
         i += 1;
         spaces += 1;
     }
+    // A list or an object (`{'password': ['hunter2']}`, a Django
+    // `QueryDict`): the whole of it, to its closing bracket. One without a
+    // quote or a comma is a word in brackets, such as the replacement
+    // (`[REDACTED]`), and no value.
+    if let (Some(b'[' | b'{'), Some(bracketed)) = (bytes.get(i), bracketed) {
+        let end = bracketed_end(bytes, i);
+        *bracketed += end - i;
+        let items = bytes[i..end]
+            .iter()
+            .any(|b| matches!(b, b'"' | b'\'' | b','));
+        return items.then_some((i, end));
+    }
+    // Python's prefixed strings: `b'…'`, `u'…'`, `rb'…'`.
+    let prefix = bytes[i..]
+        .iter()
+        .take(3)
+        .position(|&b| matches!(b, b'"' | b'\''))
+        .filter(|&n| n > 0 && bytes[i..i + n].iter().all(|b| b"bBrRuUfF".contains(b)));
+    i += prefix.unwrap_or(0);
     // A quoted value: "…", '…', or \"…\" in JSON written into a string.
     let escaped = bytes.get(i) == Some(&b'\\') && bytes.get(i + 1) == Some(&b'"');
     let quote = if escaped {
@@ -160,6 +226,13 @@ fn value_after(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     }
     let start = i;
     let mut end = unquoted_end(bytes, start);
+    if query {
+        end = start
+            + bytes[start..end]
+                .iter()
+                .position(|&b| b == b'#')
+                .unwrap_or(end - start);
+    }
     if is_scheme(&bytes[start..end]) {
         let mut j = end;
         while j < bytes.len() && bytes[j] == b' ' && j - end < MAX_SPACES {
@@ -182,6 +255,40 @@ fn starts_a_sentence(bytes: &[u8], start: usize, end: usize) -> bool {
         && word[0].is_ascii_uppercase()
         && word[1..].iter().all(u8::is_ascii_lowercase)
         && bytes.get(end) == Some(&b' ')
+}
+
+/// Where the list or object opened at `open` ends: after the bracket that
+/// closes it, brackets in its quoted strings not counted (strings quoted
+/// `\"…\"` too, in JSON written into a string); the end of the text when
+/// nothing closes it.
+fn bracketed_end(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    // The open string's quote, and whether it was opened as `\"`.
+    let mut quote = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some((q, true)) if b == q && bytes[i - 1] == b'\\' => quote = None,
+            Some((_, true)) => {}
+            Some(_) if b == b'\\' => i += 1,
+            Some((q, false)) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some((b, bytes[i - 1] == b'\\')),
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 fn unquoted_end(bytes: &[u8], start: usize) -> usize {
@@ -241,6 +348,33 @@ mod tests {
             ("password: letmein", &["letmein"]),
             ("password: Letmein", &["Letmein"]),
             ("password=This is", &["This"]),
+            // Names of two words, the last alone not sensitive.
+            ("API key: sk-abc123XYZ; next", &["sk-abc123XYZ"]),
+            ("Session ID: 8f14e45fceea167a", &["8f14e45fceea167a"]),
+            (r#"{"api key": "k-2"}"#, &["k-2"]),
+            // Lists, objects and Python's prefixed strings, whole.
+            ("<QueryDict: {'password': ['hunter2']}>", &["['hunter2']"]),
+            (
+                r#"{"password":["a]b","c"],"user":"bob"}"#,
+                &[r#"["a]b","c"]"#],
+            ),
+            (
+                r#"{"credentials": {"user": "bob", "pass": "x"}} after"#,
+                &[r#"{"user": "bob", "pass": "x"}"#],
+            ),
+            (r#"{\"token\":[\"t]1\"]}"#, &[r#"[\"t]1\"]"#]),
+            ("{'password': b'hunter2'}", &["hunter2"]),
+            ("password = rb\"x1\"", &["x1"]),
+            (
+                "password: [unclosed, to the end",
+                &["[unclosed, to the end"],
+            ),
+            ("pin: [1234, 5678]", &["[1234, 5678]"]),
+            // A query parameter ends at the fragment.
+            ("https://s/cb?token=f00d#/orders/7", &["f00d"]),
+            ("a=1&token=f00d#x", &["f00d"]),
+            ("password=ab#12", &["ab#12"]),
+            ("//password: x1", &["x1"]),
         ];
         for (text, expected) in cases {
             assert_eq!(check(text), *expected, "{text}");
@@ -258,6 +392,11 @@ mod tests {
             "password: ",
             "ratio=1:2",
             "ValidationError: password: This password is too common.",
+            // A URL's user name: its password is the URL scanner's.
+            "https://x-access-token:ghs_abc123@github.com/o/r",
+            "the key: 42",
+            "password=[REDACTED]",
+            "card_number: [CARD ****1111] and more",
             "",
         ] {
             assert_eq!(check(text), Vec::<String>::new(), "{text}");

@@ -53,10 +53,35 @@ impl UrlPasswords {
                         out.push(Span::new(start + colon + 1, start + at, Rule::UrlPassword));
                     }
                 }
+            } else if let Some((from, to)) = password_with_delimiters(bytes, start) {
+                out.push(Span::new(from, to, Rule::UrlPassword));
+                end = to;
             }
         }
         self.next = end;
     }
+}
+
+/// A password that holds an unescaped `?` or `#` (`postgres://app:p#ss1@db`),
+/// which the authority's first reading stopped at: the userinfo then runs to
+/// the first `@`, its user without `/`, `?` or `#`, its password without
+/// `/` and not a port (`host:8443?next=a@b` keeps its digits).
+fn password_with_delimiters(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    let run = &bytes[start..];
+    let run = &run[..run
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`'))
+        .unwrap_or(run.len())];
+    let at = run.iter().position(|&b| b == b'@')?;
+    let colon = run[..at].iter().position(|&b| b == b':')?;
+    let (user, password) = (&run[..colon], &run[colon + 1..at]);
+    let port = password
+        .iter()
+        .take_while(|&&b| !matches!(b, b'?' | b'#'))
+        .all(u8::is_ascii_digit);
+    let plain = |part: &[u8], delimiters: &[u8]| !part.iter().any(|b| delimiters.contains(b));
+    (plain(user, b"/?#") && plain(password, b"/") && !port)
+        .then_some((start + colon + 1, start + at))
 }
 
 #[cfg(test)]
@@ -77,6 +102,8 @@ mod tests {
                 &["inner"],
             ),
             ("two http://a:x1@h1 and http://b:x2@h2", &["x1", "x2"]),
+            ("postgres://app:p#ss1@db/x", &["p#ss1"]),
+            ("redis://:a?b#c@cache:6379 next", &["a?b#c"]),
         ];
         for (text, expected) in cases {
             assert_eq!(found(find, text), *expected, "{text}");
@@ -93,6 +120,9 @@ mod tests {
             "https://mastodon.test/@alice",
             "://a:b@c",
             "http://user:@host",
+            "https://host:8443?next=a@b",
+            "https://host:8443/p?x=a:b@c#d",
+            "https://host/p?x=a:b#c@d",
             "",
         ] {
             assert_eq!(found(find, text), Vec::<String>::new(), "{text}");
