@@ -9,6 +9,12 @@ use crate::event::Event;
 use crate::format::Format;
 use crate::level::Level;
 use crate::logger::LoggerName;
+use crate::timestamp::Timestamp;
+use crate::validate::{Validator, Violation};
+
+/// The file, beside the routed ones, where the writer appends what it
+/// refuses: input that is not JSON, or not a valid event.
+pub const REJECTED_LOG: &str = "rejected.log";
 
 /// The loggers a file takes: all of them, or a logger and its descendants.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -164,6 +170,24 @@ impl RouteTable {
     /// The paths of the files that take the event.
     pub fn route_paths(&self, event: &Event) -> Vec<&str> {
         self.route(event).map(|file| file.path.as_str()).collect()
+    }
+
+    /// Where the writer puts one input, read as it reads one by
+    /// `validator`'s rules: the paths of the files that take the event, or,
+    /// when the input is not a valid event, the violations, and the input
+    /// goes to [`REJECTED_LOG`]. An event without a timestamp gets
+    /// `received`.
+    pub fn route_input(
+        &self,
+        validator: &Validator,
+        input: &[u8],
+        received: Timestamp,
+    ) -> Result<Vec<&str>, Vec<Violation>> {
+        let verdict = validator.check(input, received);
+        match verdict.event {
+            Some(event) if verdict.violations.is_empty() => Ok(self.route_paths(&event)),
+            _ => Err(verdict.violations),
+        }
     }
 
     /// Problems that make the table unusable, each naming the file entry.

@@ -24,10 +24,12 @@ use crate::level::Level;
 use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::names::Fields;
 use crate::pipeline::Pipeline as CorePipeline;
-use crate::route::RouteTable;
+use crate::route::{REJECTED_LOG, RouteTable};
 use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
-use crate::validate::{Code, Validator, ValidatorConfig, Verdict, Violation, payload_violations};
+use crate::validate::{
+    Code, Validator, ValidatorConfig, Verdict, Violation, describe_all, payload_violations,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = concat!(
@@ -331,15 +333,6 @@ fn route_table(options: Option<&JsValue>) -> Result<RouteTable, JsError> {
     Ok(RouteTable::seed(options.level.unwrap_or(Level::Info)))
 }
 
-fn route_value(table: &RouteTable, event: &Event) -> JsValue {
-    table
-        .route_paths(event)
-        .into_iter()
-        .map(JsValue::from_str)
-        .collect::<Array>()
-        .into()
-}
-
 /// Reads an event, checks it as the writer would, and returns it
 /// normalised: canonical level, UTC timestamp, the time now when it had
 /// none.
@@ -392,16 +385,17 @@ fn error_item(error: &dyn Display) -> JsValue {
     object.into()
 }
 
-/// The seed's log files that the writer would append the event to.
+/// The seed's log files that the writer would append the input to, read as
+/// the writer reads it (the validator's default rules): `rejected.log` for
+/// one that is not a valid event.
 #[wasm_bindgen(unchecked_return_type = "string[]")]
 pub fn route(input: &EventArg, options: Option<RouteOptionsArg>) -> Result<JsValue, JsError> {
-    Ok(route_value(
-        &route_table(options.as_deref())?,
-        &read_event(input)?,
-    ))
+    let table = route_table(options.as_deref())?;
+    Ok(route_text(&table, &json_text(input, "the event")?, now()))
 }
 
-/// The files for each event, or, for an item that is not an event, the error.
+/// The files for each item, or, for an item that cannot be written as
+/// JSON or cut out of the batch, the error.
 #[wasm_bindgen(js_name = routeBatch, unchecked_return_type = "Array<string[] | { error: string }>")]
 pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Result<Array, JsError> {
     let table = route_table(options.as_deref())?;
@@ -409,13 +403,21 @@ pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Resul
     Ok(batch_items(inputs)?
         .iter()
         .map(|item| match item {
-            Ok(text) => match Event::from_json(text, received) {
-                Ok(event) => route_value(&table, &event),
-                Err(error) => error_item(&error),
-            },
+            Ok(text) => route_text(&table, text, received),
             Err(message) => error_item(message),
         })
         .collect())
+}
+
+fn route_text(table: &RouteTable, text: &str, received: Timestamp) -> JsValue {
+    let paths = table
+        .route_input(&Validator::default(), text.as_bytes(), received)
+        .unwrap_or_else(|_| vec![REJECTED_LOG]);
+    paths
+        .into_iter()
+        .map(JsValue::from_str)
+        .collect::<Array>()
+        .into()
 }
 
 /// The kind of events from a logger.
@@ -1012,16 +1014,7 @@ fn extra_data(input: Option<&JsValue>) -> Result<ExtraData, JsError> {
 
 /// An error that names every violation found in `what`.
 fn violations_error(what: &str, violations: &[Violation]) -> JsError {
-    let mut message = format!("{what}: ");
-    for (i, violation) in violations.iter().enumerate() {
-        if i > 0 {
-            message.push_str("; ");
-        }
-        let text = violation.to_string();
-        // A violation of the whole value has an empty pointer.
-        message.push_str(text.strip_prefix(": ").unwrap_or(&text));
-    }
-    into_error(message)
+    into_error(format!("{what}: {}", describe_all(violations)))
 }
 
 /// Types a kind's fields once the rules of its `extra_data` hold.

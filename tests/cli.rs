@@ -140,14 +140,19 @@ fn format_zone_option() {
         stdout(&output),
         "[INFO] 2025-12-26 14:00:45 stories | one\n"
     );
+    // A zone west of UTC, given as its own argument, as the help shows it.
+    let output = barg(&["format", "--zone", "-05:00"], &format!("{GOOD}\n"));
+    assert_eq!(
+        stdout(&output),
+        "[INFO] 2025-12-26 05:30:45 stories | one\n"
+    );
 }
 
 #[test]
 fn route_uses_the_environment_threshold() {
     let debug =
         r#"{"timestamp":"2025-12-26T10:30:45Z","level":"DEBUG","logger":"stories","message":"d"}"#;
-    let analytics =
-        r#"{"timestamp":"2025-12-26T10:30:45Z","level":"INFO","logger":"analytics","message":"a"}"#;
+    let analytics = r#"{"timestamp":"2025-12-26T10:30:45Z","level":"INFO","logger":"analytics","message":"a","extra_data":{"event_name":"e","event_category":"c"}}"#;
     let input = format!("{debug}\n{analytics}\n{GOOD_2}\n");
     let cases: [(&[(&str, &str)], &str); 4] = [
         (&[], "-\nanalytics.log\nderakht.log errors.log\n"),
@@ -175,6 +180,31 @@ fn route_uses_the_environment_threshold() {
         "{}",
         stderr(&output)
     );
+}
+
+/// What the writer refuses, `route` sends where the writer sends it, and
+/// says why; the lines around it are routed as ever.
+#[test]
+fn route_sends_what_the_writer_refuses_to_rejected_log() {
+    let security = r#"{"level":"WARNING","logger":"security","message":"x","extra_data":{"event_type":"x","severity":"critical"}}"#;
+    let analytics = r#"{"level":"INFO","logger":"analytics","message":"no payload"}"#;
+    let duplicate = r#"{"level":"INFO","logger":"core","message":"m","extra_data":{"a":1,"a":2}}"#;
+    let input = format!("{security}\n{GOOD_2}\n{analytics}\nnot json\n{duplicate}\n");
+    let output = barg(&["route"], &input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "rejected.log\nderakht.log errors.log\nrejected.log\nrejected.log\nrejected.log\n"
+    );
+    let said = stderr(&output);
+    for reason in [
+        "<stdin>:1: rejected: /level: a security event of severity critical is logged at CRITICAL, not WARNING [level_mismatch]",
+        "<stdin>:3: rejected: /extra_data/event_name: the field \"event_name\" is required [missing_field]",
+        "<stdin>:4: rejected: not JSON: expected ident (column 2) [not_json]",
+        "<stdin>:5: rejected: /extra_data/a: the key \"a\" appears more than once in the object [duplicate_key]",
+    ] {
+        assert!(said.contains(reason), "{reason} not in {said}");
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use barg::format::escape_into;
+use barg::route::REJECTED_LOG;
 use barg::validate::schema::event_schema;
 use barg::{
     Event, Format, Formatter, Mode, RouteTable, Timestamp, Validator, ValidatorConfig, Violation,
@@ -49,7 +50,7 @@ enum Command {
         #[arg(long, short, default_value = "simple")]
         format: Format,
         /// The time zone of printed times, as an offset: Z, +03:30, -05:00.
-        #[arg(long, default_value = "Z", value_parser = barg::timestamp::parse_offset)]
+        #[arg(long, default_value = "Z", allow_hyphen_values = true, value_parser = barg::timestamp::parse_offset)]
         zone: barg::timestamp::Offset,
         #[command(flatten)]
         limit: LineLimit,
@@ -59,9 +60,12 @@ enum Command {
     /// Print the log files that the writer would append each event to.
     ///
     /// Uses the seed's layout, with the level threshold taken from
-    /// BARG_LOG_LEVEL, else DJANGO_LOG_LEVEL, else DEBUG=1 (DEBUG) or INFO.
-    /// Prints one line per event: the files, space-separated, or `-` when the
-    /// event goes nowhere. Exit status as for `format`.
+    /// BARG_LOG_LEVEL, else DJANGO_LOG_LEVEL, else DEBUG=1 (DEBUG) or INFO,
+    /// and reads each line as the writer does, by the validator's default
+    /// rules. Prints one line per input line: the files, space-separated,
+    /// `-` when the event goes nowhere, or `rejected.log` for a line that is
+    /// not a valid event, whose violations are reported on standard error.
+    /// Exit status as for `format`.
     Route {
         #[command(flatten)]
         limit: LineLimit,
@@ -163,15 +167,19 @@ pub fn run() -> ExitCode {
                 }
             };
             let table = RouteTable::seed(level);
+            let validator = Validator::default();
             each_line(&files, limit.max_line_bytes, |text, out| {
-                let event = read_event(text)?;
-                let paths = table.route_paths(&event);
-                let line = if paths.is_empty() {
-                    "-".to_owned()
-                } else {
-                    paths.join(" ")
-                };
-                writeln!(out, "{line}").map_err(Outcome::Io)
+                match table.route_input(&validator, text.as_bytes(), Timestamp::now()) {
+                    Ok(paths) if paths.is_empty() => writeln!(out, "-").map_err(Outcome::Io),
+                    Ok(paths) => writeln!(out, "{}", paths.join(" ")).map_err(Outcome::Io),
+                    Err(violations) => {
+                        writeln!(out, "{REJECTED_LOG}").map_err(Outcome::Io)?;
+                        Err(Outcome::Invalid(format!(
+                            "rejected: {}",
+                            barg::validate::describe_all(&violations)
+                        )))
+                    }
+                }
             })
         }
         Command::Sanitize {

@@ -288,6 +288,20 @@ impl fmt::Display for Violation {
     }
 }
 
+/// Violations as one line of text, `; ` between them; one of the whole
+/// input (the empty pointer) without its pointer's `: `.
+pub fn describe_all(violations: &[Violation]) -> String {
+    let mut text = String::new();
+    for (i, violation) in violations.iter().enumerate() {
+        if i > 0 {
+            text.push_str("; ");
+        }
+        let one = violation.to_string();
+        text.push_str(one.strip_prefix(": ").unwrap_or(&one));
+    }
+    text
+}
+
 /// What the validator found: the event when the input is valid, and every
 /// violation and warning otherwise.
 #[derive(Clone, Debug, PartialEq)]

@@ -107,7 +107,12 @@ test("batches cross the boundary once and keep going past bad items", () => {
 
 test("route shows the seed's files", () => {
   assert.deepEqual(barg.route(event), ["derakht.log"]);
-  assert.deepEqual(barg.route({ ...event, logger: "analytics" }), ["analytics.log"]);
+  assert.deepEqual(barg.route({ ...event, logger: "analytics", extra_data: { event_name: "e", event_category: "c" } }), ["analytics.log"]);
+  // What the writer refuses goes where the writer sends it.
+  assert.deepEqual(barg.route({ ...event, logger: "analytics" }), ["rejected.log"]);
+  assert.deepEqual(barg.route('{"level":"INFO","logger":"core","message":"m","extra_data":{"a":1,"a":2}}'), ["rejected.log"]);
+  assert.deepEqual(barg.route("not json"), ["rejected.log"]);
+  assert.deepEqual(barg.routeBatch([event, { ...event, level: "LOUD" }]), [["derakht.log"], ["rejected.log"]]);
   assert.deepEqual(barg.route({ ...event, level: "DEBUG" }), []);
   assert.deepEqual(barg.route({ ...event, level: "DEBUG" }, { level: "DEBUG" }), ["derakht.log"]);
   assert.equal(barg.kindOf("django.security.csrf"), "security");

@@ -29,12 +29,12 @@ use barg::{Event, Timestamp};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, watch};
 
+pub use barg::route::REJECTED_LOG;
 use batch::{BATCH, Batch, Layout};
 pub use config::Fsync;
 use config::{Config, Listen, Overrides};
 use metrics::Metrics;
 use pipeline::{Admission, Admitted, Frame, Lines};
-pub use writer::REJECTED_LOG;
 use writer::{Item, Writer};
 
 /// The options of `barg write`.

@@ -18,6 +18,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use barg::rotation::Rotation;
+use barg::route::REJECTED_LOG;
 use tokio::sync::{mpsc, oneshot};
 
 use super::batch::{Batch, Layout};
@@ -97,9 +98,6 @@ impl Syncer {
         let _ = self.thread.join();
     }
 }
-
-/// The name of the writer's own file of rejected inputs.
-pub const REJECTED_LOG: &str = "rejected.log";
 
 impl Writer {
     /// Opens every file of the configuration under its directory.
