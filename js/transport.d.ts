@@ -18,6 +18,10 @@ export interface TransportOptions {
   maxQueue?: number;
   /** Backoff between retries: full jitter under `baseMs * 2^(n-1)`, at most `maxMs`; 500 and 30000 by default. */
   retry?: { baseMs?: number; maxMs?: number };
+  /** How long one request may go unanswered before it is given up and retried; 30000 ms by default. */
+  timeoutMs?: number;
+  /** How long `close()` waits for the queue to leave; past it what is left counts as failed and `onError` says so. 10000 ms by default. */
+  closeTimeoutMs?: number;
   /** The validator's configuration, as the writer's `[validation]`. */
   validation?: ValidatorConfig;
   /** The sanitizer's configuration, as the writer's `[sanitizer]`. */
@@ -37,7 +41,7 @@ export interface TransportOptions {
    * not be written as JSON) and every violation.
    */
   onReject?: (event: JsonValue, violations: Violation[], by: "transport" | "writer") => void;
-  /** Called when events are given up: a batch refused as a whole (a 4xx other than 429), or a failure of the wasm core. */
+  /** Called when events are given up: a batch refused as a whole (a 4xx other than 429), a failure of the wasm core, or what `close()` could not deliver within `closeTimeoutMs`. */
   onError?: (failure: TransportFailure) => void;
   /** The fetch to use; the runtime's by default. */
   fetch?: (url: string, init: TransportRequest) => Promise<TransportResponse>;
@@ -59,6 +63,8 @@ export interface TransportRequest {
   /** The batch's JSON text, or its gzip with `compress`. */
   body: string | ArrayBuffer;
   keepalive: boolean;
+  /** Aborts the request once `timeoutMs` has passed without an answer. */
+  signal?: AbortSignal;
 }
 
 /** What the transport reads of a fetch response. */
@@ -81,7 +87,7 @@ export interface TransportStats {
   rejected: number;
   /** Discarded unsent: the oldest when the queue was full, or logged after close(). */
   dropped: number;
-  /** In batches the writer refused as a whole (a 4xx other than 429). */
+  /** In batches the writer refused as a whole (a 4xx other than 429), or still undelivered when `close()` gave up. */
   failed: number;
   /** Requests repeated after a network error, a 5xx or a 429. */
   retries: number;
@@ -93,7 +99,7 @@ export interface Transport {
   log(event: EventInput | string): void;
   /** Sends everything logged so far; resolves when each of those events is settled. */
   flush(): Promise<void>;
-  /** Stops taking events, flushes, and frees the wasm objects. */
+  /** Stops taking events, flushes for at most `closeTimeoutMs`, and frees the wasm objects. */
   close(): Promise<void>;
   stats(): TransportStats;
 }

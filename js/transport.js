@@ -30,6 +30,8 @@ const DEFAULTS = {
   flushIntervalMs: 1000,
   maxQueue: 10000,
   retry: { baseMs: 500, maxMs: 30000 },
+  timeoutMs: 30000,
+  closeTimeoutMs: 10000,
   sendInvalid: true,
   compress: false,
 };
@@ -47,6 +49,13 @@ function settings(options) {
   const given = (object) => Object.fromEntries(Object.entries(object ?? {}).filter(([, v]) => v !== undefined));
   const s = { ...DEFAULTS, ...given(options), retry: { ...DEFAULTS.retry, ...given(options.retry) } };
   if (typeof s.url !== "string" || s.url === "") throw new TypeError("url: the writer's /v1/events address is required");
+  try {
+    // Relative to the page, where there is one; a relative URL elsewhere
+    // would fail every request, and be retried for ever.
+    new URL(s.url, globalThis.location?.href);
+  } catch {
+    throw new TypeError(`url: ${s.url} is not an absolute URL${globalThis.location ? " nor one relative to the page" : ""}`);
+  }
   if (s.token !== undefined && (typeof s.token !== "string" || s.token === "")) throw new TypeError("token: a non-empty string");
   const whole = (name, value, min) => {
     if (!Number.isInteger(value) || value < min) throw new RangeError(`${name}: an integer of at least ${min}, not ${value}`);
@@ -57,6 +66,8 @@ function settings(options) {
   whole("maxQueue", s.maxQueue, 1);
   whole("retry.baseMs", s.retry.baseMs, 1);
   whole("retry.maxMs", s.retry.maxMs, s.retry.baseMs);
+  whole("timeoutMs", s.timeoutMs, 1);
+  whole("closeTimeoutMs", s.closeTimeoutMs, 0);
   if (typeof s.compress !== "boolean") throw new TypeError(`compress: true or false, not ${s.compress}`);
   if (s.compress && typeof globalThis.CompressionStream !== "function") {
     throw new TypeError("compress: this runtime has no CompressionStream");
@@ -131,7 +142,11 @@ class Transport {
   /** Prepared events waiting to be sent, oldest first from `#head`: `{ seq, body, bytes, invalid }`. */
   #queue = [];
   #head = 0;
-  /** The batch being sent or waiting to be retried: `{ items, bytes, attempt, waiting, timer }`. */
+  /**
+   * The batch being sent or waiting to be retried: `{ items, bytes, attempt,
+   * waiting, timer }`, and, once sent, `keepaliveBytes` (what its keepalive
+   * request carries), `abort` (its AbortController) and `abandoned`.
+   */
   #batch = null;
   #timer = null;
   /** The number the next logged event gets; events settle in this order. */
@@ -198,11 +213,18 @@ class Transport {
   }
 
   async close() {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#unlisten?.();
-    }
-    await this.flush();
+    this.#closed = true;
+    // Waits for what is queued at most closeTimeoutMs; the page's leaving
+    // still hands the queue to the browser meanwhile.
+    let deadline;
+    const late = new Promise((resolve) => {
+      deadline = setTimeout(() => resolve(true), this.#s.closeTimeoutMs);
+    });
+    const timedOut = await Promise.race([this.flush().then(() => false), late]);
+    clearTimeout(deadline);
+    if (timedOut) this.#abandon();
+    this.#unlisten?.();
+    this.#unlisten = null;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#pipeline) {
@@ -215,6 +237,31 @@ class Transport {
   stats() {
     const queued = this.#pending.length + this.#queue.length - this.#head + (this.#batch?.items.length ?? 0);
     return { queued, ...this.#stats };
+  }
+
+  /**
+   * Gives up what close() could not deliver in time: counted as failed and
+   * said once to onError. A request on its way is aborted; the writer may
+   * have written its events all the same.
+   */
+  #abandon() {
+    this.#prepare();
+    const batch = this.#batch;
+    const events = this.#queue.length - this.#head + (batch?.items.length ?? 0);
+    if (batch) {
+      batch.abandoned = true;
+      clearTimeout(batch.timer);
+      batch.abort?.abort();
+    }
+    this.#batch = null;
+    this.#queue = [];
+    this.#head = 0;
+    if (events > 0) {
+      this.#stats.failed += events;
+      const message = `closed with ${events} events undelivered: the writer did not take them within closeTimeoutMs (${this.#s.closeTimeoutMs} ms)`;
+      notify(this.#s.onError, { status: null, message, events });
+    }
+    this.#settle();
   }
 
   /** The number of the oldest event not yet settled (sent, rejected, dropped or failed). */
@@ -378,39 +425,55 @@ class Transport {
       }
     }
     payload ??= body(batch.items);
+    if (batch.abandoned) return;
+    // A page may go away while a batch is on its way; keepalive lets it
+    // arrive, within the budget the fetch standard gives, which #leave
+    // shares with it.
+    const keepalive = bytes <= KEEPALIVE_BYTES;
+    batch.keepaliveBytes = keepalive ? bytes : 0;
+    // An attempt not answered (its body read) within timeoutMs is given up
+    // and retried: a writer that hangs must not hold the queue for ever.
+    batch.abort = typeof AbortController === "function" ? new AbortController() : undefined;
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = this.#later(() => {
+        batch.abort?.abort();
+        reject(new Error("timed out"));
+      }, this.#s.timeoutMs);
+    });
+    const timed = (promise) => Promise.race([promise, timeout]);
+    timeout.catch(() => {});
     let response;
     try {
-      response = await this.#s.fetch(this.#s.url, {
-        method: "POST",
-        headers,
-        body: payload,
-        // A page may go away while a batch is on its way; keepalive lets
-        // it arrive, within the budget the fetch standard gives.
-        keepalive: bytes <= KEEPALIVE_BYTES,
-      });
+      response = await timed(this.#s.fetch(this.#s.url, { method: "POST", headers, body: payload, keepalive, signal: batch.abort?.signal }));
     } catch {
-      this.#retry(batch, undefined);
+      clearTimeout(timer);
+      if (!batch.abandoned) this.#retry(batch, undefined);
       return;
     }
     if (response.ok) {
       let answer;
       try {
-        answer = await response.json();
+        answer = await timed(response.json());
       } catch {
         // A 200 means written, whatever became of its body.
       }
-      this.#delivered(batch, answer);
+      clearTimeout(timer);
+      if (!batch.abandoned) this.#delivered(batch, answer);
     } else if (response.status === 429 || response.status >= 500) {
+      clearTimeout(timer);
       response.body?.cancel?.().catch(() => {});
-      this.#retry(batch, retryAfter(response));
+      if (!batch.abandoned) this.#retry(batch, retryAfter(response));
     } else {
       let message = `the writer answered ${response.status}`;
       try {
-        const problem = await response.json();
+        const problem = await timed(response.json());
         if (typeof problem?.error === "string") message += `: ${problem.error}`;
       } catch {
         // The status says enough.
       }
+      clearTimeout(timer);
+      if (batch.abandoned) return;
       this.#stats.failed += batch.items.length;
       notify(this.#s.onError, { status: response.status, message, events: batch.items.length });
       this.#finish();
@@ -481,7 +544,8 @@ class Transport {
       this.#batch = null;
       this.#queue.splice(this.#head, 0, ...batch.items);
     }
-    const inFlight = this.#batch && !this.#batch.waiting ? this.#batch.bytes : 0;
+    // Only a request that went with keepalive holds part of the budget.
+    const inFlight = this.#batch && !this.#batch.waiting ? (this.#batch.keepaliveBytes ?? 0) : 0;
     let budget = KEEPALIVE_BYTES - inFlight;
     const beacon = typeof globalThis.navigator?.sendBeacon === "function";
     while (this.#head < this.#queue.length) {

@@ -325,8 +325,57 @@ test("flush waits out retries; close sends the rest and refuses more", async () 
   assert.deepEqual(transport.stats(), { queued: 0, sent: 2, beaconed: 0, rejected: 0, dropped: 1, failed: 0, retries: 2 });
 });
 
+test("a request unanswered within timeoutMs is aborted and retried", async () => {
+  const signals = [];
+  const { fetch, requests } = fakeFetch((events, n) => (n === 1 ? new Promise(() => {}) : accepted(events)));
+  const transport = createTransport({
+    url: URL,
+    fetch: (url, init) => {
+      signals.push(init.signal);
+      return fetch(url, init);
+    },
+    timeoutMs: 5000,
+    retry: { baseMs: 10, maxMs: 10 },
+  });
+  transport.log(event(0));
+  const flushed = transport.flush();
+  await advance(4990);
+  assert.equal(requests.length, 1);
+  assert.equal(signals[0].aborted, false);
+  await advance(30);
+  assert.equal(signals[0].aborted, true, "the hung request is aborted");
+  await flushed;
+  assert.deepEqual(requests.map(messages), [["event 0"], ["event 0"]]);
+  assert.deepEqual(transport.stats(), { queued: 0, sent: 1, beaconed: 0, rejected: 0, dropped: 0, failed: 0, retries: 1 });
+});
+
+test("close gives up what the writer does not take within closeTimeoutMs, and says so once", async () => {
+  const failures = [];
+  const { fetch, requests } = fakeFetch(() => response(503, null));
+  const transport = createTransport({
+    url: URL, fetch, batchSize: 2, closeTimeoutMs: 3000, retry: { baseMs: 100, maxMs: 400 }, onError: (f) => failures.push(f),
+  });
+  for (let i = 0; i < 3; i++) transport.log(event(i));
+  let closed = false;
+  const closing = transport.close().then(() => (closed = true));
+  await advance(2990);
+  assert.equal(closed, false, "still retrying");
+  await advance(20);
+  await closing;
+  assert.deepEqual(failures, [{
+    status: null, message: "closed with 3 events undelivered: the writer did not take them within closeTimeoutMs (3000 ms)", events: 3,
+  }]);
+  const tried = requests.length;
+  await advance(10_000, 100);
+  assert.equal(requests.length, tried, "nothing is retried after close");
+  const { failed, queued, sent } = transport.stats();
+  assert.deepEqual({ failed, queued, sent }, { failed: 3, queued: 0, sent: 0 });
+});
+
 test("options are checked, each named", () => {
   assert.throws(() => createTransport({}), /url/);
+  assert.throws(() => createTransport({ url: "/v1/events" }), /^TypeError: url: \/v1\/events is not an absolute URL$/);
+  assert.throws(() => createTransport({ url: URL, timeoutMs: 0 }), /timeoutMs/);
   assert.throws(() => createTransport({ url: URL, batchSize: 0 }), /batchSize/);
   assert.equal(typeof createTransport({ url: URL, batchSize: undefined, retry: { maxMs: undefined } }).log, "function", "undefined means the default");
   assert.throws(() => createTransport({ url: URL, retry: { baseMs: 100, maxMs: 10 } }), /retry\.maxMs/);
@@ -432,6 +481,41 @@ test("a batch that the beacon refuses as the page goes away still leaves if the 
   assert.equal(page.beacons.length, 0);
   assert.deepEqual(requests.map(messages), [["event 0", "event 1"], ["event 0", "event 1"]]);
   assert.equal(transport.stats().queued, 0);
+});
+
+test("a page that goes away while close() waits still hands its queue to the beacon", async (t) => {
+  const page = fakePage();
+  t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch(() => response(503, null, { "retry-after": "30" }));
+  const transport = createTransport({ url: URL, fetch, batchSize: 5 });
+  for (let i = 0; i < 5; i++) transport.log(event(i));
+  await settle();
+  assert.equal(requests.length, 1, "the batch waits 30 s to be retried");
+  for (let i = 5; i < 8; i++) transport.log(event(i));
+  const closing = transport.close();
+  await settle();
+  page.leave();
+  await closing;
+  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 0", "event 1", "event 2", "event 3", "event 4", "event 5", "event 6", "event 7"]);
+  assert.equal(transport.stats().beaconed, 8);
+  const handed = page.beacons.length;
+  transport.log(event(8));
+  page.leave();
+  assert.equal(page.beacons.length, handed, "closed, it listens no more");
+});
+
+test("a request too large for keepalive leaves the beacon its whole budget", async (t) => {
+  const page = fakePage();
+  t.after(() => page.restore());
+  const { fetch, requests } = fakeFetch(() => new Promise(() => {}));
+  const transport = createTransport({ url: URL, fetch, batchSize: 1, maxBatchBytes: 200_000 });
+  transport.log(event(0, { extra_data: { blob: "x".repeat(70_000) } }));
+  await settle();
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].init.keepalive, false);
+  for (let i = 1; i < 4; i++) transport.log(event(i));
+  page.leave();
+  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 1", "event 2", "event 3"]);
 });
 
 test("with a token, a hidden page's beacon carries it in the URL, which a beacon can send", async (t) => {
