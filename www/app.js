@@ -1,6 +1,6 @@
 // The playground: every keystroke runs the event through barg's own core
 // (validate, sanitize, format, route) compiled to WebAssembly.
-import init, { validate, sanitize, format, route } from "./pkg/barg.js";
+import init, { validate, sanitize, route, Pipeline } from "./pkg/barg.js";
 import { PRESETS, presetText } from "./presets.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -9,15 +9,22 @@ const marks = $("#marks");
 const settings = { level: $("#level"), mode: $("#mode"), card: $("#card"), keys: $("#keys") };
 const FORMATS = ["simple", "verbose", "json"];
 
-/** The editor's text as events: one JSON document, or one per line. */
+/** The editor's text as events: one JSON document, or one per line. A
+ * document written over several lines (its first line a lone `{` or `[`,
+ * as the presets are) stays one, broken or not, so that its error is found
+ * where it is. */
 export function splitEvents(text) {
   const trimmed = text.trim();
   if (!trimmed) return [];
-  try {
-    JSON.parse(trimmed);
+  const whole = () => {
     const start = text.indexOf(trimmed);
     return [{ text: trimmed, start, line: text.slice(0, start).split("\n").length }];
+  };
+  try {
+    JSON.parse(trimmed);
+    return whole();
   } catch {
+    if (/^[{[]$/.test(trimmed.split("\n", 1)[0].trim())) return whole();
     const items = [];
     let offset = 0;
     text.split("\n").forEach((line, index) => {
@@ -83,7 +90,14 @@ export function locate(text, pointer) {
       best = path.length === target.length ? [start, Math.min(i, n)] : [start, start + 1];
     }
   };
-  value([]);
+  try {
+    value([]);
+  } catch (error) {
+    // Nesting deeper than the JS stack (the validator reports it): the
+    // whole text is the place.
+    if (!(error instanceof RangeError)) throw error;
+    return [0, n];
+  }
   return best;
 }
 
@@ -142,8 +156,9 @@ function item(list, html, attributes = {}) {
   list.append(li);
 }
 
-/** Everything barg does with one event, shown in its card. */
-function show(entry, index, total) {
+/** Everything barg does with one event, shown in its card, with `tools`
+ * made once for all the events (see `update`). */
+function show(entry, index, total, tools) {
   const card = $("#event-template").content.firstElementChild.cloneNode(true);
   card.querySelector(".event-title").textContent = total > 1 ? `Event ${index + 1} (line ${entry.line})` : "The event";
   const verdict = validate(entry.text, { mode: settings.mode.value });
@@ -167,7 +182,7 @@ function show(entry, index, total) {
   const redactions = card.querySelector(".redactions");
   try {
     const input = verdict.valid ? verdict.event : JSON.parse(entry.text);
-    sanitized = sanitize(input, sanitizerConfig());
+    sanitized = sanitize(input, tools.sanitizer);
   } catch {
     item(redactions, "Not JSON: nothing to sanitize.");
   }
@@ -180,14 +195,16 @@ function show(entry, index, total) {
     card.querySelector(".sanitized").innerHTML = renderJson(sanitized.value, redacted);
   }
 
-  for (const name of FORMATS) {
+  // The lines from the text itself, as the writer writes them: a JS object
+  // would put integer-like keys first and round integers past 2^53.
+  for (const [name, pipeline] of tools.pipelines) {
     const pre = card.querySelector(`.line[data-format="${name}"]`);
-    pre.textContent = verdict.valid && sanitized ? format(sanitized.value, name) : "— not written: the event is invalid —";
+    pre.textContent = pipeline.prepare(entry.text).line ?? "— not written: the event is invalid —";
     pre.classList.toggle("muted", !verdict.valid);
   }
 
   const routes = card.querySelector(".routes");
-  const files = verdict.valid && sanitized ? route(sanitized.value, { level: settings.level.value }) : ["rejected.log"];
+  const files = verdict.valid ? route(verdict.event, { level: settings.level.value }) : ["rejected.log"];
   for (const file of files) item(routes, `<code>logs/${escapeHtml(file)}</code>`, { file });
   if (files.length === 0) item(routes, `None: below the ${escapeHtml(settings.level.value)} threshold.`, { file: "" });
 
@@ -201,26 +218,58 @@ function state() {
   return params;
 }
 
+/** The sanitizer's configuration and a pipeline per format, from the
+ * settings; extra keys the sanitizer refuses are left out and said why. */
+function makeTools() {
+  let sanitizer = sanitizerConfig();
+  let problem = null;
+  try {
+    sanitize("{}", sanitizer);
+  } catch (error) {
+    problem = `Extra sensitive keys: ${error.message}. Shown without them.`;
+    sanitizer = { ...sanitizer, extra_keys: [] };
+  }
+  settings.keys.setAttribute("aria-invalid", String(problem !== null));
+  const pipelines = FORMATS.map((name) => [name, new Pipeline({ format: name, sanitizer, validation: { mode: settings.mode.value } })]);
+  return { sanitizer, pipelines, problem };
+}
+
 function update() {
   const text = editor.value;
   const entries = splitEvents(text);
-  const results = entries.map((entry, index) => show(entry, index, entries.length));
+  const tools = makeTools();
+  let results;
+  try {
+    results = entries.map((entry, index) => show(entry, index, entries.length, tools));
+  } finally {
+    for (const [, pipeline] of tools.pipelines) pipeline.free();
+  }
   $("#events").replaceChildren(...results.map((r) => r.card));
   drawMarks(text, results.flatMap((r) => r.ranges));
   const invalid = results.filter((r) => !r.valid).length;
-  $("#summary").textContent = entries.length === 0
+  $("#summary").textContent = (tools.problem ? `${tools.problem} ` : "") + (entries.length === 0
     ? "Type or paste an event, or pick a preset."
-    : `${entries.length} event${entries.length === 1 ? "" : "s"}: ${entries.length - invalid} valid, ${invalid} invalid.`;
+    : `${entries.length} event${entries.length === 1 ? "" : "s"}: ${entries.length - invalid} valid, ${invalid} invalid.`);
   const url = `#${state()}`;
   history.replaceState(null, "", url);
   $("#share").href = url;
+}
+
+/** Whether a URL's hash holds the page's state, rather than a place in
+ * it (the skip link's `#results`). */
+function holdsState(hash) {
+  return new URLSearchParams(hash.replace(/^#/, "")).has("e");
 }
 
 function load(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   editor.value = params.get("e") ?? presetText("story");
   for (const [key, control] of Object.entries(settings)) {
-    if (params.has(key)) control.value = params.get(key);
+    if (!params.has(key)) continue;
+    const value = params.get(key);
+    // A list takes only one of its options; anything else keeps the default.
+    if (control.options && ![...control.options].some((option) => option.value === value)) continue;
+    control.value = value;
   }
 }
 
@@ -242,7 +291,11 @@ async function main() {
   editor.addEventListener("input", update);
   editor.addEventListener("scroll", syncScroll);
   for (const control of Object.values(settings)) control.addEventListener("input", update);
-  window.addEventListener("hashchange", () => { load(location.hash); update(); });
+  window.addEventListener("hashchange", () => {
+    if (!holdsState(location.hash)) return;
+    load(location.hash);
+    update();
+  });
   update();
   document.body.dataset.ready = "true";
   if ("serviceWorker" in navigator) {

@@ -150,6 +150,70 @@ test("the state lives in the URL and the page works by keyboard", async () => {
   await again.close();
 });
 
+/** A page at `hash`, ready, with its page errors collected. */
+async function open(hash = "") {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(server.url + hash);
+  await page.waitForSelector("body[data-ready]");
+  return { page, errors };
+}
+
+/** Replaces the editor's text as a paste would. */
+async function paste(page, text) {
+  await page.fill("#editor", text);
+  await page.dispatchEvent("#editor", "input");
+}
+
+test("the skip link moves the focus and keeps the event", async () => {
+  const { page, errors } = await open();
+  await page.click('[data-preset="payment"]');
+  const before = await page.inputValue("#editor");
+  await page.focus(".skip");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.inputValue("#editor"), before);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "results");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("settings the page cannot take are left at their defaults or said, never a broken page", async () => {
+  const event = JSON.stringify({ level: "INFO", logger: "shop", message: "m" });
+  const { page, errors } = await open(`#${new URLSearchParams({ e: event, level: "foo", mode: "x", card: "y" })}`);
+  assert.deepEqual(await page.evaluate(() => ["level", "mode", "card"].map((id) => document.getElementById(id).value)), ["INFO", "strict", "redacted"]);
+  assert.match(await page.textContent("#summary"), /^1 event: 1 valid, 0 invalid\.$/);
+  await page.fill("#keys", "*");
+  await page.dispatchEvent("#keys", "input");
+  assert.match(await page.textContent("#summary"), /^Extra sensitive keys: .+\. Shown without them\. 1 event: 1 valid, 0 invalid\.$/);
+  assert.equal(await page.textContent('.line[data-format="simple"]'), native(["format"], event + "\n").trim());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the lines are written from the text: key order and large integers kept", async () => {
+  const line = '{"timestamp":"2025-12-26T10:30:45Z","level":"INFO","logger":"shop","message":"m","extra_data":{"z":1,"10":2,"big":9007199254740993}}';
+  const { page, errors } = await open();
+  await paste(page, line);
+  assert.equal(await page.textContent('.line[data-format="json"]'), native(["format", "--format", "json"], line + "\n").trim());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("deep nesting and a broken pretty-printed event are shown as one invalid event", async () => {
+  const { page, errors } = await open();
+  await paste(page, "[".repeat(5000) + "]".repeat(5000));
+  assert.equal(await page.textContent("#summary"), "1 event: 0 valid, 1 invalid.");
+  await page.click('[data-preset="payment"]');
+  const broken = (await page.inputValue("#editor")).replace(/("level": "[A-Z]+"),/, "$1");
+  await paste(page, broken);
+  assert.equal(await page.textContent("#summary"), "1 event: 0 valid, 1 invalid.");
+  assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll(".violations li")].map((li) => li.dataset.code)), ["not_json"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the playground works offline once loaded", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
