@@ -130,9 +130,11 @@ pub fn event_schema(mode: Mode) -> Value {
             }
         }
     }
+    let mut value = root.to_value();
+    bound_number_formats(&mut value);
     // The identifying keys first, for people reading the schema.
     let mut ordered = serde_json::Map::new();
-    if let Value::Object(mut object) = root.to_value() {
+    if let Value::Object(mut object) = value {
         for key in ["$schema", "$id", "title", "description"] {
             if let Some(value) = object.shift_remove(key) {
                 ordered.insert(key.to_owned(), value);
@@ -141,6 +143,50 @@ pub fn event_schema(mode: Mode) -> Value {
         ordered.extend(object);
     }
     Value::Object(ordered)
+}
+
+/// The range of each integer `format` that schemars names after a Rust type.
+const INTEGER_FORMATS: &[(&str, i128, i128)] = &[
+    ("uint8", 0, u8::MAX as i128),
+    ("uint16", 0, u16::MAX as i128),
+    ("uint32", 0, u32::MAX as i128),
+    ("uint64", 0, u64::MAX as i128),
+    ("int8", i8::MIN as i128, i8::MAX as i128),
+    ("int16", i16::MIN as i128, i16::MAX as i128),
+    ("int32", i32::MIN as i128, i32::MAX as i128),
+    ("int64", i64::MIN as i128, i64::MAX as i128),
+];
+
+/// Replaces the `format`s that schemars names after Rust's number types,
+/// which JSON Schema does not define (a strict validator such as ajv refuses
+/// them, a lenient one ignores them), with what they mean: an integer's
+/// range as `minimum` and `maximum` (a bound already there, tighter, is
+/// kept), and nothing for a float's `double`.
+fn bound_number_formats(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let format = object.get("format").and_then(Value::as_str);
+            let range = INTEGER_FORMATS
+                .iter()
+                .find(|(name, ..)| Some(*name) == format);
+            if let Some(&(_, min, max)) = range {
+                let number = |n: i128| {
+                    u64::try_from(n)
+                        .map(Value::from)
+                        .or_else(|_| i64::try_from(n).map(Value::from))
+                        .unwrap_or(Value::Null)
+                };
+                object.entry("minimum").or_insert_with(|| number(min));
+                object.entry("maximum").or_insert_with(|| number(max));
+                object.shift_remove("format");
+            } else if matches!(format, Some("double" | "float")) {
+                object.shift_remove("format");
+            }
+            object.values_mut().for_each(bound_number_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_number_formats),
+        _ => {}
+    }
 }
 
 /// Each kind's payload schema, a `$ref` into `$defs`.
