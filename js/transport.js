@@ -23,6 +23,12 @@ const KEEPALIVE_BYTES = 64 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Logged events taken through wasm at once when a task logs many. */
 const PREPARE_CHUNK = 1000;
+/**
+ * The longest invalid event sent whole, in UTF-16 units of its JSON text.
+ * The writer keeps the first 4 KiB of what it refuses; a longer one goes as
+ * the start of its text, a JSON string, so that no body limit turns it away.
+ */
+const INVALID_SENT = 8192;
 
 const DEFAULTS = {
   batchSize: 100,
@@ -323,7 +329,8 @@ class Transport {
       // an operator looks for a misbehaving producer: the invalid event
       // goes there too, sanitized like any other.
       if (this.#s.sendInvalid && sanitized !== undefined) {
-        const body = JSON.stringify(sanitized);
+        let body = JSON.stringify(sanitized);
+        if (body.length > INVALID_SENT) body = JSON.stringify(wellFormed(body.slice(0, INVALID_SENT)));
         this.#enqueue({ seq, body, bytes: utf8Length(body), invalid: true });
       }
     }

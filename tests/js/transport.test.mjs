@@ -289,6 +289,19 @@ test("invalid events are reported with their violations and sent sanitized; the 
   assert.deepEqual(quiet.requests.map(messages), [["event 9"]]);
 });
 
+test("a large invalid event is sent as the start of its text, which the writer keeps", async () => {
+  const { fetch, requests } = fakeFetch();
+  const transport = createTransport({ url: URL, fetch });
+  transport.log({ level: "LOUD", logger: "app", message: "m", extra_data: { blob: "😀".repeat(100_000) } });
+  await transport.flush();
+  const [sent] = requests[0].events;
+  assert.equal(typeof sent, "string");
+  assert.ok(sent.startsWith('{"level":"LOUD","logger":"app","message":"m","extra_data":{"blob":"😀😀'), sent.slice(0, 80));
+  assert.ok(sent.length <= 8192 && sent.length > 8000, `${sent.length}`);
+  assert.ok(sent.isWellFormed(), "no half of a pair at the cut");
+  assert.ok(requests[0].init.body.length < 20_000);
+});
+
 test("an invalid event with a lone surrogate is sent, the surrogate as U+FFFD", async () => {
   const { fetch, requests } = fakeFetch();
   const rejections = [];
@@ -508,14 +521,17 @@ test("a request too large for keepalive leaves the beacon its whole budget", asy
   const page = fakePage();
   t.after(() => page.restore());
   const { fetch, requests } = fakeFetch(() => new Promise(() => {}));
-  const transport = createTransport({ url: URL, fetch, batchSize: 1, maxBatchBytes: 200_000 });
-  transport.log(event(0, { extra_data: { blob: "x".repeat(70_000) } }));
+  const transport = createTransport({ url: URL, fetch, batchSize: 2, maxBatchBytes: 200_000 });
+  // Two valid events of 42 KB each: one request of 84 KB.
+  const large = { a: "x".repeat(14_000), b: "y".repeat(14_000), c: "z".repeat(14_000) };
+  transport.log(event(0, { extra_data: large }));
+  transport.log(event(1, { extra_data: large }));
   await settle();
   assert.equal(requests.length, 1);
   assert.equal(requests[0].init.keepalive, false);
-  for (let i = 1; i < 4; i++) transport.log(event(i));
+  for (let i = 2; i < 5; i++) transport.log(event(i));
   page.leave();
-  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 1", "event 2", "event 3"]);
+  assert.deepEqual(page.beacons.flatMap((b) => b.events.map((e) => e.message)), ["event 2", "event 3", "event 4"]);
 });
 
 test("with a token, a hidden page's beacon carries it in the URL, which a beacon can send", async (t) => {
