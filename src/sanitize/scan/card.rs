@@ -1,7 +1,7 @@
 //! Payment card numbers.
 //!
 //! ```text
-//! (?:\d+[ -]{1,3})*\d+      a run of digit groups (\d: ASCII, Arabic-Indic or Persian)
+//! (?:\d+[ .-]{1,3})*\d+     a run of digit groups (\d: ASCII, Arabic-Indic or Persian)
 //! ```
 //! Inside a run, any consecutive groups holding 13 to 19 digits are a card
 //! when their first digits are an issuer prefix of [`ISSUERS`] and the Luhn
@@ -215,7 +215,7 @@ impl Cards {
                 digits: digits.len() - first_digit,
             });
             let mut j = i;
-            while j < bytes.len() && j - i < 3 && matches!(bytes[j], b' ' | b'-') {
+            while j < bytes.len() && j - i < 3 && matches!(bytes[j], b' ' | b'-' | b'.') {
                 j += 1;
             }
             if j > i && digit_at(bytes, j).is_some() {
@@ -298,6 +298,7 @@ mod tests {
             ("qty 2 4111 1111 1111 1111", &["4111 1111 1111 1111"]),
             ("order_4111111111111111x", &["4111111111111111"]),
             ("4111  1111  1111  1111", &["4111  1111  1111  1111"]),
+            ("dots 4012.8888.8888.1881.", &["4012.8888.8888.1881"]),
         ];
         for (text, expected) in cases {
             assert_eq!(found(find, text), *expected, "{text}");
@@ -319,6 +320,7 @@ mod tests {
             "date 2025-12-26 10:30:45",
             "phone +98 912 345 6789",
             "ids 7000000000000005 9000000000000001 8000000000000003",
+            "version 4.0.12.1881 price 4012.88 ip 10.20.30.40",
             "",
         ] {
             assert_eq!(found(find, text), Vec::<String>::new(), "{text}");
