@@ -181,18 +181,21 @@ impl EventError {
 
 /// serde_json's message, with its position said for one-line input (the
 /// usual NDJSON case) as a column alone: every face words a JSON error so.
+/// Columns count from 1; serde_json says 0 for an error found before the
+/// first character is taken (an array where an object must be), which is
+/// at column 1.
 pub(crate) fn describe(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     match message.strip_suffix(&position) {
-        Some(reason) if error.line() == 1 => format!("{reason} (column {})", error.column()),
+        Some(reason) if error.line() == 1 => format!("{reason} (column {})", error.column().max(1)),
         _ => message,
     }
 }
 
 /// What a producer sends: an event whose timestamp may be missing.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename = "Event")]
+#[serde(deny_unknown_fields, rename = "Event", expecting = "an event object")]
 struct Incoming {
     #[serde(default)]
     timestamp: Option<Timestamp>,

@@ -182,6 +182,25 @@ fn route_uses_the_environment_threshold() {
     );
 }
 
+/// A line that is not an event is said in the schema's words, its column
+/// counted from 1, and a timestamp by what is wrong with it.
+#[test]
+fn errors_name_what_is_wrong_in_the_events_words() {
+    let output = barg(&["format"], "[]\n");
+    assert_eq!(
+        stderr(&output),
+        "<stdin>:1: invalid type: sequence, expected an event object (column 1)\n"
+    );
+    let hour =
+        r#"{"level":"INFO","logger":"core","message":"m","timestamp":"2025-12-26T24:00:00Z"}"#;
+    let output = barg(&["check"], &format!("{hour}\n"));
+    assert!(
+        stdout(&output).ends_with(": time 24:00:00 does not exist\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 /// What the writer refuses, `route` sends where the writer sends it, and
 /// says why; the lines around it are routed as ever.
 #[test]

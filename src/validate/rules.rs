@@ -479,9 +479,11 @@ fn read_timestamp(text: &str) -> Result<Timestamp, TimestampError> {
         reason: reason.to_owned(),
     };
     if !timestamp_shape(text) {
-        return Err(error(
-            "expected YYYY-MM-DDThh:mm:ss, a fraction of a second if any, then Z, an offset or nothing",
-        ));
+        // The parser's reason, when it refuses the text too, says more
+        // (`time 24:00:00 does not exist`).
+        return Err(Timestamp::parse(text).err().unwrap_or_else(|| {
+            error("expected YYYY-MM-DDThh:mm:ss, a fraction of a second if any, then Z, an offset or nothing")
+        }));
     }
     // The parser itself refuses instants outside the years 0000 to 9999.
     Timestamp::parse(text)
