@@ -183,11 +183,8 @@ impl RouteTable {
         input: &[u8],
         received: Timestamp,
     ) -> Result<Vec<&str>, Vec<Violation>> {
-        let verdict = validator.check(input, received);
-        match verdict.event {
-            Some(event) if verdict.violations.is_empty() => Ok(self.route_paths(&event)),
-            _ => Err(verdict.violations),
-        }
+        let event = validator.check(input, received).into_result()?;
+        Ok(self.route_paths(&event))
     }
 
     /// Problems that make the table unusable, each naming the file entry.

@@ -205,11 +205,10 @@ fn read_event(input: &JsValue) -> Result<Event, JsError> {
 /// seed's defaults: an error names every violation.
 fn checked_event(input: &JsValue) -> Result<Event, JsError> {
     let text = json_text(input, "the event")?;
-    let verdict = Validator::default().check(text.as_bytes(), now());
-    match verdict.event {
-        Some(event) if verdict.violations.is_empty() => Ok(event),
-        _ => Err(violations_error("the event", &verdict.violations)),
-    }
+    Validator::default()
+        .check(text.as_bytes(), now())
+        .into_result()
+        .map_err(|violations| violations_error("the event", &violations))
 }
 
 /// The items of a batch, each its JSON text or why it has none: a JS array,

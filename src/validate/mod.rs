@@ -319,6 +319,14 @@ impl Verdict {
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }
+
+    /// The event, or every violation when the input is not a valid one.
+    pub fn into_result(self) -> Result<Event, Vec<Violation>> {
+        match self.event {
+            Some(event) if self.violations.is_empty() => Ok(event),
+            _ => Err(self.violations),
+        }
+    }
 }
 
 /// Checks untrusted input against the event schema and the rules of its kind.

@@ -100,7 +100,10 @@ test("a workerd worker validates and formats a posted event", async () => {
     for (let i = 0; i < 100 && !response; i++) {
       response = await fetch(url, {
         method: "POST",
-        body: JSON.stringify({ timestamp: "2025-12-26T10:30:45Z", level: "warn", logger: "security", message: "Failed login\nforged" }),
+        body: JSON.stringify({
+          timestamp: "2025-12-26T10:30:45Z", level: "warn", logger: "security", message: "Failed login\nforged",
+          extra_data: { event_type: "login_failed", severity: "medium" },
+        }),
       }).catch(() => new Promise((r) => setTimeout(() => r(undefined), 100)));
     }
     assert.ok(response, "workerd answered");
