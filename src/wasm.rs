@@ -235,6 +235,9 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError>
     let text = inputs
         .as_string()
         .ok_or_else(|| into_error("a batch is an array, a JSON array or NDJSON text"))?;
+    // A byte-order mark at the start of text read from a file is no part of
+    // its first item.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if let Some(items) = crate::batch::json_array_items(text.as_bytes()) {
         // Cut only at ASCII bytes, each item is UTF-8 as the text is.
         let own = |item: &[u8]| std::str::from_utf8(item).map(str::to_owned);

@@ -182,6 +182,24 @@ fn route_uses_the_environment_threshold() {
     );
 }
 
+/// A byte-order mark at the start of a file, as some editors write one, is
+/// not part of its first event.
+#[test]
+fn a_byte_order_mark_at_the_start_is_skipped() {
+    let input = format!("\u{feff}{GOOD}\n{GOOD_2}\n");
+    for command in ["check", "format", "route", "sanitize"] {
+        let output = barg(&[command], &input);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+    let output = barg(&["format"], &format!("{GOOD}\n\u{feff}{GOOD_2}\n"));
+    assert_eq!(output.status.code(), Some(1), "only at the start");
+}
+
 /// A line that is not an event is said in the schema's words, its column
 /// counted from 1, and a timestamp by what is wrong with it.
 #[test]

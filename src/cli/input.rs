@@ -148,7 +148,13 @@ pub fn each_bounded_line(
             let line = if length > max_line {
                 Line::TooLong(length)
             } else {
-                let text = trim_line_end(&buffer);
+                let mut text = trim_line_end(&buffer);
+                // A byte-order mark that an editor put at the start of a
+                // file is no part of its first line (RFC 8259 lets a
+                // reader ignore it).
+                if number == 1 {
+                    text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+                }
                 if text.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }

@@ -105,6 +105,13 @@ test("batches cross the boundary once and keep going past bad items", () => {
   assert.deepEqual(barg.routeBatch(`[${one}] [`).map((r) => r.error ?? r), [["derakht.log"], "text after the array's closing `]`, from byte " + (one.length + 4)]);
 });
 
+test("a byte-order mark at the start of a batch's text is not part of its first item", () => {
+  const line = JSON.stringify(event);
+  for (const text of [`\ufeff${line}\n${line}\n`, `\ufeff[${line},${line}]`]) {
+    assert.deepEqual(barg.validateBatch(text).map((v) => v.valid), [true, true]);
+  }
+});
+
 test("route shows the seed's files", () => {
   assert.deepEqual(barg.route(event), ["derakht.log"]);
   assert.deepEqual(barg.route({ ...event, logger: "analytics", extra_data: { event_name: "e", event_category: "c" } }), ["analytics.log"]);
