@@ -137,9 +137,8 @@ impl Timestamp {
 
     /// `zone`, or UTC where the local date would be past the years four
     /// digits write (an instant of 9999-12-31 east of UTC, of 0000-01-01
-    /// west of it): the instant is written right, in UTC, rather than a
-    /// year off.
-    /// Gives the zone and the instant's [`Timestamp::civil`] time in it.
+    /// west of it), with the instant's [`Timestamp::civil`] time in it: the
+    /// instant is written right, in UTC, rather than a year off.
     fn shown_in(self, zone: Offset) -> (Offset, Civil) {
         let local = self.civil(zone);
         let ((year, _, _), _, _) = local;

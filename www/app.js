@@ -1,6 +1,6 @@
 // The playground: every keystroke runs the event through barg's own core
 // (validate, sanitize, format, route) compiled to WebAssembly.
-import init, { validate, sanitize, route, Pipeline } from "./pkg/barg.js";
+import init, { validate, sanitize, format, route, Pipeline } from "./pkg/barg.js";
 import { PRESETS, presetText } from "./presets.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -196,10 +196,12 @@ function show(entry, index, total, tools) {
   }
 
   // The lines from the text itself, as the writer writes them: a JS object
-  // would put integer-like keys first and round integers past 2^53.
-  for (const [name, pipeline] of tools.pipelines) {
+  // would put integer-like keys first and round integers past 2^53. The
+  // JSON line is the sanitized event's text, which the other formats read.
+  const json = tools.pipeline.prepare(entry.text).line;
+  for (const name of FORMATS) {
     const pre = card.querySelector(`.line[data-format="${name}"]`);
-    pre.textContent = pipeline.prepare(entry.text).line ?? "— not written: the event is invalid —";
+    pre.textContent = json === undefined ? "— not written: the event is invalid —" : name === "json" ? json : format(json, name);
     pre.classList.toggle("muted", !verdict.valid);
   }
 
@@ -218,20 +220,22 @@ function state() {
   return params;
 }
 
-/** The sanitizer's configuration and a pipeline per format, from the
- * settings; extra keys the sanitizer refuses are left out and said why. */
+/** The sanitizer's configuration and a JSON pipeline, from the settings;
+ * extra keys the sanitizer refuses are left out and said why. */
 function makeTools() {
+  const validation = { mode: settings.mode.value };
   let sanitizer = sanitizerConfig();
   let problem = null;
+  let pipeline;
   try {
-    sanitize("{}", sanitizer);
+    pipeline = new Pipeline({ format: "json", sanitizer, validation });
   } catch (error) {
     problem = `Extra sensitive keys: ${error.message}. Shown without them.`;
     sanitizer = { ...sanitizer, extra_keys: [] };
+    pipeline = new Pipeline({ format: "json", sanitizer, validation });
   }
   settings.keys.setAttribute("aria-invalid", String(problem !== null));
-  const pipelines = FORMATS.map((name) => [name, new Pipeline({ format: name, sanitizer, validation: { mode: settings.mode.value } })]);
-  return { sanitizer, pipelines, problem };
+  return { sanitizer, pipeline, problem };
 }
 
 function update() {
@@ -242,7 +246,7 @@ function update() {
   try {
     results = entries.map((entry, index) => show(entry, index, entries.length, tools));
   } finally {
-    for (const [, pipeline] of tools.pipelines) pipeline.free();
+    tools.pipeline.free();
   }
   $("#events").replaceChildren(...results.map((r) => r.card));
   drawMarks(text, results.flatMap((r) => r.ranges));

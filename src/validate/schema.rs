@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde_json::{Value, json};
+use serde_json::{Number, Value, json};
 
 use super::{FRAMEWORK_LOGGERS, KIND_RULES, Mode, Presence};
 use crate::event::Event;
@@ -170,12 +170,8 @@ fn bound_number_formats(value: &mut Value) {
                 .iter()
                 .find(|(name, ..)| Some(*name) == format);
             if let Some(&(_, min, max)) = range {
-                let number = |n: i128| {
-                    u64::try_from(n)
-                        .map(Value::from)
-                        .or_else(|_| i64::try_from(n).map(Value::from))
-                        .unwrap_or(Value::Null)
-                };
+                // Every bound is an i64 or a u64, which a Number holds.
+                let number = |n| Number::from_i128(n).map_or(Value::Null, Value::Number);
                 object.entry("minimum").or_insert_with(|| number(min));
                 object.entry("maximum").or_insert_with(|| number(max));
                 object.shift_remove("format");
