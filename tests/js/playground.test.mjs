@@ -180,7 +180,7 @@ test("the skip link moves the focus and keeps the event", async () => {
 });
 
 test("settings the page cannot take are left at their defaults or said, never a broken page", async () => {
-  const event = JSON.stringify({ level: "INFO", logger: "shop", message: "m" });
+  const event = JSON.stringify({ timestamp: "2025-12-26T10:30:45Z", level: "INFO", logger: "shop", message: "m" });
   const { page, errors } = await open(`#${new URLSearchParams({ e: event, level: "foo", mode: "x", card: "y" })}`);
   assert.deepEqual(await page.evaluate(() => ["level", "mode", "card"].map((id) => document.getElementById(id).value)), ["INFO", "strict", "redacted"]);
   assert.match(await page.textContent("#summary"), /^1 event: 1 valid, 0 invalid\.$/);
