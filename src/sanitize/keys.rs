@@ -159,16 +159,32 @@ pub struct KeySet {
     entries: Vec<String>,
     /// For each first byte, the range of `entries` that start with it.
     by_first_byte: Vec<(u32, u32)>,
-    /// For each ASCII letter or digit (by [`alnum_index`]), a bit for each
-    /// letter or digit that follows it in an entry, and bit [`ALONE`] when
-    /// it is an entry alone: most words of most keys start no entry, and
-    /// two bytes tell.
-    pairs: [u64; 36],
+    /// The entries of ASCII letters and digits as a trie, which an ASCII
+    /// key is read through: node 0 is the root.
+    trie: Vec<Node>,
     longest: usize,
 }
 
-/// The bit of [`KeySet::pairs`] for an entry of one letter or digit.
-const ALONE: usize = 36;
+/// A node of [`KeySet::trie`]: the entries that begin with what leads to it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Node {
+    /// A bit for each letter or digit (by [`alnum_index`]) that some entry
+    /// has next.
+    children: u64,
+    /// The node of the lowest of those; the others follow it in order.
+    first: u32,
+    /// Whether an entry ends here.
+    end: bool,
+}
+
+impl Node {
+    /// The node after the ASCII byte `b`, in either case.
+    fn next(&self, b: u8) -> Option<usize> {
+        let bit = 1u64 << alnum_index(b.to_ascii_lowercase())?;
+        let below = (self.children & (bit - 1)).count_ones();
+        (self.children & bit != 0).then(|| self.first as usize + below as usize)
+    }
+}
 
 /// `0`..`9` as 0 to 9, `a`..`z` as 10 to 35.
 fn alnum_index(b: u8) -> Option<usize> {
@@ -177,6 +193,44 @@ fn alnum_index(b: u8) -> Option<usize> {
         b'a'..=b'z' => Some(usize::from(b - b'a') + 10),
         _ => None,
     }
+}
+
+/// The trie of the sorted `entries` made of ASCII letters and digits (no
+/// ASCII key spells the others), built breadth first so that a node's
+/// children are next to each other, in the order of their bytes.
+fn trie(entries: &[String]) -> Vec<Node> {
+    let ascii: Vec<&[u8]> = entries
+        .iter()
+        .map(String::as_bytes)
+        .filter(|e| e.iter().all(|&b| alnum_index(b).is_some()))
+        .collect();
+    // Each node's entries, a range of `ascii` sharing its first `depth`
+    // bytes.
+    let mut nodes = vec![Node::default()];
+    let mut pending = vec![(0, ascii.len(), 0)];
+    let mut i = 0;
+    while let Some(&(mut from, to, depth)) = pending.get(i) {
+        // Sorted, the entry that ends here comes first; the others are
+        // longer.
+        if from < to && ascii[from].len() == depth {
+            nodes[i].end = true;
+            from += 1;
+        }
+        // Fewer than four billion nodes: entries are at most 64 bytes.
+        nodes[i].first = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+        while from < to {
+            let b = ascii[from][depth];
+            let end = from + ascii[from..to].partition_point(|e| e[depth] == b);
+            if let Some(c) = alnum_index(b) {
+                nodes[i].children |= 1 << c;
+            }
+            nodes.push(Node::default());
+            pending.push((from, end, depth + 1));
+            from = end;
+        }
+        i += 1;
+    }
+    nodes
 }
 
 impl Default for KeySet {
@@ -208,24 +262,10 @@ impl KeySet {
                 range.1 = i + 1;
             }
         }
-        let mut pairs = [0u64; 36];
-        for entry in &entries {
-            let bytes = entry.as_bytes();
-            let first = bytes.first().and_then(|&b| alnum_index(b));
-            let second = match bytes.get(1) {
-                None => Some(ALONE),
-                Some(&b) => alnum_index(b),
-            };
-            // Other entries hold letters of other scripts, which no ASCII
-            // key spells.
-            if let (Some(first), Some(second)) = (first, second) {
-                pairs[first] |= 1 << second;
-            }
-        }
         KeySet {
+            trie: trie(&entries),
             entries,
             by_first_byte,
-            pairs,
             longest,
         }
     }
@@ -265,26 +305,21 @@ impl KeySet {
                 || (key.get(end).is_some_and(|b| b.eq_ignore_ascii_case(&b's'))
                     && is_boundary(key, end + 1))
         };
-        (0..key.len()).any(|start| {
-            key[start].is_ascii_alphanumeric()
-                && is_boundary(key, start)
-                && self.may_start(key, start)
-                && self.spelled(key, start, ends_word)
-        })
-    }
-
-    /// Whether an entry may start at `start`, a letter or digit of an ASCII
-    /// key, by its first two letters or digits.
-    fn may_start(&self, key: &[u8], start: usize) -> bool {
-        let Some(first) = alnum_index(key[start].to_ascii_lowercase()) else {
-            return false;
-        };
-        let second = key[start + 1..]
-            .iter()
-            .find(|b| b.is_ascii_alphanumeric())
-            .and_then(|b| alnum_index(b.to_ascii_lowercase()));
-        let wanted = (1 << ALONE) | second.map_or(0, |s| 1 << s);
-        self.pairs[first] & wanted != 0
+        // Each word start, found in one pass: a letter or digit after
+        // anything else, or where [`breaks`] says.
+        let mut previous = None;
+        for (start, &c) in key.iter().enumerate() {
+            if !c.is_ascii_alphanumeric() {
+                previous = None;
+                continue;
+            }
+            let starts_word = previous.is_none_or(|p| breaks(p, c, key.get(start + 1)));
+            if starts_word && self.spelled(key, start, ends_word) {
+                return true;
+            }
+            previous = Some(c);
+        }
+        false
     }
 
     /// True when `key`'s words, joined, are an entry: [`KeySet::contains`]
@@ -304,35 +339,23 @@ impl KeySet {
 
     /// Whether the letters and digits of the ASCII `key` from `start` on,
     /// lowercased and with what separates them left out, spell an entry
-    /// that ends at a byte `fits`.
-    ///
-    /// The entries are sorted, so those that begin with what has been read
-    /// so far are a range, narrowed byte by byte; the walk stops when it is
-    /// empty or past the longest entry.
+    /// that ends at a byte `fits`: read through the trie, which stops when
+    /// no entry goes on with the next byte, past the longest at most.
     fn spelled(&self, key: &[u8], start: usize, fits: impl Fn(usize) -> bool) -> bool {
-        let mut entries = self.starting_with(key[start].to_ascii_lowercase());
-        let mut read = 1;
-        let mut j = start + 1;
+        let mut node = 0;
+        let mut j = start;
         loop {
-            // The entry that ends here, if any, is the range's first.
-            if entries.first().is_some_and(|e| e.len() == read) && fits(j) {
+            let Some(next) = key.get(j).and_then(|&b| self.trie[node].next(b)) else {
+                return false;
+            };
+            node = next;
+            j += 1;
+            if self.trie[node].end && fits(j) {
                 return true;
             }
             while key.get(j).is_some_and(|b| !b.is_ascii_alphanumeric()) {
                 j += 1;
             }
-            let Some(b) = key.get(j).map(u8::to_ascii_lowercase) else {
-                return false;
-            };
-            let byte = |e: &String| e.as_bytes().get(read).copied();
-            let from = entries.partition_point(|e| byte(e).is_none_or(|x| x < b));
-            let to = entries.partition_point(|e| byte(e).is_none_or(|x| x <= b));
-            entries = &entries[from..to];
-            if entries.is_empty() {
-                return false;
-            }
-            read += 1;
-            j += 1;
         }
     }
 
