@@ -81,7 +81,7 @@ fn configuration_errors_name_what_is_wrong() {
     let cases = [
         (
             json!({"disabled_rules": ["jwt", "credit_card"]}),
-            "unknown rule \"credit_card\" in disabled_rules (rules: sensitive_key, card_number, jwt, auth_credentials, url_password, secret_parameter, private_key, aws_access_key_id, iban, email)",
+            "unknown rule \"credit_card\" in disabled_rules (rules: sensitive_key, card_number, jwt, auth_credentials, url_password, secret_parameter, private_key, aws_access_key_id, service_token, iban, email)",
         ),
         (
             json!({"extra_keys": ["--"]}),

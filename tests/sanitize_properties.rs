@@ -157,6 +157,19 @@ fn any_aws_key() -> impl Strategy<Value = Secret> {
     "(AKIA|ASIA)[A-Z0-9]{16}".prop_map(Secret::whole)
 }
 
+/// A token of a known service: its prefix and a random body.
+fn any_service_token() -> impl Strategy<Value = Secret> {
+    prop_oneof![
+        "gh[pousr]_[A-Za-z0-9]{36}",
+        "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+        "xox[bp]-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}",
+        "(sk|rk)_(live|test)_[A-Za-z0-9]{24,99}",
+        "sk-(proj-)?[a-z]{4}[A-Z]{4}[0-9]{4}[A-Za-z0-9_-]{20,60}",
+        "AIza[A-Za-z0-9_-]{35}",
+    ]
+    .prop_map(Secret::whole)
+}
+
 /// An Iranian IBAN (Sheba): IR, two check digits, 22 digits.
 fn any_sheba() -> impl Strategy<Value = Secret> {
     (proptest::collection::vec(0u8..10, 22), any::<bool>()).prop_map(|(bban, grouped)| {
@@ -192,6 +205,7 @@ fn any_value_secret() -> impl Strategy<Value = Secret> {
         1 => any_query_param(),
         1 => any_private_key(),
         1 => any_aws_key(),
+        1 => any_service_token(),
         1 => any_sheba(),
     ]
 }
@@ -370,6 +384,9 @@ const FRAGMENTS: &[&str] = &[
     "-----END ",
     "AKIA",
     "IOSFODNN7EXAMPLE",
+    "ghp_",
+    "sk-",
+    "xoxb-",
     "IR82",
     "0540",
     "password",

@@ -266,7 +266,7 @@ db_total_time_ms?: number, };
 
 export type Format = "simple" | "verbose" | "json";
 
-export type RuleName = "sensitive_key" | "card_number" | "jwt" | "auth_credentials" | "url_password" | "secret_parameter" | "private_key" | "aws_access_key_id" | "iban" | "email" | "depth_limit" | "size_limit";
+export type RuleName = "sensitive_key" | "card_number" | "jwt" | "auth_credentials" | "url_password" | "secret_parameter" | "private_key" | "aws_access_key_id" | "service_token" | "iban" | "email" | "depth_limit" | "size_limit";
 
 export type Redaction = { 
 /**

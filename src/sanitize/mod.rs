@@ -55,6 +55,8 @@ pub enum Rule {
     PrivateKey,
     /// An AWS access key id ([`scan::aws`]).
     AwsAccessKeyId,
+    /// A token of a known service, by its prefix ([`scan::token`]).
+    ServiceToken,
     /// An IBAN or Sheba number ([`scan::iban`]).
     Iban,
     /// An email address, when `mask_emails` is on ([`scan::email`]).
@@ -67,7 +69,7 @@ pub enum Rule {
 
 impl Rule {
     /// The rules that configuration can switch off.
-    pub const CONFIGURABLE: [Rule; 10] = [
+    pub const CONFIGURABLE: [Rule; 11] = [
         Rule::SensitiveKey,
         Rule::CardNumber,
         Rule::Jwt,
@@ -76,6 +78,7 @@ impl Rule {
         Rule::SecretParameter,
         Rule::PrivateKey,
         Rule::AwsAccessKeyId,
+        Rule::ServiceToken,
         Rule::Iban,
         Rule::Email,
     ];
@@ -91,6 +94,7 @@ impl Rule {
             Rule::SecretParameter => "secret_parameter",
             Rule::PrivateKey => "private_key",
             Rule::AwsAccessKeyId => "aws_access_key_id",
+            Rule::ServiceToken => "service_token",
             Rule::Iban => "iban",
             Rule::Email => "email",
             Rule::DepthLimit => "depth_limit",

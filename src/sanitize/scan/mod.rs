@@ -11,7 +11,7 @@
 //! ([`every_byte`]), the plain reference. The sanitizer instead reads a text once (`find_all`)
 //! and calls each scanner only at the bytes that can start what it looks
 //! for ([`TRIGGERS`]: digits, `J`, `b`/`t` at a word start, `=`, `:`, `-`,
-//! `A`, `@`), which most bytes of most texts are not. At any other byte
+//! `A`, `@`, `_`), which most bytes of most texts are not. At any other byte
 //! `at` does nothing, so both find the same spans in the same order; a
 //! property test holds them equal on generated texts dense with secrets,
 //! their parts and their look-alikes.
@@ -24,6 +24,7 @@ pub mod iban;
 pub mod jwt;
 pub mod param;
 pub mod pem;
+pub mod token;
 pub mod url;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -65,12 +66,16 @@ const J: u8 = 2;
 const SCHEME: u8 = 4;
 /// `=` or `:`: parameters, and the `:` of `://`.
 const SEPARATOR: u8 = 8;
-/// `-`, the first byte of `-----BEGIN `.
+/// `-`, the first byte of `-----BEGIN `, and in the prefixes of some
+/// service tokens (`xoxb-`, `sk-`).
 const DASH: u8 = 16;
-/// `A`, the first letter of every AWS access key id.
+/// `A`, the first letter of every AWS access key id and of Google's API
+/// keys.
 const A: u8 = 32;
 /// `@`, in every email address.
 const AT: u8 = 64;
+/// `_`, in the prefixes of most service tokens (`ghp_`, `sk_live_`).
+const UNDERSCORE: u8 = 128;
 
 /// The bytes each scanner must look at, one bit per group: ASCII digits and
 /// the lead bytes 0xD9 and 0xDB of the Arabic-Indic and Persian digits for
@@ -94,6 +99,7 @@ pub const TRIGGERS: [u8; 256] = {
     table[b'-' as usize] = DASH;
     table[b'A' as usize] = A;
     table[b'@' as usize] = AT;
+    table[b'_' as usize] = UNDERSCORE;
     table
 };
 
@@ -118,6 +124,7 @@ impl Scanners {
             (Rule::SecretParameter, SEPARATOR),
             (Rule::PrivateKey, DASH),
             (Rule::AwsAccessKeyId, A),
+            (Rule::ServiceToken, UNDERSCORE | DASH | A),
             (Rule::Email, AT),
         ] {
             if enabled.contains(rule) {
@@ -144,6 +151,9 @@ pub(crate) fn find_all(
     // Digits start cards and IBANs, `:` URL passwords and parameters.
     let (card_on, iban_on) = (on(Rule::CardNumber), on(Rule::Iban));
     let (url_on, param_on) = (on(Rule::UrlPassword), on(Rule::SecretParameter));
+    // `-` and `A` start other secrets too.
+    let (pem_on, aws_on) = (on(Rule::PrivateKey), on(Rule::AwsAccessKeyId));
+    let tokens_on = on(Rule::ServiceToken);
     let found = out.len();
     cards.restart();
     let mut ibans = iban::Ibans::default();
@@ -154,6 +164,7 @@ pub(crate) fn find_all(
     let mut private_keys = pem::PrivateKeys::default();
     let mut aws_key_ids = aws::AwsKeyIds::default();
     let mut emails = email::Emails::default();
+    let mut tokens = token::ServiceTokens::default();
     let bytes = text.as_bytes();
     let class = |b: u8| TRIGGERS[usize::from(b)] & mask;
     let mut i = 0;
@@ -188,11 +199,23 @@ pub(crate) fn find_all(
                 params.at(text, i, is_sensitive, out);
             }
         } else if trigger == DASH {
-            private_keys.at(text, i, out);
+            if pem_on {
+                private_keys.at(text, i, out);
+            }
+            if tokens_on {
+                tokens.at(bytes, i, out);
+            }
         } else if trigger == J {
             jwts.at(bytes, i, out);
         } else if trigger == A {
-            aws_key_ids.at(bytes, i, out);
+            if aws_on {
+                aws_key_ids.at(bytes, i, out);
+            }
+            if tokens_on {
+                tokens.at(bytes, i, out);
+            }
+        } else if trigger == UNDERSCORE {
+            tokens.at(bytes, i, out);
         } else {
             emails.at(text, i, out);
         }
@@ -200,7 +223,7 @@ pub(crate) fn find_all(
     }
     // The scanners found their spans interleaved; grouped by rule, in rule
     // order, they are in the order the scanners run one after the other
-    // would give. Nine filters are linear, and far smaller in the wasm
+    // would give. Eleven filters are linear, and far smaller in the wasm
     // build than a stable sort.
     if out.len() - found > 1 {
         let mixed = out.split_off(found);

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::{Scanners, Span, auth, aws, card, email, find_all, iban, jwt, param, pem, url};
+use super::{Scanners, Span, auth, aws, card, email, find_all, iban, jwt, param, pem, token, url};
 use crate::sanitize::Rule;
 use crate::sanitize::config::Rules;
 use crate::sanitize::keys::{BUILTIN_KEYS, KeySet, Words, normalize};
@@ -83,6 +83,16 @@ const FRAGMENTS: &[&str] = &[
     "داستان",
     "ab12CD34ef",
     "dXNlcjpwYXNz",
+    "ghp_",
+    "16C7e42F292c6912E7710c838347Ae178B4a",
+    "github_pat_",
+    "_",
+    "xoxb-",
+    "sk-",
+    "sk_live_",
+    "AIza",
+    "SyA-1234567890abcdefghijklmnopqrstu",
+    "proj-AbCdEf0123456789",
 ];
 
 fn any_text() -> impl Strategy<Value = String> {
@@ -138,7 +148,7 @@ type Find<'a> = &'a dyn Fn(&str, &mut Vec<Span>);
 fn every_byte(text: &str, rules: Rules, keys: &KeySet) -> Vec<Span> {
     let is_sensitive = |key: &str| keys.matches(key);
     let mut out = Vec::new();
-    let scanners: [(Rule, Find); 9] = [
+    let scanners: [(Rule, Find); 10] = [
         (Rule::CardNumber, &card::find),
         (Rule::Jwt, &jwt::find),
         (Rule::AuthCredentials, &auth::find),
@@ -148,6 +158,7 @@ fn every_byte(text: &str, rules: Rules, keys: &KeySet) -> Vec<Span> {
         }),
         (Rule::PrivateKey, &pem::find),
         (Rule::AwsAccessKeyId, &aws::find),
+        (Rule::ServiceToken, &token::find),
         (Rule::Iban, &iban::find),
         (Rule::Email, &email::find),
     ];

@@ -1,0 +1,298 @@
+//! Tokens of known services, by the prefix each service gives its secrets.
+//!
+//! ```text
+//! \b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,}|glpat-[\w-]{20,}
+//!     |xox[bpaers]-[\w-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}
+//!     |sk-[\w-]{20,}|npm_[A-Za-z0-9]{36,}|hf_[A-Za-z0-9]{30,}|pypi-[\w-]{50,}
+//!     |shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}|dop_v1_[A-Za-z0-9]{64,}|AIza[\w-]{35,})
+//! ```
+//! GitHub, GitLab, Slack, Stripe, OpenAI and Anthropic, npm, Hugging Face,
+//! PyPI, Shopify, DigitalOcean and Google API keys. A prefix must start a
+//! word (no letter, digit or `_` before it), and the run of token bytes after
+//! it must be at least as long as the service's shortest: `sk-learn` and
+//! `ghp_` alone are kept. After `sk-`, the run must also hold an uppercase
+//! and a lowercase letter and a digit, as random keys do and slugs do not.
+//! The whole run is replaced.
+//!
+//! Every prefix but Google's holds a `_` or `-`, a byte prose rarely has, so
+//! the scanner looks at those and reads the few bytes before; Google's starts
+//! with the `A` that AWS key ids start with.
+
+use super::{Span, is_alnum};
+use crate::sanitize::Rule;
+
+/// The bytes that may follow a prefix.
+#[derive(Clone, Copy)]
+enum Body {
+    /// `[A-Za-z0-9]`
+    Alnum,
+    /// `[A-Za-z0-9_]`
+    Word,
+    /// `[A-Za-z0-9_-]`
+    Dashed,
+}
+
+impl Body {
+    fn holds(self, b: u8) -> bool {
+        match self {
+            Body::Alnum => is_alnum(b),
+            Body::Word => is_alnum(b) || b == b'_',
+            Body::Dashed => is_alnum(b) || b == b'_' || b == b'-',
+        }
+    }
+}
+
+/// A service's prefix, what follows it and its shortest length.
+struct Prefix {
+    text: &'static [u8],
+    body: Body,
+    min: u8,
+    /// Whether the body must hold an uppercase and a lowercase letter and a
+    /// digit, as random base62 does: for `sk-`, which a lowercase slug
+    /// (`sk-winter-collection-2025`) could otherwise start.
+    random: bool,
+}
+
+const fn prefix(text: &'static [u8], body: Body, min: u8) -> Prefix {
+    Prefix {
+        text,
+        body,
+        min,
+        random: false,
+    }
+}
+
+/// The prefixes, by their first byte: a word that starts with another
+/// starts no token.
+fn prefixes(first: u8) -> &'static [Prefix] {
+    match first {
+        b'g' => GITHUB_GITLAB,
+        b'x' => SLACK,
+        b's' => STRIPE_OPENAI_SHOPIFY,
+        b'r' => STRIPE_RESTRICTED,
+        b'w' | b'n' | b'h' | b'p' | b'd' | b'A' => OTHERS,
+        _ => &[],
+    }
+}
+
+const GITHUB_GITLAB: &[Prefix] = &[
+    prefix(b"ghp_", Body::Alnum, 30),
+    prefix(b"gho_", Body::Alnum, 30),
+    prefix(b"ghu_", Body::Alnum, 30),
+    prefix(b"ghs_", Body::Alnum, 30),
+    prefix(b"ghr_", Body::Alnum, 30),
+    prefix(b"github_pat_", Body::Word, 22),
+    prefix(b"glpat-", Body::Dashed, 20),
+];
+
+const SLACK: &[Prefix] = &[
+    prefix(b"xoxb-", Body::Dashed, 10),
+    prefix(b"xoxp-", Body::Dashed, 10),
+    prefix(b"xoxa-", Body::Dashed, 10),
+    prefix(b"xoxe-", Body::Dashed, 10),
+    prefix(b"xoxr-", Body::Dashed, 10),
+    prefix(b"xoxs-", Body::Dashed, 10),
+];
+
+const STRIPE_OPENAI_SHOPIFY: &[Prefix] = &[
+    prefix(b"sk_live_", Body::Alnum, 16),
+    prefix(b"sk_test_", Body::Alnum, 16),
+    Prefix {
+        random: true,
+        ..prefix(b"sk-", Body::Dashed, 20)
+    },
+    prefix(b"shpat_", Body::Alnum, 32),
+    prefix(b"shpca_", Body::Alnum, 32),
+    prefix(b"shppa_", Body::Alnum, 32),
+    prefix(b"shpss_", Body::Alnum, 32),
+];
+
+const STRIPE_RESTRICTED: &[Prefix] = &[
+    prefix(b"rk_live_", Body::Alnum, 16),
+    prefix(b"rk_test_", Body::Alnum, 16),
+];
+
+/// Stripe's webhook secrets, npm, Hugging Face, PyPI, DigitalOcean, Google.
+const OTHERS: &[Prefix] = &[
+    prefix(b"whsec_", Body::Alnum, 24),
+    prefix(b"npm_", Body::Alnum, 36),
+    prefix(b"hf_", Body::Alnum, 30),
+    prefix(b"pypi-", Body::Dashed, 50),
+    prefix(b"dop_v1_", Body::Alnum, 64),
+    prefix(b"AIza", Body::Dashed, 35),
+];
+
+/// Finds the tokens in `text`, looking at every byte.
+pub fn find(text: &str, out: &mut Vec<Span>) {
+    super::every_byte(text, text.as_bytes(), out, ServiceTokens::at);
+}
+
+/// The token scanner along one text: where the last token found ends.
+#[derive(Default)]
+pub struct ServiceTokens {
+    next: usize,
+}
+
+impl ServiceTokens {
+    /// Looks at byte `i`, which matters only when it is the first `_` or
+    /// `-` of a prefix, or the `A` of `AIza`.
+    #[inline]
+    pub fn at(&mut self, bytes: &[u8], i: usize, out: &mut Vec<Span>) {
+        if i < self.next {
+            return;
+        }
+        // The letters and digits before a `_` or `-` (at most six, as in
+        // `github_`), which must start a word.
+        let start = match bytes[i] {
+            b'A' => i,
+            b'_' | b'-' => {
+                let letters = bytes[..i].iter().rev().take(MAX_HEAD + 1);
+                let head = letters.take_while(|&&b| is_alnum(b)).count();
+                if !(2..=MAX_HEAD).contains(&head) {
+                    return;
+                }
+                i - head
+            }
+            _ => return,
+        };
+        if start > 0 && (is_alnum(bytes[start - 1]) || bytes[start - 1] == b'_') {
+            return;
+        }
+        let head = &bytes[start..=i];
+        let fits = |p: &&Prefix| {
+            p.text.starts_with(head) && bytes.get(start..start + p.text.len()) == Some(p.text)
+        };
+        if let Some(p) = prefixes(bytes[start]).iter().find(fits) {
+            self.token(bytes, start, p, out);
+        }
+    }
+
+    /// Reads the token of prefix `p` at `start`, if its body is one.
+    fn token(&mut self, bytes: &[u8], start: usize, p: &Prefix, out: &mut Vec<Span>) {
+        let body = start + p.text.len();
+        let len = bytes[body..]
+            .iter()
+            .take_while(|&&b| p.body.holds(b))
+            .count();
+        let run = &bytes[body..body + len];
+        let random = || {
+            [
+                u8::is_ascii_uppercase,
+                u8::is_ascii_lowercase,
+                u8::is_ascii_digit,
+            ]
+            .iter()
+            .all(|class| run.iter().any(class))
+        };
+        if len >= usize::from(p.min) && (!p.random || random()) {
+            out.push(Span::new(start, body + len, Rule::ServiceToken));
+            self.next = body + len;
+        }
+    }
+}
+
+/// The most letters and digits of a prefix before its first `_` or `-`.
+const MAX_HEAD: usize = 6;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sanitize::scan::found;
+
+    #[test]
+    fn tokens_are_found() {
+        let gh = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+        let cases: &[(&str, &[&str])] = &[
+            (gh, &[gh]),
+            (&format!("token {gh}, again"), &[gh]),
+            (&format!("https://{gh}@github.com/o/r"), &[gh]),
+            (
+                "ghs_16C7e42F292c6912E7710c838347Ae178B4a.",
+                &["ghs_16C7e42F292c6912E7710c838347Ae178B4a"],
+            ),
+            (
+                "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+                &["github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"],
+            ),
+            (
+                "glpat-xxxxXXXX1234-5678abcd",
+                &["glpat-xxxxXXXX1234-5678abcd"],
+            ),
+            (
+                "slack xoxb-2837461-1029384756-AbCdEfGh",
+                &["xoxb-2837461-1029384756-AbCdEfGh"],
+            ),
+            (
+                "key=sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                &["sk_live_4eC39HqLyjWDarjtT1zdp7dc"],
+            ),
+            (
+                "rk_test_51H8zQ2LkZxYwVuTsRqPo",
+                &["rk_test_51H8zQ2LkZxYwVuTsRqPo"],
+            ),
+            (
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            ),
+            (
+                "sk-proj-AbCdEf0123456789_xyzXYZ-987",
+                &["sk-proj-AbCdEf0123456789_xyzXYZ-987"],
+            ),
+            (
+                "sk-ant-api03-AbCdEf0123456789xyz",
+                &["sk-ant-api03-AbCdEf0123456789xyz"],
+            ),
+            (
+                "npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+                &["npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"],
+            ),
+            (
+                "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345",
+                &["hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345"],
+            ),
+            (
+                "shpat_0123456789abcdef0123456789abcdef",
+                &["shpat_0123456789abcdef0123456789abcdef"],
+            ),
+            (
+                "AIzaSyA-1234567890abcdefghijklmnopqrstu",
+                &["AIzaSyA-1234567890abcdefghijklmnopqrstu"],
+            ),
+            (
+                "key:AIzaSyA-1234567890abcdefghijklmnopqrstu",
+                &["AIzaSyA-1234567890abcdefghijklmnopqrstu"],
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(found(find, text), *expected, "{text}");
+        }
+        let pypi = format!("pypi-AgEIcHlwaS5vcmc{}", "x".repeat(40));
+        assert_eq!(found(find, &pypi), [pypi.as_str()]);
+        let digitalocean = format!("dop_v1_{}", "0a".repeat(32));
+        assert_eq!(found(find, &digitalocean), [digitalocean.as_str()]);
+    }
+
+    #[test]
+    fn look_alikes_survive() {
+        for text in [
+            "ghp_",
+            "ghp_short1234",
+            "my_ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "xghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "sk-learn",
+            "task-0123456789abcdefghijklmnop",
+            "risk-assessment-for-the-quarter-2025",
+            "sk-winter-collection-2025-blue-edition",
+            "sk_live_short",
+            "xoxb-123",
+            "AIza",
+            "AIzaSyShort",
+            "XAIzaSyA-1234567890abcdefghijklmnopqrstu",
+            "GHP_16C7E42F292C6912E7710C838347AE178B4A",
+            "npm_install",
+            "",
+        ] {
+            assert_eq!(found(find, text), Vec::<String>::new(), "{text}");
+        }
+    }
+}
