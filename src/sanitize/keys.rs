@@ -45,7 +45,7 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
         ],
     },
     SensitiveKeys {
-        what: "secrets and API keys",
+        what: "secrets, API keys and request signatures",
         entries: &[
             "secret",
             "clientsecret",
@@ -57,6 +57,7 @@ pub const BUILTIN_KEYS: &[SensitiveKeys] = &[
             "encryptionkey",
             "masterkey",
             "credential",
+            "signature",
         ],
     },
     SensitiveKeys {
@@ -585,6 +586,9 @@ mod tests {
             "x-apikey",
             "client_secret",
             "aws_secret_access_key",
+            "X-Amz-Signature",
+            "Stripe-Signature",
+            "X-Hub-Signature-256",
             "Authorization",
             "HTTP_AUTHORIZATION",
             "Proxy-Authorization",

@@ -331,6 +331,10 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("/cb?token=abc123&state=ok", &["abc123"]),
             ("/login?user=bob&password=hunter2", &["hunter2"]),
+            (
+                "/b/k.pdf?X-Amz-Expires=900&X-Amz-Signature=5e1b9c0f&X-Amz-Date=20251226",
+                &["5e1b9c0f"],
+            ),
             ("api_key=K1;next", &["K1"]),
             ("X-Api-Key: 0123abcd", &["0123abcd"]),
             ("Authorization: Bearer abc.def", &["Bearer abc.def"]),
