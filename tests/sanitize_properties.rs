@@ -161,10 +161,10 @@ fn any_aws_key() -> impl Strategy<Value = Secret> {
 fn any_service_token() -> impl Strategy<Value = Secret> {
     prop_oneof![
         "gh[pousr]_[A-Za-z0-9]{36}",
-        "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+        "github_pat_1[A-Z][a-z][A-Za-z0-9]{19}_[A-Za-z0-9]{59}",
         "xox[bp]-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}",
         "(sk|rk)_(live|test)_[A-Za-z0-9]{24,99}",
-        "sk-(proj-)?[a-z]{4}[A-Z]{4}[0-9]{4}[A-Za-z0-9_-]{20,60}",
+        "sk-(proj-|ant-api03-)?[a-z]{4}[A-Z]{4}[0-9]{4}[A-Za-z0-9_]{8,40}(-[A-Za-z0-9_]{1,20}){0,3}",
         "AIza[A-Za-z0-9_-]{35}",
     ]
     .prop_map(Secret::whole)

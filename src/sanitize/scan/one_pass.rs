@@ -93,6 +93,8 @@ const FRAGMENTS: &[&str] = &[
     "AIza",
     "SyA-1234567890abcdefghijklmnopqrstu",
     "proj-AbCdEf0123456789",
+    "%3D",
+    "\\n",
 ];
 
 fn any_text() -> impl Strategy<Value = String> {

@@ -1,18 +1,24 @@
 //! Tokens of known services, by the prefix each service gives its secrets.
 //!
 //! ```text
-//! \b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,}|glpat-[\w-]{20,}
-//!     |xox[bpaers]-[\w-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}
-//!     |sk-[\w-]{20,}|npm_[A-Za-z0-9]{36,}|hf_[A-Za-z0-9]{30,}|pypi-[\w-]{50,}
-//!     |shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}|dop_v1_[A-Za-z0-9]{64,}|AIza[\w-]{35,})
+//! (?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}
+//!     |glpat-[A-Za-z0-9_-]{20,}|xox[bpaers]-[A-Za-z0-9_-]{10,}
+//!     |[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}
+//!     |sk-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36,}|hf_[A-Za-z0-9]{30,}
+//!     |pypi-[A-Za-z0-9_-]{50,}|shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,}
+//!     |dop_v1_[A-Za-z0-9]{64,}|AIza[A-Za-z0-9_-]{35,})
 //! ```
 //! GitHub, GitLab, Slack, Stripe, OpenAI and Anthropic, npm, Hugging Face,
 //! PyPI, Shopify, DigitalOcean and Google API keys. A prefix must start a
-//! word (no letter, digit or `_` before it), and the run of token bytes after
-//! it must be at least as long as the service's shortest: `sk-learn` and
-//! `ghp_` alone are kept. After `sk-`, the run must also hold an uppercase
-//! and a lowercase letter and a digit, as random keys do and slugs do not.
-//! The whole run is replaced.
+//! word: no ASCII letter, digit or `_` before it, unless that is the end of
+//! a percent-escape (`%3Dghp_…` in an encoded URL) or of a backslash escape
+//! written out (`\nghp_…`). The run of token bytes after it must be at
+//! least as long as the service's shortest: `sk-learn` and `ghp_` alone are
+//! kept. After `sk-` and `github_pat_`, the run must also look random: an
+//! uppercase and a lowercase letter and a digit, and 16 bytes or more
+//! without a `-`, as keys have and slugs (`sk-winter-collection-2025`,
+//! `sk-SK-Standard-Voice2024`, `github_pat_expiry_days`) do not. The whole
+//! run is replaced.
 //!
 //! Every prefix but Google's holds a `_` or `-`, a byte prose rarely has, so
 //! the scanner looks at those and reads the few bytes before; Google's starts
@@ -47,9 +53,8 @@ struct Prefix {
     text: &'static [u8],
     body: Body,
     min: u8,
-    /// Whether the body must hold an uppercase and a lowercase letter and a
-    /// digit, as random base62 does: for `sk-`, which a lowercase slug
-    /// (`sk-winter-collection-2025`) could otherwise start.
+    /// Whether the body must look random (see the module's doc): for
+    /// prefixes that a slug or a name could start.
     random: bool,
 }
 
@@ -81,7 +86,10 @@ const GITHUB_GITLAB: &[Prefix] = &[
     prefix(b"ghu_", Body::Alnum, 30),
     prefix(b"ghs_", Body::Alnum, 30),
     prefix(b"ghr_", Body::Alnum, 30),
-    prefix(b"github_pat_", Body::Word, 22),
+    Prefix {
+        random: true,
+        ..prefix(b"github_pat_", Body::Word, 22)
+    },
     prefix(b"glpat-", Body::Dashed, 20),
 ];
 
@@ -141,21 +149,26 @@ impl ServiceTokens {
         if i < self.next {
             return;
         }
-        // The letters and digits before a `_` or `-` (at most six, as in
-        // `github_`), which must start a word.
-        let start = match bytes[i] {
-            b'A' => i,
+        match bytes[i] {
+            b'A' => self.prefix_at(bytes, i, i, out),
             b'_' | b'-' => {
-                let letters = bytes[..i].iter().rev().take(MAX_HEAD + 1);
-                let head = letters.take_while(|&&b| is_alnum(b)).count();
-                if !(2..=MAX_HEAD).contains(&head) {
-                    return;
+                // The letters and digits before it: the prefix's head (at
+                // most six, as in `github_`) is all of them, or those after
+                // an escape (`%3Dghp_`).
+                let before = bytes[..i].iter().rev().take(MAX_HEAD + 3);
+                let run = before.take_while(|&&b| is_alnum(b)).count();
+                for head in 2..=run.min(MAX_HEAD) {
+                    self.prefix_at(bytes, i - head, i, out);
                 }
-                i - head
             }
-            _ => return,
-        };
-        if start > 0 && (is_alnum(bytes[start - 1]) || bytes[start - 1] == b'_') {
+            _ => {}
+        }
+    }
+
+    /// Reads the token of the prefix that starts at `start`, a word start,
+    /// and holds the trigger at `i`, if there is one.
+    fn prefix_at(&mut self, bytes: &[u8], start: usize, i: usize, out: &mut Vec<Span>) {
+        if start < self.next || !starts_word(bytes, start) {
             return;
         }
         let head = &bytes[start..=i];
@@ -176,19 +189,32 @@ impl ServiceTokens {
             .count();
         let run = &bytes[body..body + len];
         let random = || {
-            [
+            let classes = [
                 u8::is_ascii_uppercase,
                 u8::is_ascii_lowercase,
                 u8::is_ascii_digit,
-            ]
-            .iter()
-            .all(|class| run.iter().any(class))
+            ];
+            let stretch = run.split(|&b| b == b'-').map(<[u8]>::len).max();
+            classes.iter().all(|class| run.iter().any(class)) && stretch >= Some(16)
         };
         if len >= usize::from(p.min) && (!p.random || random()) {
             out.push(Span::new(start, body + len, Rule::ServiceToken));
             self.next = body + len;
         }
     }
+}
+
+/// Whether a word starts at `start`: no letter, digit or `_` before it, or
+/// one that ends an escape (`%3D`, `\n`), after which the text decoded
+/// starts a word.
+fn starts_word(bytes: &[u8], start: usize) -> bool {
+    let before = |n: usize| start.checked_sub(n).map(|at| bytes[at]);
+    let Some(last) = before(1) else {
+        return true;
+    };
+    let percent = before(3) == Some(b'%') && before(2).is_some_and(|b| b.is_ascii_hexdigit());
+    let backslash = before(2) == Some(b'\\') && matches!(last, b'n' | b'r' | b't');
+    !(is_alnum(last) || last == b'_') || (percent && last.is_ascii_hexdigit()) || backslash
 }
 
 /// The most letters and digits of a prefix before its first `_` or `-`.
@@ -206,6 +232,9 @@ mod tests {
             (gh, &[gh]),
             (&format!("token {gh}, again"), &[gh]),
             (&format!("https://{gh}@github.com/o/r"), &[gh]),
+            (&format!("cb%3Fto%3D{gh}%26x"), &[gh]),
+            (&format!("Authorization%3A%20token%20{gh}"), &[gh]),
+            (&format!(r"line one\n{gh}"), &[gh]),
             (
                 "ghs_16C7e42F292c6912E7710c838347Ae178B4a.",
                 &["ghs_16C7e42F292c6912E7710c838347Ae178B4a"],
@@ -283,6 +312,10 @@ mod tests {
             "task-0123456789abcdefghijklmnop",
             "risk-assessment-for-the-quarter-2025",
             "sk-winter-collection-2025-blue-edition",
+            "voice=sk-SK-Standard-Voice2024",
+            "github_pat_expiration_warning_days",
+            "x%3Gghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            r"x\qghp_16C7e42F292c6912E7710c838347Ae178B4a",
             "sk_live_short",
             "xoxb-123",
             "AIza",
