@@ -189,13 +189,17 @@ impl ServiceTokens {
             .count();
         let run = &bytes[body..body + len];
         let random = || {
-            let classes = [
-                u8::is_ascii_uppercase,
-                u8::is_ascii_lowercase,
-                u8::is_ascii_digit,
-            ];
-            let stretch = run.split(|&b| b == b'-').map(<[u8]>::len).max();
-            classes.iter().all(|class| run.iter().any(class)) && stretch >= Some(16)
+            // Which of uppercase, lowercase and digit the run holds, and its
+            // longest stretch without a `-`.
+            let (mut seen, mut stretch, mut longest) = (0u8, 0, 0);
+            for &b in run {
+                seen |= u8::from(b.is_ascii_uppercase())
+                    | u8::from(b.is_ascii_lowercase()) << 1
+                    | u8::from(b.is_ascii_digit()) << 2;
+                stretch = if b == b'-' { 0 } else { stretch + 1 };
+                longest = longest.max(stretch);
+            }
+            seen == 0b111 && longest >= 16
         };
         if len >= usize::from(p.min) && (!p.random || random()) {
             out.push(Span::new(start, body + len, Rule::ServiceToken));
@@ -208,13 +212,11 @@ impl ServiceTokens {
 /// one that ends an escape (`%3D`, `\n`), after which the text decoded
 /// starts a word.
 fn starts_word(bytes: &[u8], start: usize) -> bool {
-    let before = |n: usize| start.checked_sub(n).map(|at| bytes[at]);
-    let Some(last) = before(1) else {
-        return true;
-    };
-    let percent = before(3) == Some(b'%') && before(2).is_some_and(|b| b.is_ascii_hexdigit());
-    let backslash = before(2) == Some(b'\\') && matches!(last, b'n' | b'r' | b't');
-    !(is_alnum(last) || last == b'_') || (percent && last.is_ascii_hexdigit()) || backslash
+    let before = |n: usize| if start >= n { bytes[start - n] } else { b' ' };
+    let last = before(1);
+    let percent = before(3) == b'%' && before(2).is_ascii_hexdigit() && last.is_ascii_hexdigit();
+    let backslash = before(2) == b'\\' && matches!(last, b'n' | b'r' | b't');
+    !(is_alnum(last) || last == b'_') || percent || backslash
 }
 
 /// The most letters and digits of a prefix before its first `_` or `-`.
