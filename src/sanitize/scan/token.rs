@@ -154,11 +154,13 @@ impl ServiceTokens {
             b'_' | b'-' => {
                 // The letters and digits before it: the prefix's head (at
                 // most six, as in `github_`) is all of them, or those after
-                // an escape (`%3Dghp_`).
+                // an escape (`%3Dghp_`, `\nghp_`), which take two or one.
                 let before = bytes[..i].iter().rev().take(MAX_HEAD + 3);
                 let run = before.take_while(|&&b| is_alnum(b)).count();
-                for head in 2..=run.min(MAX_HEAD) {
-                    self.prefix_at(bytes, i - head, i, out);
+                for head in [run, run.wrapping_sub(1), run.wrapping_sub(2)] {
+                    if (2..=MAX_HEAD).contains(&head) {
+                        self.prefix_at(bytes, i - head, i, out);
+                    }
                 }
             }
             _ => {}
@@ -168,14 +170,15 @@ impl ServiceTokens {
     /// Reads the token of the prefix that starts at `start`, a word start,
     /// and holds the trigger at `i`, if there is one.
     fn prefix_at(&mut self, bytes: &[u8], start: usize, i: usize, out: &mut Vec<Span>) {
-        if start < self.next || !starts_word(bytes, start) {
+        let candidates = prefixes(bytes[start]);
+        if start < self.next || candidates.is_empty() || !starts_word(bytes, start) {
             return;
         }
         let head = &bytes[start..=i];
         let fits = |p: &&Prefix| {
             p.text.starts_with(head) && bytes.get(start..start + p.text.len()) == Some(p.text)
         };
-        if let Some(p) = prefixes(bytes[start]).iter().find(fits) {
+        if let Some(p) = candidates.iter().find(fits) {
             self.token(bytes, start, p, out);
         }
     }
