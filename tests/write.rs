@@ -1808,8 +1808,16 @@ fn http_arrays_are_checked_as_the_lines_are() {
     let (status, _, answer) = http(&addr, "POST", "/v1/events", &[], pretty.as_bytes());
     assert_eq!(status, 200, "{answer}");
     assert!(answer.contains(r#""accepted":1"#), "{answer}");
+    // A body read from a file may start with a byte-order mark, as an
+    // array or as NDJSON: it is no part of the first event.
+    let kept = event("INFO", "app", "kept");
+    for body in [format!("\u{feff}[{kept}]"), format!("\u{feff}{kept}\n")] {
+        let (status, _, answer) = http(&addr, "POST", "/v1/events", &[], body.as_bytes());
+        assert_eq!(status, 200, "{answer}");
+        assert!(answer.contains(r#""accepted":1"#), "{body}: {answer}");
+    }
     let lines = all_lines(&logs, "x.log");
-    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines.len(), 7, "{lines:?}");
     assert!(lines.iter().all(|l| l.ends_with("app | kept")), "{lines:?}");
     writer.stopped_by(Some("INT"));
 }

@@ -35,6 +35,7 @@ use super::config::Http;
 use super::pipeline::{Admitted, Frame, Lines};
 use super::writer::Item;
 use super::{Ingest, diag};
+use crate::cli::input::BYTE_ORDER_MARK;
 
 /// A request's `Origin` against the CORS allowlist.
 enum Origin {
@@ -256,6 +257,9 @@ impl Service {
     /// itself, as a line is: one that is not JSON, or a place in the array
     /// that holds no item, is rejected alone.
     fn admit_body(&self, bytes: &[u8], received: Timestamp) -> Vec<Admitted> {
+        // A body read from a file may start with a byte-order mark, as a
+        // stream may (`Lines` skips it there).
+        let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
         let mut items = Vec::new();
         if let Some(array) = barg::json_array_items(bytes) {
             for item in array {

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use crate::cli::input::BYTE_ORDER_MARK;
 use barg::{Context, Event, Parts, Sanitizer, Timestamp, Validator};
 use serde::Serialize;
 
@@ -251,6 +252,9 @@ pub struct Lines {
     partial: Vec<u8>,
     /// Set while skipping an over-long line: its length so far.
     skipping: Option<u64>,
+    /// Whether any bytes have been fed: a byte-order mark that starts the
+    /// stream is skipped.
+    started: bool,
 }
 
 impl Lines {
@@ -260,12 +264,19 @@ impl Lines {
             max,
             partial: Vec::new(),
             skipping: None,
+            started: false,
         }
     }
 
     /// Feeds the next bytes of the stream; `each` gets every finished frame.
     /// Blank lines are skipped.
     pub fn push(&mut self, mut chunk: &[u8], mut each: impl FnMut(Frame<'_>)) {
+        if !self.started && !chunk.is_empty() {
+            // A mark split over the first two reads stays in the first
+            // line, which is then rejected with it.
+            self.started = true;
+            chunk = chunk.strip_prefix(BYTE_ORDER_MARK).unwrap_or(chunk);
+        }
         while !chunk.is_empty() {
             let newline = memchr::memchr(b'\n', chunk);
             let (piece, rest, ends) = match newline {
@@ -387,6 +398,23 @@ mod tests {
         ];
         for (chunks, finish, expected) in cases {
             assert_eq!(frames(10, chunks, *finish), *expected, "{chunks:?}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_that_starts_the_stream_is_skipped() {
+        let bom = "\u{feff}";
+        let first = format!("{bom}{{\"a\":1}}\n{bom}b\n");
+        let cases: &[(&[&[u8]], &[&str])] = &[
+            (&[first.as_bytes()], &["{\"a\":1}", "\u{feff}b"]),
+            (&[b"", first.as_bytes()], &["{\"a\":1}", "\u{feff}b"]),
+            (
+                &[b"x\n", first.as_bytes()],
+                &["x", "\u{feff}{\"a\":1}", "\u{feff}b"],
+            ),
+        ];
+        for (chunks, expected) in cases {
+            assert_eq!(frames(100, chunks, true), *expected, "{chunks:?}");
         }
     }
 
