@@ -45,6 +45,11 @@ fn vector_expectations_hold_no_secret() {
         "DE89370400440532013000",
         "0012345678",
         "5.160.1.2",
+        "16C7e42F292c6912E7710c838347Ae178B4a",
+        "2837461-1029384756-AbCdEfGh",
+        "4eC39HqLyjWDarjtT1zdp7dc",
+        "AbCdEf0123456789_xyzXYZ",
+        "SyA-1234567890abcdefghijklmnopqrstu",
     ];
     for vector in vectors("sanitize") {
         let expect = vector.doc["expect"].to_string();

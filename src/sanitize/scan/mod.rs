@@ -79,7 +79,7 @@ const UNDERSCORE: u8 = 128;
 
 /// The bytes each scanner must look at, one bit per group: ASCII digits and
 /// the lead bytes 0xD9 and 0xDB of the Arabic-Indic and Persian digits for
-/// cards and IBANs, and one or two bytes for each other scanner.
+/// cards and IBANs, and one to three bytes for each other scanner.
 pub const TRIGGERS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = b'0';

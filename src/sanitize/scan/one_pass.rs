@@ -113,7 +113,7 @@ fn any_key() -> impl Strategy<Value = String> {
         4 => proptest::sample::select(&[
             "api", "Api", "API", "key", "Key", "KEY", "token", "Token", "TOKEN", "pass", "word",
             "Word", "password", "PASSWORD", "csrf", "CSRF", "session", "id", "Id", "ID", "card",
-            "number", "x", "count", "2", "12", "pin", "ned", "s", "S", "es", "author", "sid", "ebar", "Secret", "X", "kéy", "رمز",
+            "number", "x", "count", "2", "12", "pin", "ned", "s", "S", "es", "author", "sid", "ebar", "Secret", "X", "kéy", "رمز", "signature", "Signature", "amz", "Hub",
         ][..]).prop_map(str::to_owned),
         2 => proptest::sample::select(&["_", "-", " ", "__", ".", "[", "]", ""][..]).prop_map(str::to_owned),
         1 => "[A-Za-z0-9]{1,4}",

@@ -14,11 +14,13 @@
 //! a percent-escape (`%3Dghp_…` in an encoded URL) or of a backslash escape
 //! written out (`\nghp_…`). The run of token bytes after it must be at
 //! least as long as the service's shortest: `sk-learn` and `ghp_` alone are
-//! kept. After `sk-` and `github_pat_`, the run must also look random: an
-//! uppercase and a lowercase letter and a digit, and 16 bytes or more
-//! without a `-`, as keys have and slugs (`sk-winter-collection-2025`,
-//! `sk-SK-Standard-Voice2024`, `github_pat_expiry_days`) do not. The whole
-//! run is replaced.
+//! kept. After a prefix that a name could start, the run must not look
+//! like words: after Slack's `xox?-`, `glpat-` and `pypi-` it holds a digit
+//! or an uppercase letter (`xoxb-token-not-configured` is kept); after `sk-`
+//! and `github_pat_` it looks random, with an uppercase and a lowercase
+//! letter and a digit, and 16 bytes or more without a `-`, as keys have and
+//! slugs (`sk-winter-collection-2025`, `sk-SK-Standard-Voice2024`,
+//! `github_pat_expiry_days`) do not. The whole run is replaced.
 //!
 //! Every prefix but Google's holds a `_` or `-`, a byte prose rarely has, so
 //! the scanner looks at those and reads the few bytes before; Google's starts
@@ -53,9 +55,19 @@ struct Prefix {
     text: &'static [u8],
     body: Body,
     min: u8,
-    /// Whether the body must look random (see the module's doc): for
-    /// prefixes that a slug or a name could start.
-    random: bool,
+    /// What else the body must be, for a prefix that a name could start.
+    looks: Looks,
+}
+
+/// What a body must look like besides its bytes and length.
+#[derive(Clone, Copy, PartialEq)]
+enum Looks {
+    /// Anything.
+    Any,
+    /// Not lowercase words: a digit or an uppercase letter in it.
+    NotWords,
+    /// Random: both cases and a digit, and 16 bytes without a `-`.
+    Random,
 }
 
 const fn prefix(text: &'static [u8], body: Body, min: u8) -> Prefix {
@@ -63,7 +75,15 @@ const fn prefix(text: &'static [u8], body: Body, min: u8) -> Prefix {
         text,
         body,
         min,
-        random: false,
+        looks: Looks::Any,
+    }
+}
+
+/// [`prefix`], whose body must look as `looks` says.
+const fn looking(looks: Looks, text: &'static [u8], body: Body, min: u8) -> Prefix {
+    Prefix {
+        looks,
+        ..prefix(text, body, min)
     }
 }
 
@@ -86,29 +106,23 @@ const GITHUB_GITLAB: &[Prefix] = &[
     prefix(b"ghu_", Body::Alnum, 30),
     prefix(b"ghs_", Body::Alnum, 30),
     prefix(b"ghr_", Body::Alnum, 30),
-    Prefix {
-        random: true,
-        ..prefix(b"github_pat_", Body::Word, 22)
-    },
-    prefix(b"glpat-", Body::Dashed, 20),
+    looking(Looks::Random, b"github_pat_", Body::Word, 22),
+    looking(Looks::NotWords, b"glpat-", Body::Dashed, 20),
 ];
 
 const SLACK: &[Prefix] = &[
-    prefix(b"xoxb-", Body::Dashed, 10),
-    prefix(b"xoxp-", Body::Dashed, 10),
-    prefix(b"xoxa-", Body::Dashed, 10),
-    prefix(b"xoxe-", Body::Dashed, 10),
-    prefix(b"xoxr-", Body::Dashed, 10),
-    prefix(b"xoxs-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxb-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxp-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxa-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxe-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxr-", Body::Dashed, 10),
+    looking(Looks::NotWords, b"xoxs-", Body::Dashed, 10),
 ];
 
 const STRIPE_OPENAI_SHOPIFY: &[Prefix] = &[
     prefix(b"sk_live_", Body::Alnum, 16),
     prefix(b"sk_test_", Body::Alnum, 16),
-    Prefix {
-        random: true,
-        ..prefix(b"sk-", Body::Dashed, 20)
-    },
+    looking(Looks::Random, b"sk-", Body::Dashed, 20),
     prefix(b"shpat_", Body::Alnum, 32),
     prefix(b"shpca_", Body::Alnum, 32),
     prefix(b"shppa_", Body::Alnum, 32),
@@ -125,7 +139,7 @@ const OTHERS: &[Prefix] = &[
     prefix(b"whsec_", Body::Alnum, 24),
     prefix(b"npm_", Body::Alnum, 36),
     prefix(b"hf_", Body::Alnum, 30),
-    prefix(b"pypi-", Body::Dashed, 50),
+    looking(Looks::NotWords, b"pypi-", Body::Dashed, 50),
     prefix(b"dop_v1_", Body::Alnum, 64),
     prefix(b"AIza", Body::Dashed, 35),
 ];
@@ -191,20 +205,22 @@ impl ServiceTokens {
             .take_while(|&&b| p.body.holds(b))
             .count();
         let run = &bytes[body..body + len];
-        let random = || {
-            // Which of uppercase, lowercase and digit the run holds, and its
-            // longest stretch without a `-`.
-            let (mut seen, mut stretch, mut longest) = (0u8, 0, 0);
-            for &b in run {
-                seen |= u8::from(b.is_ascii_uppercase())
-                    | u8::from(b.is_ascii_lowercase()) << 1
-                    | u8::from(b.is_ascii_digit()) << 2;
-                stretch = if b == b'-' { 0 } else { stretch + 1 };
-                longest = longest.max(stretch);
-            }
-            seen == 0b111 && longest >= 16
+        // Which of uppercase, lowercase and digit the run holds, and its
+        // longest stretch without a `-`.
+        let (mut seen, mut stretch, mut longest) = (0u8, 0, 0);
+        for &b in run {
+            seen |= u8::from(b.is_ascii_uppercase())
+                | u8::from(b.is_ascii_lowercase()) << 1
+                | u8::from(b.is_ascii_digit()) << 2;
+            stretch = if b == b'-' { 0 } else { stretch + 1 };
+            longest = longest.max(stretch);
+        }
+        let looks = match p.looks {
+            Looks::Any => true,
+            Looks::NotWords => seen & 0b101 != 0,
+            Looks::Random => seen == 0b111 && longest >= 16,
         };
-        if len >= usize::from(p.min) && (!p.random || random()) {
+        if len >= usize::from(p.min) && looks {
             out.push(Span::new(start, body + len, Rule::ServiceToken));
             self.next = body + len;
         }
@@ -319,6 +335,9 @@ mod tests {
             "sk-winter-collection-2025-blue-edition",
             "voice=sk-SK-Standard-Voice2024",
             "github_pat_expiration_warning_days",
+            "missing xoxb-token-not-configured",
+            "job glpat-rotation-reminder-weekly done",
+            "mirror pypi-internal-packages-mirror-for-the-data-platform-team ok",
             "x%3Gghp_16C7e42F292c6912E7710c838347Ae178B4a",
             r"x\qghp_16C7e42F292c6912E7710c838347Ae178B4a",
             "sk_live_short",
