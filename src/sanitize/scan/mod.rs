@@ -202,22 +202,18 @@ pub(crate) fn find_all(
             if pem_on {
                 private_keys.at(text, i, out);
             }
-            if tokens_on {
-                tokens.at(bytes, i, out);
-            }
         } else if trigger == J {
             jwts.at(bytes, i, out);
         } else if trigger == A {
             if aws_on {
                 aws_key_ids.at(bytes, i, out);
             }
-            if tokens_on {
-                tokens.at(bytes, i, out);
-            }
-        } else if trigger == UNDERSCORE {
-            tokens.at(bytes, i, out);
-        } else {
+        } else if trigger == AT {
             emails.at(text, i, out);
+        }
+        // `-`, `A` and `_` are in service tokens' prefixes too.
+        if tokens_on && trigger & (DASH | A | UNDERSCORE) != 0 {
+            tokens.at(bytes, i, out);
         }
         i += 1;
     }
