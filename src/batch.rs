@@ -20,6 +20,16 @@
 //! with it. The items before it are always kept, and no text is dropped
 //! unreported.
 
+/// UTF-8's byte-order mark, which an editor may put at the start of a file;
+/// RFC 8259 lets a reader ignore it there, and every input of barg does.
+pub const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+/// `text` without a [`BYTE_ORDER_MARK`] at its start.
+pub fn without_byte_order_mark(text: &[u8]) -> &[u8] {
+    text.strip_prefix(BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(text)
+}
+
 /// Where an array holds no item, or holds more than its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ArrayError<'a> {

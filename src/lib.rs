@@ -17,7 +17,7 @@ pub mod validate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use batch::{ArrayError, json_array_items};
+pub use batch::{ArrayError, json_array_items, without_byte_order_mark};
 pub use event::{Context, Event, EventError, ExtraData, UserId};
 pub use format::{Format, Formatter};
 pub use kind::{

@@ -258,7 +258,9 @@ fn batch_items(inputs: &JsValue) -> Result<Vec<Result<String, String>>, JsError>
         .ok_or_else(|| into_error("a batch is an array, a JSON array or NDJSON text"))?;
     // A byte-order mark at the start of text read from a file is no part of
     // its first item.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text
+        .strip_prefix(crate::batch::BYTE_ORDER_MARK)
+        .unwrap_or(&text);
     if let Some(items) = crate::batch::json_array_items(text.as_bytes()) {
         // Cut only at ASCII bytes, each item is UTF-8 as the text is.
         let own = |item: &[u8]| std::str::from_utf8(item).map(str::to_owned);
@@ -414,7 +416,8 @@ fn error_item(error: &dyn Display) -> JsValue {
 #[wasm_bindgen(unchecked_return_type = "string[]")]
 pub fn route(input: &EventArg, options: Option<RouteOptionsArg>) -> Result<JsValue, JsError> {
     let table = route_table(options.as_deref())?;
-    Ok(route_text(&table, &json_text(input, "the event")?, now()))
+    let text = json_text(input, "the event")?;
+    Ok(route_text(&table, &Validator::default(), &text, now()))
 }
 
 /// The files for each item, or, for an item that cannot be written as
@@ -422,19 +425,27 @@ pub fn route(input: &EventArg, options: Option<RouteOptionsArg>) -> Result<JsVal
 #[wasm_bindgen(js_name = routeBatch, unchecked_return_type = "Array<string[] | { error: string }>")]
 pub fn route_batch(inputs: &BatchArg, options: Option<RouteOptionsArg>) -> Result<Array, JsError> {
     let table = route_table(options.as_deref())?;
+    let validator = Validator::default();
     let received = now();
     Ok(batch_items(inputs)?
         .iter()
         .map(|item| match item {
-            Ok(text) => route_text(&table, text, received),
+            Ok(text) => route_text(&table, &validator, text, received),
             Err(message) => error_item(message),
         })
         .collect())
 }
 
-fn route_text(table: &RouteTable, text: &str, received: Timestamp) -> JsValue {
+/// The files for one input's text, read by `validator` as the writer reads
+/// it: `rejected.log` when it is not a valid event.
+fn route_text(
+    table: &RouteTable,
+    validator: &Validator,
+    text: &str,
+    received: Timestamp,
+) -> JsValue {
     let paths = table
-        .route_input(&Validator::default(), text.as_bytes(), received)
+        .route_input(validator, text.as_bytes(), received)
         .unwrap_or_else(|_| vec![REJECTED_LOG]);
     paths
         .into_iter()

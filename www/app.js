@@ -198,7 +198,8 @@ function show(entry, index, total, tools) {
   // The lines from the text itself, as the writer writes them: a JS object
   // would put integer-like keys first and round integers past 2^53. The
   // JSON line is the sanitized event's text, which the other formats read.
-  const json = tools.pipeline.prepare(entry.text).line;
+  // The pipeline checks by the same rules: an invalid event has no line.
+  const json = verdict.valid ? tools.pipeline.prepare(entry.text).line : undefined;
   for (const name of FORMATS) {
     const pre = card.querySelector(`.line[data-format="${name}"]`);
     pre.textContent = json === undefined ? "— not written: the event is invalid —" : name === "json" ? json : format(json, name);

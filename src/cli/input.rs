@@ -6,9 +6,6 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// UTF-8's byte-order mark, which an editor may put at the start of a file.
-pub const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
-
 /// What became of one line, when it did not go well.
 pub enum Outcome {
     /// The line is not what the command takes; the reason is printed with
@@ -153,10 +150,9 @@ pub fn each_bounded_line(
             } else {
                 let mut text = trim_line_end(&buffer);
                 // A byte-order mark that an editor put at the start of a
-                // file is no part of its first line (RFC 8259 lets a
-                // reader ignore it).
+                // file is no part of its first line.
                 if number == 1 {
-                    text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
+                    text = barg::without_byte_order_mark(text);
                 }
                 if text.iter().all(u8::is_ascii_whitespace) {
                     continue;

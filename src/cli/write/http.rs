@@ -35,7 +35,6 @@ use super::config::Http;
 use super::pipeline::{Admitted, Frame, Lines};
 use super::writer::Item;
 use super::{Ingest, diag};
-use crate::cli::input::BYTE_ORDER_MARK;
 
 /// A request's `Origin` against the CORS allowlist.
 enum Origin {
@@ -257,11 +256,10 @@ impl Service {
     /// itself, as a line is: one that is not JSON, or a place in the array
     /// that holds no item, is rejected alone.
     fn admit_body(&self, bytes: &[u8], received: Timestamp) -> Vec<Admitted> {
-        // A body read from a file may start with a byte-order mark, as a
-        // stream may (`Lines` skips it there).
-        let bytes = bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes);
+        // A body read from a file may start with a byte-order mark, which
+        // `Lines` skips for NDJSON.
         let mut items = Vec::new();
-        if let Some(array) = barg::json_array_items(bytes) {
+        if let Some(array) = barg::json_array_items(barg::without_byte_order_mark(bytes)) {
             for item in array {
                 items.push(match item {
                     Ok(text) => self.ingest.admit(Frame::Line(text), received, "http"),

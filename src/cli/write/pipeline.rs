@@ -10,7 +10,6 @@
 
 use std::sync::Arc;
 
-use crate::cli::input::BYTE_ORDER_MARK;
 use barg::{Context, Event, Parts, Sanitizer, Timestamp, Validator};
 use serde::Serialize;
 
@@ -275,7 +274,7 @@ impl Lines {
             // A mark split over the first two reads stays in the first
             // line, which is then rejected with it.
             self.started = true;
-            chunk = chunk.strip_prefix(BYTE_ORDER_MARK).unwrap_or(chunk);
+            chunk = barg::without_byte_order_mark(chunk);
         }
         while !chunk.is_empty() {
             let newline = memchr::memchr(b'\n', chunk);
