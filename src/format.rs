@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::timestamp::Offset;
-use crate::validate::json::{Object, ObjectRef};
+use crate::validate::json::Object;
+
+mod json;
 
 /// A line format.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]
@@ -164,28 +166,28 @@ impl Formatter {
         out.extend_from_slice(b"\",\"logger\":\"");
         out.extend_from_slice(event.logger.as_str().as_bytes());
         out.extend_from_slice(b"\",\"message\":");
-        json_into(&event.message, out);
+        json::string(&event.message, out);
         if let Some(module) = &event.module {
             out.extend_from_slice(b",\"module\":");
-            json_into(module, out);
+            json::string(module, out);
         }
         if let Some(function) = &event.function {
             out.extend_from_slice(b",\"function\":");
-            json_into(function, out);
+            json::string(function, out);
         }
         if let Some(line) = event.line {
             out.extend_from_slice(b",\"line\":");
-            out.extend_from_slice(line.to_string().as_bytes());
+            out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
         }
         if !event.context.is_empty() {
             out.extend_from_slice(b",\"context\":");
-            json_into(&event.context, out);
+            json::context(&event.context, out);
         }
         out.extend_from_slice(b",\"extra_data\":");
         match data {
-            Data::Map => json_into(&event.extra_data, out),
+            Data::Map => json::map(&event.extra_data, out),
             Data::Text(text) => out.extend_from_slice(text.as_bytes()),
-            Data::Tree(object) => json_into(&ObjectRef(object), out),
+            Data::Tree(object) => json::tree_object(object, out),
         }
         out.push(b'}');
     }
@@ -260,91 +262,17 @@ enum Data<'a> {
     Tree(&'a Object<'a>),
 }
 
-/// `value` as the JSON format writes it.
-pub(crate) fn json_text(value: &impl Serialize) -> String {
+/// The validator's tree of an object as the JSON format writes it.
+pub(crate) fn json_text(object: &Object<'_>) -> String {
     // Room for a usual event's data, so that it is rarely grown.
     let mut out = Vec::with_capacity(256);
-    json_into(value, &mut out);
+    json::tree_object(object, &mut out);
     text_of(out)
 }
 
-/// Bytes written from `str`s, ASCII and serde_json's UTF-8, as a `String`.
+/// Bytes written from `str`s and ASCII as a `String`.
 pub(crate) fn text_of(out: Vec<u8>) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// Appends `value` as compact JSON, with the characters that serde_json
-/// writes raw but a line must not hold escaped too ([`JsonEscapes`]).
-/// Writing to a `Vec` cannot fail, and the event's parts are strings,
-/// numbers and JSON values, which always serialize; should that ever change,
-/// `null` keeps the line valid JSON.
-fn json_into(value: &impl Serialize, out: &mut Vec<u8>) {
-    let mark = out.len();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, JsonEscapes);
-    if value.serialize(&mut serializer).is_err() {
-        out.truncate(mark);
-        out.extend_from_slice(b"null");
-    }
-}
-
-/// serde_json's compact JSON, except in strings: serde_json escapes the C0
-/// controls but writes DEL, the C1 controls, U+2028/U+2029 and the
-/// bidirectional controls raw, as JSON allows. Line-based readers take NEL
-/// (U+0085) and U+2028/U+2029 for line breaks (Python's `splitlines`,
-/// JavaScript), terminals obey C1 controls, and the bidirectional controls
-/// make a line read other than it is, so they are written as `\uXXXX` too,
-/// which means the same character.
-struct JsonEscapes;
-
-impl serde_json::ser::Formatter for JsonEscapes {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        let bytes = fragment.as_bytes();
-        // Each of them starts with one of these bytes; most text has none.
-        if !bytes
-            .iter()
-            .any(|&b| matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2))
-        {
-            return writer.write_all(bytes);
-        }
-        let mut run = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let width = raw_separator_width(&bytes[i..]);
-            if width == 0 {
-                i += 1;
-                continue;
-            }
-            writer.write_all(&bytes[run..i])?;
-            let mut escaped = Vec::with_capacity(6);
-            hex_escape(
-                b'u',
-                fragment[i..].chars().next().unwrap_or('\0'),
-                4,
-                &mut escaped,
-            );
-            writer.write_all(&escaped)?;
-            i += width;
-            run = i;
-        }
-        writer.write_all(&bytes[run..])
-    }
-}
-
-/// The UTF-8 length of the character at the start of `bytes` when it is one
-/// that [`JsonEscapes`] escapes, else 0: DEL, C1, U+061C, U+200E/U+200F,
-/// U+2028/U+2029, U+202A to U+202E, U+2066 to U+2069 (the characters above
-/// ASCII that [`needs_escape`] names).
-fn raw_separator_width(bytes: &[u8]) -> usize {
-    match bytes {
-        [0x7f, ..] => 1,
-        [0xc2, 0x80..=0x9f, ..] | [0xd8, 0x9c, ..] => 2,
-        [0xe2, 0x80, 0x8e | 0x8f | 0xa8..=0xae, ..] | [0xe2, 0x81, 0xa6..=0xa9, ..] => 3,
-        _ => 0,
-    }
 }
 
 #[cfg(test)]
@@ -387,19 +315,6 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(escape(input), expected, "{input:?}");
         }
-    }
-
-    #[test]
-    fn json_line_separators_are_escaped() {
-        let mut out = b"prefix".to_vec();
-        json_into(
-            &"a\u{2028}b\u{2029}c\u{85}d\u{7f}e\u{9b}f\u{a0}\u{202e}g\u{2069}\u{61c}\u{200f}",
-            &mut out,
-        );
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "prefix\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u009bf\u{a0}\\u202eg\\u2069\\u061c\\u200f\""
-        );
     }
 
     #[test]

@@ -9,7 +9,6 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
 
 /// A JSON value read from text that outlives it.
@@ -57,40 +56,6 @@ impl<'a> Json<'a> {
             Json::String(s) => Some(s),
             _ => None,
         }
-    }
-}
-
-/// Written as the `Value` it stands for would be, through the same
-/// serializer: the same text.
-impl Serialize for Json<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Json::Null => serializer.serialize_unit(),
-            Json::Bool(b) => serializer.serialize_bool(*b),
-            Json::Number(n) => n.serialize(serializer),
-            Json::String(s) => serializer.serialize_str(s),
-            Json::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Json::Object(object) => ObjectRef(object).serialize(serializer),
-        }
-    }
-}
-
-/// An object's entries, written as a JSON object in their order.
-pub(crate) struct ObjectRef<'o, 'a>(pub &'o Object<'a>);
-
-impl Serialize for ObjectRef<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in self.0 {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
     }
 }
 

@@ -465,7 +465,7 @@ impl Checked<'_> {
     /// The `extra_data` as the JSON format writes it
     /// ([`crate::Formatter::write_with_data`]).
     pub fn data_json(&self) -> String {
-        crate::format::json_text(&json::ObjectRef(&self.extra_data))
+        crate::format::json_text(&self.extra_data)
     }
 
     /// Appends the event as one line in `formatter`'s format, its
