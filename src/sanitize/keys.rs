@@ -183,19 +183,35 @@ struct Node {
 }
 
 impl Node {
-    /// The node after the ASCII byte `b`, in either case.
+    /// The node after the ASCII byte `b`, in either case. Inlined: matching
+    /// calls it once for each byte of a key that a table entry begins.
+    #[inline(always)]
     fn next(&self, b: u8) -> Option<usize> {
-        let bit = 1u64 << alnum_index(b.to_ascii_lowercase())?;
+        let bit = 1u64 << ALNUM_INDEX[usize::from(b)];
         let below = (self.children & (bit - 1)).count_ones();
         (self.children & bit != 0).then(|| self.first as usize + below as usize)
     }
 }
 
+/// For each byte, its [`alnum_index`] in lowercase, or 63 (a bit no node
+/// has) for a byte that is not an ASCII letter or digit.
+const ALNUM_INDEX: [u8; 256] = {
+    let mut index = [63; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(i) = alnum_index((b as u8).to_ascii_lowercase()) {
+            index[b] = i as u8;
+        }
+        b += 1;
+    }
+    index
+};
+
 /// `0`..`9` as 0 to 9, `a`..`z` as 10 to 35.
-fn alnum_index(b: u8) -> Option<usize> {
+const fn alnum_index(b: u8) -> Option<usize> {
     match b {
-        b'0'..=b'9' => Some(usize::from(b - b'0')),
-        b'a'..=b'z' => Some(usize::from(b - b'a') + 10),
+        b'0'..=b'9' => Some((b - b'0') as usize),
+        b'a'..=b'z' => Some((b - b'a') as usize + 10),
         _ => None,
     }
 }
@@ -314,7 +330,7 @@ impl KeySet {
         // anything else, or where [`breaks`] says.
         let mut previous = None;
         for (start, &c) in key.iter().enumerate() {
-            if !c.is_ascii_alphanumeric() {
+            if !is_alnum(c) {
                 previous = None;
                 continue;
             }
@@ -358,7 +374,7 @@ impl KeySet {
             if self.trie[node].end && fits(j) {
                 return true;
             }
-            while key.get(j).is_some_and(|b| !b.is_ascii_alphanumeric()) {
+            while key.get(j).is_some_and(|&b| !is_alnum(b)) {
                 j += 1;
             }
         }
@@ -412,17 +428,50 @@ fn is_boundary(key: &[u8], i: usize) -> bool {
     let (Some(&p), Some(&c)) = (i.checked_sub(1).and_then(|p| key.get(p)), key.get(i)) else {
         return true;
     };
-    !p.is_ascii_alphanumeric() || !c.is_ascii_alphanumeric() || breaks(p, c, key.get(i + 1))
+    !is_alnum(p) || !is_alnum(c) || breaks(p, c, key.get(i + 1))
+}
+
+/// The kinds of byte that words are split by.
+const OTHER: u8 = 0;
+const DIGIT: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 3;
+
+/// Each byte's kind: one load where matching a key asks of every byte.
+const CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        class[b] = match b as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    class
+};
+
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
+/// An ASCII letter or digit.
+fn is_alnum(b: u8) -> bool {
+    class(b) != OTHER
 }
 
 /// Whether a word ends between the letters or digits `p` and `c`, `next`
-/// following `c`.
+/// following `c`: before a capital after a small letter or a digit
+/// (`apiKey`), before the last capital of a run followed by a small letter
+/// (`CSRFToken`), and between digits and letters (`password2`).
 fn breaks(p: u8, c: u8, next: Option<&u8>) -> bool {
-    (c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
-        || (c.is_ascii_uppercase()
-            && p.is_ascii_uppercase()
-            && next.is_some_and(u8::is_ascii_lowercase))
-        || (c.is_ascii_digit() != p.is_ascii_digit())
+    match (class(p), class(c)) {
+        (LOWER | DIGIT, UPPER) => true,
+        (UPPER, UPPER) => next.is_some_and(|&n| class(n) == LOWER),
+        (p, c) => (p == DIGIT) != (c == DIGIT),
+    }
 }
 
 /// A key split into words, kept in one buffer.
