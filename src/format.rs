@@ -15,7 +15,7 @@ use crate::event::Event;
 use crate::timestamp::Offset;
 use crate::validate::json::Object;
 
-mod json;
+pub(crate) mod json;
 
 /// A line format.
 #[cfg_attr(feature = "schema", derive(ts_rs::TS))]

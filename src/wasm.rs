@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::event::{Context, Event, ExtraData, describe};
-use crate::format::{Format, Formatter};
+use crate::format::{Format, Formatter, json};
 use crate::kind::{
     Analytics, ApiError, DbStats, HttpRequest, SecurityEvent, Thresholds, UserAction,
 };
@@ -25,7 +25,7 @@ use crate::logger::{Logger as CoreLogger, LoggerName};
 use crate::names::Fields;
 use crate::pipeline::Pipeline as CorePipeline;
 use crate::route::{REJECTED_LOG, RouteTable};
-use crate::sanitize::{Report, Sanitizer as CoreSanitizer, SanitizerConfig};
+use crate::sanitize::{Redaction, Report, Sanitizer as CoreSanitizer, SanitizerConfig};
 use crate::timestamp::{Timestamp, parse_offset};
 use crate::validate::{
     Code, Validator, ValidatorConfig, Verdict, Violation, describe_all, payload_violations,
@@ -774,12 +774,9 @@ impl Json {
         self.out.extend_from_slice(b"\":");
     }
 
-    fn field(&mut self, name: &str, value: &impl serde::Serialize) {
+    fn field(&mut self, name: &str, value: &(impl ToJson + ?Sized)) {
         self.key(name);
-        // Writing plain data to a Vec cannot fail; `null` keeps it JSON.
-        if serde_json::to_writer(&mut self.out, value).is_err() {
-            self.out.extend_from_slice(b"null");
-        }
+        value.write(&mut self.out);
     }
 
     /// Writes the event in the JSON format.
@@ -802,8 +799,8 @@ impl Json {
     /// given.
     fn outcome(&mut self, violations: &[Violation], warnings: &[Violation]) {
         self.field("valid", &violations.is_empty());
-        self.field("violations", &violations);
-        self.field("warnings", &warnings);
+        self.field("violations", violations);
+        self.field("warnings", warnings);
     }
 
     /// The verdict on an item of a batch that could not be written as JSON:
@@ -842,6 +839,95 @@ impl Json {
         // Every byte written comes from a `str` or is ASCII.
         js_value(&String::from_utf8_lossy(&self.out))
     }
+}
+
+/// What a result holds, written as JSON by the JSON format's writer: the
+/// strings JavaScript reads back are the same, and serde's serializer is
+/// not in the package.
+trait ToJson {
+    fn write(&self, out: &mut Vec<u8>);
+}
+
+impl ToJson for bool {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
+impl ToJson for usize {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(itoa::Buffer::new().format(*self).as_bytes());
+    }
+}
+
+impl ToJson for &str {
+    fn write(&self, out: &mut Vec<u8>) {
+        json::string(self, out);
+    }
+}
+
+impl ToJson for String {
+    fn write(&self, out: &mut Vec<u8>) {
+        json::string(self, out);
+    }
+}
+
+impl ToJson for Value {
+    fn write(&self, out: &mut Vec<u8>) {
+        json::value(self, out);
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            item.write(out);
+        }
+        out.push(b']');
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write(&self, out: &mut Vec<u8>) {
+        self.as_slice().write(out);
+    }
+}
+
+impl ToJson for Violation {
+    fn write(&self, out: &mut Vec<u8>) {
+        object(
+            out,
+            &[
+                ("pointer", &self.pointer),
+                ("code", &self.code.name()),
+                ("message", &self.message),
+            ],
+        );
+    }
+}
+
+impl ToJson for Redaction {
+    fn write(&self, out: &mut Vec<u8>) {
+        object(out, &[("path", &self.path), ("rule", &self.rule.name())]);
+    }
+}
+
+/// Appends an object of these fields, in this order.
+fn object(out: &mut Vec<u8>, fields: &[(&str, &dyn ToJson)]) {
+    let mut item = Json {
+        out: std::mem::take(out),
+        first: true,
+    };
+    item.out.push(b'{');
+    for (name, value) in fields {
+        item.field(name, *value);
+    }
+    item.out.push(b'}');
+    *out = item.out;
 }
 
 /// Checks an untrusted event: every violation with its JSON Pointer, code
