@@ -1,7 +1,8 @@
 //! Payment card numbers.
 //!
 //! ```text
-//! (?:\d+[ .-]{1,3})*\d+     a run of digit groups (\d: ASCII, Arabic-Indic or Persian)
+//! (?:\d+S{1,3})*\d+    a run of digit groups (\d: ASCII, Arabic-Indic or Persian;
+//!                      S: a space, dash, dot or tab, or U+00A0, U+2007, U+2009, U+202F)
 //! ```
 //! Inside a run, any consecutive groups holding 13 to 19 digits are a card
 //! when their first digits are an issuer prefix of [`ISSUERS`] and the Luhn
@@ -196,7 +197,7 @@ impl Cards {
     }
 
     /// Reads the run that starts at `i`: groups of digits joined by one to
-    /// three spaces or dashes.
+    /// three separators ([`separator_width`]).
     fn run(&mut self, bytes: &[u8], mut i: usize, out: &mut Vec<Span>) {
         let (groups, digits) = (&mut self.groups, &mut self.digits);
         groups.clear();
@@ -215,8 +216,11 @@ impl Cards {
                 digits: digits.len() - first_digit,
             });
             let mut j = i;
-            while j < bytes.len() && j - i < 3 && matches!(bytes[j], b' ' | b'-' | b'.') {
-                j += 1;
+            for _ in 0..3 {
+                match separator_width(&bytes[j..]) {
+                    0 => break,
+                    width => j += width,
+                }
             }
             if j > i && digit_at(bytes, j).is_some() {
                 i = j;
@@ -228,6 +232,19 @@ impl Cards {
         if digits.len() >= 13 {
             candidates(groups, digits, out);
         }
+    }
+}
+
+/// The UTF-8 length of the character at the start of `bytes` when it may
+/// join a card's groups, else 0: a space, dash or dot, a tab, or one of the
+/// spaces that editors and locales put between groups of digits (no-break
+/// U+00A0, figure U+2007, thin U+2009, narrow no-break U+202F).
+fn separator_width(bytes: &[u8]) -> usize {
+    match bytes {
+        [b' ' | b'-' | b'.' | b'\t', ..] => 1,
+        [0xC2, 0xA0, ..] => 2,
+        [0xE2, 0x80, 0x87 | 0x89 | 0xAF, ..] => 3,
+        _ => 0,
     }
 }
 
@@ -299,6 +316,23 @@ mod tests {
             ("order_4111111111111111x", &["4111111111111111"]),
             ("4111  1111  1111  1111", &["4111  1111  1111  1111"]),
             ("dots 4012.8888.8888.1881.", &["4012.8888.8888.1881"]),
+            (
+                "nbsp 4111\u{a0}1111\u{a0}1111\u{a0}1111",
+                &["4111\u{a0}1111\u{a0}1111\u{a0}1111"],
+            ),
+            (
+                "narrow 4111\u{202f}1111\u{202f}1111\u{202f}1111 ok",
+                &["4111\u{202f}1111\u{202f}1111\u{202f}1111"],
+            ),
+            (
+                "thin 4111\u{2009}1111\u{2007}1111 \u{a0}1111",
+                &["4111\u{2009}1111\u{2007}1111 \u{a0}1111"],
+            ),
+            ("tab 4111\t1111\t1111\t1111", &["4111\t1111\t1111\t1111"]),
+            (
+                "persian ۶۰۳۷\u{a0}۹۹۱۲\u{a0}۳۴۵۶\u{a0}۷۸۹۳",
+                &["۶۰۳۷\u{a0}۹۹۱۲\u{a0}۳۴۵۶\u{a0}۷۸۹۳"],
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(found(find, text), *expected, "{text}");
@@ -321,6 +355,11 @@ mod tests {
             "phone +98 912 345 6789",
             "ids 7000000000000005 9000000000000001 8000000000000003",
             "version 4.0.12.1881 price 4012.88 ip 10.20.30.40",
+            // Four separators are more than join two groups of one number.
+            "4111 \u{a0}\u{2009} 1111 1111 1111",
+            // A line break ends a number, as do other spaces.
+            "4111\n1111\n1111\n1111",
+            "4111\u{2003}1111\u{2003}1111\u{2003}1111",
             "",
         ] {
             assert_eq!(found(find, text), Vec::<String>::new(), "{text}");
