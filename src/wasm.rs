@@ -843,7 +843,7 @@ impl Json {
 
 /// What a result holds, written as JSON by the JSON format's writer: the
 /// strings JavaScript reads back are the same, and serde's serializer is
-/// not in the package.
+/// left only to the kind constructors' payloads.
 trait ToJson {
     fn write(&self, out: &mut Vec<u8>);
 }
