@@ -150,7 +150,7 @@ impl Formatter {
             escape_into(event.function.as_deref().unwrap_or(MISSING), out);
             out.push(b':');
             match event.line {
-                Some(line) => out.extend_from_slice(line.to_string().as_bytes()),
+                Some(line) => out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes()),
                 None => out.extend_from_slice(MISSING.as_bytes()),
             }
         }

@@ -850,7 +850,7 @@ trait ToJson {
 
 impl ToJson for bool {
     fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(if *self { b"true" } else { b"false" });
+        json::boolean(*self, out);
     }
 }
 
@@ -880,14 +880,7 @@ impl ToJson for Value {
 
 impl<T: ToJson> ToJson for [T] {
     fn write(&self, out: &mut Vec<u8>) {
-        out.push(b'[');
-        for (i, item) in self.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            item.write(out);
-        }
-        out.push(b']');
+        json::array(self, T::write, out);
     }
 }
 
@@ -918,16 +911,11 @@ impl ToJson for Redaction {
 
 /// Appends an object of these fields, in this order.
 fn object(out: &mut Vec<u8>, fields: &[(&str, &dyn ToJson)]) {
-    let mut item = Json {
-        out: std::mem::take(out),
-        first: true,
-    };
-    item.out.push(b'{');
-    for (name, value) in fields {
-        item.field(name, *value);
-    }
-    item.out.push(b'}');
-    *out = item.out;
+    json::object(
+        fields.iter().map(|&(name, value)| (name, value)),
+        |value, out| value.write(out),
+        out,
+    );
 }
 
 /// Checks an untrusted event: every violation with its JSON Pointer, code

@@ -150,17 +150,16 @@ pub(crate) fn context(context: &Context, out: &mut Vec<u8>) {
             string(text, out);
         }
     }
-    if first {
-        out.push(b'{');
-    }
-    out.push(b'}');
+    end_object(first, out);
 }
 
-fn boolean(b: bool, out: &mut Vec<u8>) {
+/// Appends `true` or `false`.
+pub(crate) fn boolean(b: bool, out: &mut Vec<u8>) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
 }
 
-fn array<T>(items: &[T], write: fn(&T, &mut Vec<u8>), out: &mut Vec<u8>) {
+/// Appends an array of `items`, each written by `write`.
+pub(crate) fn array<T>(items: &[T], write: fn(&T, &mut Vec<u8>), out: &mut Vec<u8>) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -171,7 +170,9 @@ fn array<T>(items: &[T], write: fn(&T, &mut Vec<u8>), out: &mut Vec<u8>) {
     out.push(b']');
 }
 
-fn object<'e, T: 'e>(
+/// Appends an object of `entries`, in their order, each value written by
+/// `write`.
+pub(crate) fn object<'e, T: ?Sized + 'e>(
     entries: impl Iterator<Item = (&'e str, &'e T)>,
     write: fn(&T, &mut Vec<u8>),
     out: &mut Vec<u8>,
@@ -181,10 +182,7 @@ fn object<'e, T: 'e>(
         key(name, &mut first, out);
         write(item, out);
     }
-    if first {
-        out.push(b'{');
-    }
-    out.push(b'}');
+    end_object(first, out);
 }
 
 /// Appends `{` before the first key and `,` before the others, then the
@@ -194,6 +192,14 @@ fn key(name: &str, first: &mut bool, out: &mut Vec<u8>) {
     *first = false;
     string(name, out);
     out.push(b':');
+}
+
+/// Closes an object that [`key`] opened, or writes `{}` when it had no key.
+fn end_object(first: bool, out: &mut Vec<u8>) {
+    if first {
+        out.push(b'{');
+    }
+    out.push(b'}');
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -11,6 +11,8 @@
 
 use std::collections::BinaryHeap;
 
+use super::scan::is_alnum;
+
 /// One row of the built-in table: the entries of one kind of secret.
 pub struct SensitiveKeys {
     /// What the keys hold, for documentation.
@@ -455,11 +457,6 @@ const CLASS: [u8; 256] = {
 
 fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
-}
-
-/// An ASCII letter or digit.
-fn is_alnum(b: u8) -> bool {
-    class(b) != OTHER
 }
 
 /// Whether a word ends between the letters or digits `p` and `c`, `next`
