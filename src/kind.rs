@@ -153,13 +153,13 @@ impl Analytics {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("Analytics: {}.{}", self.event_category, self.event_name);
-        kind_event(
-            Kind::Analytics,
-            at,
-            Level::Info,
-            message,
-            payload_object(&self),
-        )
+        let payload = Payload::default()
+            .with("event_name", self.event_name)
+            .with("event_category", self.event_category)
+            .with_some("user_id", self.user_id)
+            .with("properties", self.properties)
+            .0;
+        kind_event(Kind::Analytics, at, Level::Info, message, payload)
     }
 }
 
@@ -184,7 +184,12 @@ impl UserAction {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let message = format!("User action: {}", self.action);
-        kind_event(Kind::Audit, at, Level::Info, message, payload_object(&self))
+        let payload = Payload::default()
+            .with("action", self.action)
+            .with("user_id", self.user_id)
+            .with_some("user_email", self.user_email)
+            .merged(self.extra_data);
+        kind_event(Kind::Audit, at, Level::Info, message, payload)
     }
 }
 
@@ -268,8 +273,13 @@ impl SecurityEvent {
     /// The event, stamped `at`.
     pub fn into_event(self, at: Timestamp) -> Event {
         let level = self.severity.level();
-        let message = self.description.clone();
-        kind_event(Kind::Security, at, level, message, payload_object(&self))
+        let message = self.description;
+        let payload = Payload::default()
+            .with("event_type", self.event_type)
+            .with("severity", self.severity.name())
+            .with_some("ip_address", self.ip_address)
+            .merged(self.extra_data);
+        kind_event(Kind::Security, at, level, message, payload)
     }
 }
 
@@ -348,7 +358,14 @@ impl Operation {
                 ),
             )
         };
-        kind_event(Kind::Operation, at, level, message, payload_object(&self))
+        let payload = Payload::default()
+            .with("operation", self.operation)
+            .with("duration_ms", self.duration_ms)
+            .with("success", self.success)
+            .with_some("error_type", self.error_type)
+            .with_some("error", self.error)
+            .merged(self.extra_data);
+        kind_event(Kind::Operation, at, level, message, payload)
     }
 }
 
@@ -380,13 +397,15 @@ impl ApiError {
             "API error: {} {}: {}: {}",
             self.method, self.path, self.error_type, self.error_message
         );
-        kind_event(
-            Kind::ApiError,
-            at,
-            Level::Error,
-            message,
-            payload_object(&self),
-        )
+        let payload = Payload::default()
+            .with("error_type", self.error_type)
+            .with("error_message", self.error_message)
+            .with("path", self.path)
+            .with("method", self.method)
+            .with_some("user_id", self.user_id)
+            .with_some("request_data", self.request_data)
+            .0;
+        kind_event(Kind::ApiError, at, Level::Error, message, payload)
     }
 }
 
@@ -464,13 +483,18 @@ impl HttpRequest {
             "{} {} {} ({:.2}ms)",
             self.method, self.path, self.status, self.duration_ms
         );
-        let request = kind_event(
-            Kind::HttpRequest,
-            at,
-            self.level(),
-            message,
-            payload_object(&self),
-        );
+        let level = self.level();
+        let payload = Payload::default()
+            .with("method", self.method)
+            .with("path", self.path)
+            .with_some("query", self.query)
+            .with("status", self.status)
+            .with("duration_ms", self.duration_ms)
+            .with_some("user_id", self.user_id)
+            .with_some("client_ip", self.client_ip)
+            .with_some("user_agent", self.user_agent)
+            .0;
+        let request = kind_event(Kind::HttpRequest, at, level, message, payload);
         RequestEvents { request, slow }
     }
 }
@@ -503,13 +527,14 @@ impl SlowRequest {
             "Slow request detected: {} {} took {:.2}ms",
             self.method, self.path, self.duration_ms
         );
-        kind_event(
-            Kind::SlowRequest,
-            at,
-            Level::Warning,
-            message,
-            payload_object(&self),
-        )
+        let payload = Payload::default()
+            .with("method", self.method)
+            .with("path", self.path)
+            .with("status", self.status)
+            .with("duration_ms", self.duration_ms)
+            .with("threshold_ms", self.threshold_ms)
+            .0;
+        kind_event(Kind::SlowRequest, at, Level::Warning, message, payload)
     }
 }
 
@@ -588,7 +613,20 @@ impl DbStats {
             "{what}{place}: {} queries in {:.2}ms",
             self.query_count, self.total_time_ms
         );
-        kind_event(Kind::DbStats, at, level, message, payload_object(&self))
+        let slowest = self.slowest_queries.into_iter().map(|query| {
+            let query = Payload::default()
+                .with("sql", query.sql)
+                .with("time_ms", query.time_ms);
+            Value::Object(query.0)
+        });
+        let payload = Payload::default()
+            .with_some("path", self.path)
+            .with("query_count", self.query_count)
+            .with("total_time_ms", self.total_time_ms)
+            .with("slowest_queries", Value::Array(slowest.collect()))
+            .with("flagged", self.flagged)
+            .0;
+        kind_event(Kind::DbStats, at, level, message, payload)
     }
 }
 
@@ -734,39 +772,32 @@ fn kind_event(
     Event::new(at, level, logger, message).with_extra_data(payload)
 }
 
-/// A payload struct as a JSON object. The payload types hold only strings,
-/// numbers, booleans and JSON values, which always serialize to an object.
-#[cfg(not(target_arch = "wasm32"))]
-fn payload_object(payload: &impl Serialize) -> ExtraData {
-    match serde_json::to_value(payload) {
-        Ok(Value::Object(map)) => map,
-        _ => ExtraData::new(),
+/// A payload's object, built in the order and by the rules of the payload
+/// types' `Serialize` derives (a `None` left out, a flattened `extra_data`
+/// merged last: a repeated key keeps its first place and takes the later
+/// value), which the tests hold it to. Built by hand rather than through
+/// serde's serializer, which nothing else in the npm package uses.
+#[derive(Default)]
+struct Payload(ExtraData);
+
+impl Payload {
+    fn with(mut self, key: &str, value: impl Into<Value>) -> Payload {
+        self.0.insert(key.to_owned(), value.into());
+        self
     }
-}
 
-/// [`payload_object`] in wasm: the struct written as JSON text and read
-/// back, through the text writer and reader that the npm package holds
-/// anyway rather than serde_json's value serializer, which only this would
-/// use. The object is the same (numbers read back exactly, a repeated key
-/// keeps its first place and its last value), and the text always reads
-/// back: the package's values came from that reader, so their nesting is
-/// within its depth limit.
-#[cfg(target_arch = "wasm32")]
-fn payload_object(payload: &impl Serialize) -> ExtraData {
-    payload_object_by_text(payload)
-}
+    fn with_some(self, key: &str, value: Option<impl Into<Value>>) -> Payload {
+        match value {
+            Some(value) => self.with(key, value),
+            None => self,
+        }
+    }
 
-#[cfg(any(target_arch = "wasm32", test))]
-fn payload_object_by_text(payload: &impl Serialize) -> ExtraData {
-    object_of_text(serde_json::to_string(payload).ok())
-}
-
-/// Apart from [`payload_object_by_text`], which is generic, so that one copy
-/// of it serves every payload.
-#[cfg(any(target_arch = "wasm32", test))]
-fn object_of_text(text: Option<String>) -> ExtraData {
-    text.and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
+    /// The object, with `extra_data`'s entries after the fields.
+    fn merged(mut self, extra_data: ExtraData) -> ExtraData {
+        self.0.extend(extra_data);
+        self.0
+    }
 }
 
 #[cfg(test)]
@@ -786,57 +817,102 @@ mod tests {
         }
     }
 
+    /// Each kind's `extra_data` is what serde's derive writes for its
+    /// payload, with its keys in the same order: every optional field
+    /// absent and present, and extra data that repeats the fields' keys.
     #[test]
-    fn payload_object_by_text_is_the_payloads_json_value() {
-        fn same(payload: &impl Serialize) {
+    fn payloads_are_what_serde_writes() {
+        fn same(payload: &impl Serialize, event: Event) {
             let value = serde_json::to_value(payload).unwrap();
-            assert_eq!(Value::Object(payload_object_by_text(payload)), value);
-            // The same order of keys too.
-            assert_eq!(
-                serde_json::to_string(&payload_object_by_text(payload)).unwrap(),
-                value.to_string()
-            );
+            let ours = Value::Object(event.extra_data);
+            assert_eq!(ours, value);
+            assert_eq!(ours.to_string(), value.to_string());
         }
+        let at = Timestamp::EPOCH;
+        let thresholds = Thresholds::default();
         let extra: ExtraData = serde_json::from_str(
-            r#"{"action":"again","operation":"again","n":0.1,"big":18446744073709551615,"neg":-3,"deep":{"a":[1.5e300,null,true]}}"#,
+            r#"{"action":"again","operation":"again","success":"again","event_type":"again","severity":"again","user_id":"again","n":0.1,"big":18446744073709551615,"neg":-3,"deep":{"a":[1.5e300,null,true]}}"#,
         )
         .unwrap();
-        same(&UserAction {
-            action: "a".into(),
-            user_id: UserId::Number(-7),
-            user_email: None,
-            extra_data: extra.clone(),
-        });
-        same(&Operation::failed(
-            "op",
-            1523.456,
-            "OSError",
-            "disk",
-            extra.clone(),
-        ));
-        same(&Operation::succeeded("op", f64::NAN, ExtraData::new()));
-        same(&DbStats::from_queries(
-            Some("/x"),
-            &[("SELECT 1", 0.1 + 0.2), ("SELECT 2", 3.0)],
-        ));
-        same(&HttpRequest {
-            method: "GET".into(),
-            path: "/".into(),
-            query: None,
-            status: 201,
-            duration_ms: 5.0,
-            user_id: Some(UserId::Text("u".into())),
-            client_ip: None,
-            user_agent: Some("ua".into()),
-        });
-        same(&ApiError {
-            error_type: "E".into(),
-            error_message: "m".into(),
-            path: "/".into(),
-            method: "POST".into(),
-            user_id: None,
-            request_data: Some(Value::Object(extra)),
-        });
+        for present in [false, true] {
+            let text = |s: &str| present.then(|| s.to_owned());
+            let user = present.then_some(UserId::Number(-7));
+            let analytics = Analytics {
+                event_name: "started".into(),
+                event_category: "stories".into(),
+                user_id: user.clone(),
+                properties: if present {
+                    extra.clone()
+                } else {
+                    ExtraData::new()
+                },
+            };
+            same(&analytics, analytics.clone().into_event(at));
+            let action = UserAction {
+                action: "a".into(),
+                user_id: UserId::Text("u-1".into()),
+                user_email: text("a@example.com"),
+                extra_data: extra.clone(),
+            };
+            same(&action, action.clone().into_event(at));
+            let security = SecurityEvent {
+                event_type: "auth_failure".into(),
+                severity: Severity::High,
+                description: "Failed login".into(),
+                ip_address: text("10.0.0.1"),
+                extra_data: extra.clone(),
+            };
+            same(&security, security.clone().into_event(at));
+            let operation = if present {
+                Operation::failed("op", 1523.456, "OSError", "disk", extra.clone())
+            } else {
+                Operation::succeeded("op", f64::NAN, ExtraData::new())
+            };
+            same(&operation, operation.clone().into_event(at));
+            let api = ApiError {
+                error_type: "E".into(),
+                error_message: "m".into(),
+                path: "/".into(),
+                method: "POST".into(),
+                user_id: user.clone(),
+                request_data: present.then(|| Value::Object(extra.clone())),
+            };
+            same(&api, api.clone().into_event(at));
+            let request = HttpRequest {
+                method: "GET".into(),
+                path: "/".into(),
+                query: text("q=1"),
+                status: 201,
+                duration_ms: if present { 1500.25 } else { 5.0 },
+                user_id: user.clone(),
+                client_ip: text("10.0.0.2"),
+                user_agent: text("ua"),
+            };
+            let events = request.clone().into_events(at, &thresholds);
+            same(&request, events.request);
+            let slow = SlowRequest {
+                method: "GET".into(),
+                path: "/".into(),
+                status: 201,
+                duration_ms: 1500.25,
+                threshold_ms: thresholds.slow_request_ms,
+            };
+            assert_eq!(events.slow.is_some(), present);
+            if let Some(event) = events.slow {
+                same(&slow, event);
+            }
+            let queries: Vec<(&str, f64)> = if present {
+                vec![("SELECT 1", 0.1 + 0.2); 60]
+            } else {
+                vec![("SELECT 1", 0.1 + 0.2), ("SELECT 2", 3.0)]
+            };
+            let stats = DbStats::from_queries(present.then_some("/x"), &queries);
+            let flagged = DbStats {
+                flagged: present,
+                ..stats.clone()
+            };
+            same(&flagged, stats.into_event(at, &thresholds));
+        }
     }
 
     /// serde's own `flatten`, which the flattened payloads read as.

@@ -842,8 +842,8 @@ impl Json {
 }
 
 /// What a result holds, written as JSON by the JSON format's writer: the
-/// strings JavaScript reads back are the same, and serde's serializer is
-/// left only to the kind constructors' payloads.
+/// strings JavaScript reads back are the same, and the package holds no
+/// serde serializer.
 trait ToJson {
     fn write(&self, out: &mut Vec<u8>);
 }
