@@ -50,6 +50,9 @@ fn vector_expectations_hold_no_secret() {
         "4eC39HqLyjWDarjtT1zdp7dc",
         "AbCdEf0123456789_xyzXYZ",
         "SyA-1234567890abcdefghijklmnopqrstu",
+        "ya1b2c3d4e5f",
+        "hunt3r",
+        "r3s3t-99",
     ];
     for vector in vectors("sanitize") {
         let expect = vector.doc["expect"].to_string();

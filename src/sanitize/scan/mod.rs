@@ -64,7 +64,8 @@ const DIGIT: u8 = 1;
 const J: u8 = 2;
 /// `b`, `B`, `t` or `T`: the first letter of `Bearer`, `Basic`, `Token`.
 const SCHEME: u8 = 4;
-/// `=` or `:`: parameters, and the `:` of `://`.
+/// `=` or `:`: parameters, and the `:` of `://`; `%` and `\`, which
+/// start an `=` written out (`%3D`, `\u003d`).
 const SEPARATOR: u8 = 8;
 /// `-`, the first byte of `-----BEGIN `, and in the prefixes of some
 /// service tokens (`xoxb-`, `sk-`).
@@ -76,6 +77,27 @@ const A: u8 = 32;
 const AT: u8 = 64;
 /// `_`, in the prefixes of most service tokens (`ghp_`, `sk_live_`).
 const UNDERSCORE: u8 = 128;
+
+/// Characters written out as escapes, `h` standing for a hex digit: a
+/// percent-escape, one encoded twice (`%253D`, listed first so that it is
+/// read whole), and backslash escapes (`\n`, JSON's `\u003d`, Python's
+/// `\x3d`). A secret may follow one with no space between.
+pub(super) const ESCAPES: [&[u8]; 7] = [
+    b"%25hh", b"%hh", b"\\uhhhh", b"\\xhh", b"\\n", b"\\r", b"\\t",
+];
+
+/// Whether `bytes` starts with `pattern`, where `h` stands for a hex digit
+/// and letters match in either case.
+pub(super) fn starts_with_pattern(bytes: &[u8], pattern: &[u8]) -> bool {
+    bytes.len() >= pattern.len()
+        && bytes.iter().zip(pattern).all(|(&b, &p)| {
+            if p == b'h' {
+                b.is_ascii_hexdigit()
+            } else {
+                b.eq_ignore_ascii_case(&p)
+            }
+        })
+}
 
 /// The bytes each scanner must look at, one bit per group: ASCII digits and
 /// the lead bytes 0xD9 and 0xDB of the Arabic-Indic and Persian digits for
@@ -96,6 +118,8 @@ pub const TRIGGERS: [u8; 256] = {
     table[b'T' as usize] = SCHEME;
     table[b'=' as usize] = SEPARATOR;
     table[b':' as usize] = SEPARATOR;
+    table[b'%' as usize] = SEPARATOR;
+    table[b'\\' as usize] = SEPARATOR;
     table[b'-' as usize] = DASH;
     table[b'A' as usize] = A;
     table[b'@' as usize] = AT;

@@ -16,17 +16,26 @@
 //! list or an object, taken whole to its closing bracket (Python's and
 //! JSON's: `{'password': ['hunter2']}`); Python's prefixed strings
 //! (`b'…'`); a query parameter ends at `#`; and a URL's `user:password@`
-//! is left to the URL scanner. Looking back for a name is bounded by 64
+//! is left to the URL scanner. An `=` may be written out, as a URL nested
+//! in another's query has it (`next=%2Fcb%3Ftoken%3D…`, `%253D` when
+//! encoded twice) and as JSON or Python may (`\u003d`, `\x3d`); the name
+//! is then read after the escape that precedes it (`%3F`, `%26`, `\n`), and
+//! the value ends at an encoded `&` or `#` too. Looking back for a name is bounded by 64
 //! bytes, scanning goes on after each value, and lists and objects are read
 //! for at most twice the text's length in all, so the work is linear.
 
-use super::Span;
+use super::{ESCAPES, Span, starts_with_pattern};
 use crate::sanitize::Rule;
 
 /// Longer names are not looked for.
 const MAX_NAME: usize = 64;
 /// Spaces allowed around the `=` or `:`.
 const MAX_SPACES: usize = 4;
+/// An `=` written out: percent-encoded, twice, and JSON's and Python's
+/// escapes.
+const EQUALS: [&[u8]; 4] = [b"%3d", b"%253d", b"\\u003d", b"\\x3d"];
+/// An encoded `&` or `#`, which ends a value after an encoded `=`.
+const ENDS: [&[u8]; 4] = [b"%26", b"%23", b"%2526", b"%2523"];
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']')
@@ -70,7 +79,8 @@ pub struct Params {
 }
 
 impl Params {
-    /// Looks at byte `i`, which matters only when it is `=` or `:`.
+    /// Looks at byte `i`, which matters only when it is `=` or `:`, or the
+    /// `%` or `\` of an `=` written out.
     #[inline]
     pub fn at(
         &mut self,
@@ -80,20 +90,33 @@ impl Params {
         out: &mut Vec<Span>,
     ) {
         let bytes = text.as_bytes();
-        if sep >= self.next && matches!(bytes[sep], b'=' | b':') {
-            self.parameter(text, sep, is_sensitive, out);
+        if sep < self.next {
+            return;
+        }
+        match bytes[sep] {
+            b'=' | b':' => self.parameter(text, sep, 1, is_sensitive, out),
+            b'%' | b'\\' => {
+                let rest = &bytes[sep..];
+                if let Some(equals) = EQUALS.iter().find(|e| starts_with_pattern(rest, e)) {
+                    self.parameter(text, sep, equals.len(), is_sensitive, out);
+                }
+            }
+            _ => {}
         }
     }
 
-    /// Reads the parameter around the separator at `sep`.
+    /// Reads the parameter around the separator at `sep`, `len` bytes long
+    /// (more than one when it is an `=` written out).
     fn parameter(
         &mut self,
         text: &str,
         sep: usize,
+        len: usize,
         is_sensitive: &dyn Fn(&str) -> bool,
         out: &mut Vec<Span>,
     ) {
         let bytes = text.as_bytes();
+        let encoded = len > 1;
         let Some(name) = name_before(bytes, sep) else {
             return;
         };
@@ -111,16 +134,28 @@ impl Params {
             return;
         }
         // In a query string, `#` starts the fragment.
-        let query = name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=';
+        let query =
+            encoded || name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=';
         // A list or an object may be read to the end of the text and then
         // found to be none (an unclosed `[`): past twice the text's length
         // in all, they are not read, so that the work stays linear.
         let lists = self.bracketed <= 2 * bytes.len() + 4096;
-        if let Some((start, end)) =
-            value_after(bytes, sep + 1, query, lists.then_some(&mut self.bracketed))
-        {
+        if let Some((start, mut end)) = value_after(
+            bytes,
+            sep + len,
+            query,
+            lists.then_some(&mut self.bracketed),
+        ) {
             if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
                 return;
+            }
+            if encoded {
+                end = (start..end)
+                    .find(|&i| ENDS.iter().any(|e| bytes[i..].starts_with(e)))
+                    .unwrap_or(end);
+                if end == start {
+                    return;
+                }
             }
             out.push(Span::new(start, end, Rule::SecretParameter));
             self.next = end;
@@ -146,6 +181,13 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, usize)> {
     let mut start = end;
     while start > 0 && end - start < MAX_NAME && is_name_byte(bytes[start - 1]) {
         start -= 1;
+    }
+    // After an escape (`%3Ftoken`, `\ntoken`), the name is what follows it.
+    if let Some(lead) = start.checked_sub(1) {
+        let escape = ESCAPES
+            .iter()
+            .find(|e| e[0] == bytes[lead] && starts_with_pattern(&bytes[start..end], &e[1..]));
+        start += escape.map_or(0, |e| e.len() - 1);
     }
     (start < end).then_some((start, end))
 }
@@ -379,6 +421,20 @@ mod tests {
             ("a=1&token=f00d#x", &["f00d"]),
             ("password=ab#12", &["ab#12"]),
             ("//password: x1", &["x1"]),
+            // An `=` written out, and the escape before the name.
+            (
+                "/login?next=%2Fcb%3Ftoken%3Dabc123%26state%3Dok",
+                &["abc123"],
+            ),
+            ("next=%2Fcb%253Ftoken%253Dabc123%2526x%253D1", &["abc123"]),
+            ("r=%2Fcb%3Fpassword%3Dp%2Bw%3D%3D%23top", &["p%2Bw%3D%3D"]),
+            (
+                r#"{\"u\":\"https://x?token\u003dabc123\u0026a\u003d1\"}"#,
+                &["abc123"],
+            ),
+            (r"b'password\x3dhunter2'", &["hunter2"]),
+            (r"line one\npassword=hunter2", &["hunter2"]),
+            ("%26password=hunter2", &["hunter2"]),
         ];
         for (text, expected) in cases {
             assert_eq!(check(text), *expected, "{text}");
@@ -401,6 +457,12 @@ mod tests {
             "the key: 42",
             "password=[REDACTED]",
             "card_number: [CARD ****1111] and more",
+            "/login?next=%2Fcb%3Fq%3Dtoken%26page%3D2",
+            "token%3D%26x%3D1",
+            "token%3D",
+            "password%3",
+            r"password\u003",
+            "100%",
             "",
         ] {
             assert_eq!(check(text), Vec::<String>::new(), "{text}");

@@ -11,8 +11,9 @@
 //! GitHub, GitLab, Slack, Stripe, OpenAI and Anthropic, npm, Hugging Face,
 //! PyPI, Shopify, DigitalOcean and Google API keys. A prefix must start a
 //! word: no ASCII letter, digit or `_` before it, unless that is the end of
-//! a percent-escape (`%3Dghp_…` in an encoded URL) or of a backslash escape
-//! written out (`\nghp_…`). The run of token bytes after it must be at
+//! an escape: a percent-escape (`%3Dghp_…` in an encoded URL, `%253Dghp_…`
+//! in one encoded twice) or a backslash escape written out (`\nghp_…`,
+//! JSON's `\u003dghp_…`, Python's `\x3dghp_…`). The run of token bytes after it must be at
 //! least as long as the service's shortest: `sk-learn` and `ghp_` alone are
 //! kept. After a prefix that a name could start, the run must not look
 //! like words: after Slack's `xox?-`, `glpat-` and `pypi-` it holds a digit
@@ -26,7 +27,7 @@
 //! the scanner looks at those and reads the few bytes before; Google's starts
 //! with the `A` that AWS key ids start with.
 
-use super::{Span, is_alnum};
+use super::{ESCAPES, Span, is_alnum, starts_with_pattern};
 use crate::sanitize::Rule;
 
 /// The bytes that may follow a prefix.
@@ -167,11 +168,18 @@ impl ServiceTokens {
             b'A' => self.prefix_at(bytes, i, i, out),
             b'_' | b'-' => {
                 // The letters and digits before it: the prefix's head (at
-                // most six, as in `github_`) is all of them, or those after
-                // an escape (`%3Dghp_`, `\nghp_`), which take two or one.
-                let before = bytes[..i].iter().rev().take(MAX_HEAD + 3);
+                // most six, as in `github_`) is all of them, or, after the
+                // `%` or `\` of an escape, those after the escape's own
+                // one to five (`\nghp_`, `\u003dghp_`).
+                let before = bytes[..i].iter().rev().take(MAX_HEAD + MAX_ESCAPE + 1);
                 let run = before.take_while(|&&b| is_alnum(b)).count();
-                for head in [run, run.wrapping_sub(1), run.wrapping_sub(2)] {
+                let escaped = i > run && matches!(bytes[i - run - 1], b'%' | b'\\');
+                let fewest = if escaped {
+                    run.saturating_sub(MAX_ESCAPE)
+                } else {
+                    run
+                };
+                for head in (fewest..=run).rev() {
                     if (2..=MAX_HEAD).contains(&head) {
                         self.prefix_at(bytes, i - head, i, out);
                     }
@@ -228,15 +236,20 @@ impl ServiceTokens {
 }
 
 /// Whether a word starts at `start`: no letter, digit or `_` before it, or
-/// one that ends an escape (`%3D`, `\n`), after which the text decoded
-/// starts a word.
+/// one that ends an escape, after which the text decoded starts a word.
 fn starts_word(bytes: &[u8], start: usize) -> bool {
-    let before = |n: usize| if start >= n { bytes[start - n] } else { b' ' };
-    let last = before(1);
-    let percent = before(3) == b'%' && before(2).is_ascii_hexdigit() && last.is_ascii_hexdigit();
-    let backslash = before(2) == b'\\' && matches!(last, b'n' | b'r' | b't');
-    !(is_alnum(last) || last == b'_') || percent || backslash
+    let before = &bytes[..start];
+    match before.last() {
+        Some(&last) if is_alnum(last) || last == b'_' => ESCAPES.iter().any(|escape| {
+            before.len() >= escape.len()
+                && starts_with_pattern(&before[before.len() - escape.len()..], escape)
+        }),
+        _ => true,
+    }
 }
+
+/// The most letters and digits that end an escape (`u003d`).
+const MAX_ESCAPE: usize = 5;
 
 /// The most letters and digits of a prefix before its first `_` or `-`.
 const MAX_HEAD: usize = 6;
@@ -256,6 +269,15 @@ mod tests {
             (&format!("cb%3Fto%3D{gh}%26x"), &[gh]),
             (&format!("Authorization%3A%20token%20{gh}"), &[gh]),
             (&format!(r"line one\n{gh}"), &[gh]),
+            (&format!(r#"{{\"to\":\"x\u003d{gh}\"}}"#), &[gh]),
+            (&format!(r"b'key\x3d{gh}'"), &[gh]),
+            (&format!("cb%3Fto%253D{gh}%2526x"), &[gh]),
+            (&format!("%253D{gh}"), &[gh]),
+            (&format!(r"\u003D{gh}"), &[gh]),
+            (
+                r"\u003dAIzaSyA-1234567890abcdefghijklmnopqrstu",
+                &["AIzaSyA-1234567890abcdefghijklmnopqrstu"],
+            ),
             (
                 "ghs_16C7e42F292c6912E7710c838347Ae178B4a.",
                 &["ghs_16C7e42F292c6912E7710c838347Ae178B4a"],
@@ -340,6 +362,10 @@ mod tests {
             "mirror pypi-internal-packages-mirror-for-the-data-platform-team ok",
             "x%3Gghp_16C7e42F292c6912E7710c838347Ae178B4a",
             r"x\qghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            r"x\u003gghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "u003dghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "x%25Gdghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "x%2Zghp_16C7e42F292c6912E7710c838347Ae178B4a",
             "sk_live_short",
             "xoxb-123",
             "AIza",
