@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use barg::{ConfigError, Event, Rule, Sanitizer, SanitizerConfig};
+use barg::{
+    ConfigError, Event, Format, Formatter, Pipeline, Rule, Sanitizer, SanitizerConfig, Validator,
+};
 use serde_json::{Value, json};
 
 use crate::util::{barg, check_vectors, received, stderr, stdout, vectors};
@@ -18,6 +20,35 @@ use crate::common::sanitize_case as run;
 #[test]
 fn sanitize_vectors() {
     check_vectors("sanitize", run);
+}
+
+/// The pipeline sanitizes in the validator's tree, with a fast path for
+/// clean data: a boolean under a sensitive key is kept there too, and the
+/// string beside it is not.
+#[test]
+fn booleans_under_sensitive_keys_are_kept_by_the_pipeline() {
+    let input = br#"{"level":"INFO","logger":"a","message":"m","extra_data":{"token_expired":true,"cookies_enabled":false,"password":"x"}}"#;
+    let pipeline = Pipeline::new(
+        Validator::default(),
+        Sanitizer::default(),
+        Formatter::new(Format::Json),
+    );
+    let line = pipeline.prepare(input, received()).expect("valid").line;
+    assert!(
+        line.ends_with(
+            r#""extra_data":{"token_expired":true,"cookies_enabled":false,"password":"[REDACTED]"}}"#
+        ),
+        "{line}"
+    );
+    let clean =
+        br#"{"level":"INFO","logger":"a","message":"m","extra_data":{"token_expired":true}}"#;
+    let prepared = pipeline.prepare(clean, received()).expect("valid");
+    assert!(prepared.report.redactions.is_empty());
+    assert!(
+        prepared
+            .line
+            .ends_with(r#""extra_data":{"token_expired":true}}"#)
+    );
 }
 
 /// Every vector's output holds no string that its input marked secret: the

@@ -704,8 +704,9 @@ impl Run<'_> {
         trail.enter(depth, step);
         let kind = value.kind();
         if visit == Visit::Redact {
-            // A null under a sensitive key holds nothing to hide.
-            if kind == Kind::Null {
+            // A null or a boolean under a sensitive key holds nothing to
+            // hide (`token_expired: true`, `cookies_enabled: false`).
+            if matches!(kind, Kind::Null | Kind::Scalar) {
                 return;
             }
             let replacement = &self.sanitizer.config.replacement;
@@ -799,7 +800,7 @@ impl Run<'_> {
 
     /// [`Run::object`]'s part of [`Run::data_is_clean`]: false when a key
     /// would be rewritten or a value under a sensitive key redacted (a
-    /// `null` stays as it is); the values are queued at `depth`.
+    /// `null` or a boolean stays as it is); the values are queued at `depth`.
     fn entries_clean<'j, 'a>(
         &mut self,
         object: &'j Object<'a>,
@@ -812,7 +813,7 @@ impl Run<'_> {
                 (false, Some(sensitive)) => self.sanitizer.enabled(Rule::SensitiveKey) && sensitive,
                 (false, None) => self.is_sensitive_key(key),
             };
-            if sensitive && !matches!(value, Json::Null) {
+            if sensitive && !matches!(value, Json::Null | Json::Bool(_)) {
                 return false;
             }
             if !sensitive {
