@@ -10,8 +10,8 @@
 //! looks at one byte. A scanner's `find` calls `at` on every byte
 //! ([`every_byte`]), the plain reference. The sanitizer instead reads a text once (`find_all`)
 //! and calls each scanner only at the bytes that can start what it looks
-//! for ([`TRIGGERS`]: digits, `J`, `b`/`t` at a word start, `=`, `:`, `-`,
-//! `A`, `@`, `_`), which most bytes of most texts are not. At any other byte
+//! for ([`TRIGGERS`]: digits, `J`, `b`/`t` at a word start, `=`, `:`, `%`,
+//! `\`, `-`, `A`, `@`, `_`), which most bytes of most texts are not. At any other byte
 //! `at` does nothing, so both find the same spans in the same order; a
 //! property test holds them equal on generated texts dense with secrets,
 //! their parts and their look-alikes.
@@ -80,7 +80,7 @@ const UNDERSCORE: u8 = 128;
 
 /// Characters written out as escapes, `h` standing for a hex digit: a
 /// percent-escape, one encoded twice (`%253D`, listed first so that it is
-/// read whole), and backslash escapes (`\n`, JSON's `\u003d`, Python's
+/// read whole), and backslash escapes (`\n`, JSON's `\u003d`, JavaScript's
 /// `\x3d`). A secret may follow one with no space between.
 pub(super) const ESCAPES: [&[u8]; 7] = [
     b"%25hh", b"%hh", b"\\uhhhh", b"\\xhh", b"\\n", b"\\r", b"\\t",

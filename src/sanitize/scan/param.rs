@@ -18,11 +18,15 @@
 //! (`b'…'`); a query parameter ends at `#`; and a URL's `user:password@`
 //! is left to the URL scanner. An `=` may be written out, as a URL nested
 //! in another's query has it (`next=%2Fcb%3Ftoken%3D…`, `%253D` when
-//! encoded twice) and as JSON or Python may (`\u003d`, `\x3d`); the name
-//! is then read after the escape that precedes it (`%3F`, `%26`, `\n`), and
-//! the value ends at an encoded `&` or `#` too. Looking back for a name is bounded by 64
-//! bytes, scanning goes on after each value, and lists and objects are read
-//! for at most twice the text's length in all, so the work is linear.
+//! encoded twice) and as JSON or JavaScript may (`\u003d`, `\x3d`), with
+//! no space on either side (`%3d` between spaces is a printf width); the
+//! value then ends at an `&` or `#` encoded as the `=` is too. A name may
+//! follow an escape (`%3Ftoken`, `%26password`, `\npassword`): it is
+//! sensitive when it is with the escape's letters or without them
+//! (`C:\new\token=…` is `token`). Looking back for a name is bounded by 64
+//! bytes, a value's scan stops where the value ends, scanning goes on after
+//! each value, and lists and objects are read for at most twice the text's
+//! length in all, so the work is linear.
 
 use super::{ESCAPES, Span, starts_with_pattern};
 use crate::sanitize::Rule;
@@ -31,11 +35,32 @@ use crate::sanitize::Rule;
 const MAX_NAME: usize = 64;
 /// Spaces allowed around the `=` or `:`.
 const MAX_SPACES: usize = 4;
-/// An `=` written out: percent-encoded, twice, and JSON's and Python's
-/// escapes.
-const EQUALS: [&[u8]; 4] = [b"%3d", b"%253d", b"\\u003d", b"\\x3d"];
-/// An encoded `&` or `#`, which ends a value after an encoded `=`.
-const ENDS: [&[u8]; 4] = [b"%26", b"%23", b"%2526", b"%2523"];
+/// An `=` written out, and what ends a value after it besides what ends any
+/// value: percent-encoded, an `&` or `#` encoded once; encoded twice, one
+/// encoded once or twice; JSON's and JavaScript's escapes, nothing more (a
+/// `\\` ends any value).
+const EQUALS: [(&[u8], &[&[u8]]); 4] = [
+    (b"%3d", &[b"%26", b"%23"]),
+    (b"%253d", &[b"%26", b"%23", b"%2526", b"%2523"]),
+    (b"\\u003d", &[]),
+    (b"\\x3d", &[]),
+];
+
+/// Where a value ends besides at [`ends_value`]: at `#` in a query string,
+/// and at the encoded `&` and `#` that an `=` written out calls for.
+#[derive(Clone, Copy)]
+struct Stops {
+    fragment: bool,
+    encoded: &'static [&'static [u8]],
+}
+
+impl Stops {
+    fn at(self, bytes: &[u8], i: usize) -> bool {
+        ends_value(bytes[i])
+            || (self.fragment && bytes[i] == b'#')
+            || (bytes[i] == b'%' && self.encoded.iter().any(|e| bytes[i..].starts_with(e)))
+    }
+}
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']')
@@ -94,30 +119,30 @@ impl Params {
             return;
         }
         match bytes[sep] {
-            b'=' | b':' => self.parameter(text, sep, 1, is_sensitive, out),
+            b'=' | b':' => self.parameter(text, sep, None, is_sensitive, out),
             b'%' | b'\\' => {
                 let rest = &bytes[sep..];
-                if let Some(equals) = EQUALS.iter().find(|e| starts_with_pattern(rest, e)) {
-                    self.parameter(text, sep, equals.len(), is_sensitive, out);
+                if let Some(equals) = EQUALS.iter().find(|(e, _)| starts_with_pattern(rest, e)) {
+                    self.parameter(text, sep, Some(*equals), is_sensitive, out);
                 }
             }
             _ => {}
         }
     }
 
-    /// Reads the parameter around the separator at `sep`, `len` bytes long
-    /// (more than one when it is an `=` written out).
+    /// Reads the parameter around the separator at `sep`: an `=` or `:`,
+    /// or an `=` written out and what ends a value after it.
     fn parameter(
         &mut self,
         text: &str,
         sep: usize,
-        len: usize,
+        written_out: Option<(&[u8], &'static [&'static [u8]])>,
         is_sensitive: &dyn Fn(&str) -> bool,
         out: &mut Vec<Span>,
     ) {
         let bytes = text.as_bytes();
-        let encoded = len > 1;
-        let Some(name) = name_before(bytes, sep) else {
+        let spaces = if written_out.is_some() { 0 } else { MAX_SPACES };
+        let Some(name) = name_before(bytes, sep, spaces) else {
             return;
         };
         // `user:password@host` is a URL's, whose password alone the URL
@@ -126,36 +151,35 @@ impl Params {
             return;
         }
         // A name of two words (`API key: …`, `Session ID: …`) when its last
-        // word alone is not sensitive.
+        // word alone is not sensitive; a name after an escape, without it.
         let sensitive = is_sensitive(&text[name.0..name.1])
             || word_before(bytes, name.0, name.1)
+                .is_some_and(|start| is_sensitive(&text[start..name.1]))
+            || after_escape(bytes, name.0, name.1)
                 .is_some_and(|start| is_sensitive(&text[start..name.1]));
         if !sensitive {
             return;
         }
         // In a query string, `#` starts the fragment.
-        let query =
-            encoded || name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=';
+        let stops = Stops {
+            fragment: written_out.is_some()
+                || name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=',
+            encoded: written_out.map_or(&[], |(_, ends)| ends),
+        };
+        let from = sep + written_out.map_or(1, |(equals, _)| equals.len());
         // A list or an object may be read to the end of the text and then
         // found to be none (an unclosed `[`): past twice the text's length
         // in all, they are not read, so that the work stays linear.
         let lists = self.bracketed <= 2 * bytes.len() + 4096;
-        if let Some((start, mut end)) = value_after(
+        if let Some((start, end)) = value_after(
             bytes,
-            sep + len,
-            query,
+            from,
+            spaces,
+            stops,
             lists.then_some(&mut self.bracketed),
         ) {
             if bytes[sep] == b':' && starts_a_sentence(bytes, start, end) {
                 return;
-            }
-            if encoded {
-                end = (start..end)
-                    .find(|&i| ENDS.iter().any(|e| bytes[i..].starts_with(e)))
-                    .unwrap_or(end);
-                if end == start {
-                    return;
-                }
             }
             out.push(Span::new(start, end, Rule::SecretParameter));
             self.next = end;
@@ -163,12 +187,13 @@ impl Params {
     }
 }
 
-/// The name before the separator at `sep`: past spaces and a closing quote
-/// (`\"` too, for JSON inside a JSON string), at most 64 name bytes.
-fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, usize)> {
+/// The name before the separator at `sep`: past at most `max_spaces`
+/// spaces and a closing quote (`\"` too, for JSON inside a JSON string), at
+/// most 64 name bytes.
+fn name_before(bytes: &[u8], sep: usize, max_spaces: usize) -> Option<(usize, usize)> {
     let mut end = sep;
     let mut spaces = 0;
-    while end > 0 && bytes[end - 1] == b' ' && spaces < MAX_SPACES {
+    while end > 0 && bytes[end - 1] == b' ' && spaces < max_spaces {
         end -= 1;
         spaces += 1;
     }
@@ -182,14 +207,19 @@ fn name_before(bytes: &[u8], sep: usize) -> Option<(usize, usize)> {
     while start > 0 && end - start < MAX_NAME && is_name_byte(bytes[start - 1]) {
         start -= 1;
     }
-    // After an escape (`%3Ftoken`, `\ntoken`), the name is what follows it.
-    if let Some(lead) = start.checked_sub(1) {
-        let escape = ESCAPES
-            .iter()
-            .find(|e| e[0] == bytes[lead] && starts_with_pattern(&bytes[start..end], &e[1..]));
-        start += escape.map_or(0, |e| e.len() - 1);
-    }
     (start < end).then_some((start, end))
+}
+
+/// The start of the name at `start..end` without the letters and digits of
+/// an escape before it (`%3Ftoken`, `\ntoken`), when there is one and a
+/// name is left.
+fn after_escape(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let lead = bytes[start.checked_sub(1)?];
+    let escape = ESCAPES
+        .iter()
+        .find(|e| e[0] == lead && starts_with_pattern(&bytes[start..end], &e[1..]))?;
+    let after = start + escape.len() - 1;
+    (after < end).then_some(after)
 }
 
 /// The start of the word before the name at `start..end`, when one space
@@ -206,18 +236,20 @@ fn word_before(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
     (word < last).then_some(word)
 }
 
-/// The value after a separator ending at `from`. A query parameter's
-/// (`query`) ends at a `#` too. A list or an object is read only when
-/// `bracketed`, the count of bytes they took, is given, and adds to it.
+/// The value after a separator ending at `from`, past at most `max_spaces`
+/// spaces. An unquoted one ends where `stops` says. A list or an object is
+/// read only when `bracketed`, the count of bytes they took, is given, and
+/// adds to it.
 fn value_after(
     bytes: &[u8],
     from: usize,
-    query: bool,
+    max_spaces: usize,
+    stops: Stops,
     bracketed: Option<&mut usize>,
 ) -> Option<(usize, usize)> {
     let mut i = from;
     let mut spaces = 0;
-    while i < bytes.len() && bytes[i] == b' ' && spaces < MAX_SPACES {
+    while i < bytes.len() && bytes[i] == b' ' && spaces < max_spaces {
         i += 1;
         spaces += 1;
     }
@@ -267,21 +299,14 @@ fn value_after(
         return (end > start).then_some((start, end));
     }
     let start = i;
-    let mut end = unquoted_end(bytes, start);
-    if query {
-        end = start
-            + bytes[start..end]
-                .iter()
-                .position(|&b| b == b'#')
-                .unwrap_or(end - start);
-    }
+    let mut end = unquoted_end(bytes, start, stops);
     if is_scheme(&bytes[start..end]) {
         let mut j = end;
         while j < bytes.len() && bytes[j] == b' ' && j - end < MAX_SPACES {
             j += 1;
         }
-        if j > end && j < bytes.len() && !ends_value(bytes[j]) {
-            end = unquoted_end(bytes, j);
+        if j > end && j < bytes.len() && !stops.at(bytes, j) {
+            end = unquoted_end(bytes, j, stops);
         }
     }
     (end > start).then_some((start, end))
@@ -333,9 +358,9 @@ fn bracketed_end(bytes: &[u8], open: usize) -> usize {
     bytes.len()
 }
 
-fn unquoted_end(bytes: &[u8], start: usize) -> usize {
+fn unquoted_end(bytes: &[u8], start: usize, stops: Stops) -> usize {
     let mut end = start;
-    while end < bytes.len() && !ends_value(bytes[end]) {
+    while end < bytes.len() && !stops.at(bytes, end) {
         end += 1;
     }
     end
@@ -435,6 +460,17 @@ mod tests {
             (r"b'password\x3dhunter2'", &["hunter2"]),
             (r"line one\npassword=hunter2", &["hunter2"]),
             ("%26password=hunter2", &["hunter2"]),
+            // What ends a value is encoded as its `=` is: once encoded, a
+            // `%2526` is the value's own `&`; after `\u003d`, so is `%26`.
+            ("next=%2Fcb%3Fpassword%3Dp%2526w0rd%26x", &["p%2526w0rd"]),
+            (
+                r#"{\"u\":\"https://x?password\u003dp%26w0rd\"}"#,
+                &["p%26w0rd"],
+            ),
+            // A name after a backslash that only looks like an escape.
+            (r"C:\new\token=abc123", &["abc123"]),
+            (r"cfg\refreshtoken=abc123", &["abc123"]),
+            (r"\tokens=abc123", &["abc123"]),
         ];
         for (text, expected) in cases {
             assert_eq!(check(text), *expected, "{text}");
@@ -462,6 +498,10 @@ mod tests {
             "token%3D",
             "password%3",
             r"password\u003",
+            "max tokens %3d per request",
+            "Session ID %3d of %d",
+            "token %3Dabc",
+            "token%3D abc",
             "100%",
             "",
         ] {

@@ -13,8 +13,8 @@
 //! word: no ASCII letter, digit or `_` before it, unless that is the end of
 //! an escape: a percent-escape (`%3Dghp_…` in an encoded URL, `%253Dghp_…`
 //! in one encoded twice) or a backslash escape written out (`\nghp_…`,
-//! JSON's `\u003dghp_…`, Python's `\x3dghp_…`). The run of token bytes after it must be at
-//! least as long as the service's shortest: `sk-learn` and `ghp_` alone are
+//! JSON's `\u003dghp_…`, JavaScript's `\x3dghp_…`). The run of token bytes
+//! after it must be at least as long as the service's shortest: `sk-learn` and `ghp_` alone are
 //! kept. After a prefix that a name could start, the run must not look
 //! like words: after Slack's `xox?-`, `glpat-` and `pypi-` it holds a digit
 //! or an uppercase letter (`xoxb-token-not-configured` is kept); after `sk-`
@@ -150,10 +150,15 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
     super::every_byte(text, text.as_bytes(), out, ServiceTokens::at);
 }
 
-/// The token scanner along one text: where the last token found ends.
+/// The token scanner along one text: where the last token found ends, and
+/// where the runs that a prefix was refused for end.
 #[derive(Default)]
 pub struct ServiceTokens {
     next: usize,
+    /// A run refused after a prefix refuses every later start of that
+    /// prefix within it (a shorter run, holding less): without this, a text
+    /// of `sk-sk-sk-…` would be read again from each `-`.
+    refused: Vec<(&'static Prefix, usize)>,
 }
 
 impl ServiceTokens {
@@ -206,7 +211,11 @@ impl ServiceTokens {
     }
 
     /// Reads the token of prefix `p` at `start`, if its body is one.
-    fn token(&mut self, bytes: &[u8], start: usize, p: &Prefix, out: &mut Vec<Span>) {
+    fn token(&mut self, bytes: &[u8], start: usize, p: &'static Prefix, out: &mut Vec<Span>) {
+        let within = |&(q, end): &(&Prefix, usize)| std::ptr::eq(q, p) && start < end;
+        if self.refused.iter().any(within) {
+            return;
+        }
         let body = start + p.text.len();
         let len = bytes[body..]
             .iter()
@@ -231,6 +240,11 @@ impl ServiceTokens {
         if len >= usize::from(p.min) && looks {
             out.push(Span::new(start, body + len, Rule::ServiceToken));
             self.next = body + len;
+        } else {
+            match self.refused.iter_mut().find(|(q, _)| std::ptr::eq(*q, p)) {
+                Some(refused) => refused.1 = body + len,
+                None => self.refused.push((p, body + len)),
+            }
         }
     }
 }
