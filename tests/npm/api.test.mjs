@@ -38,6 +38,22 @@ test("a newline in a message cannot forge a second line", () => {
   assert.ok(line.endsWith("| a\\n[CRITICAL] forged"));
 });
 
+test("text of every width crosses into wasm whole, a lone surrogate as U+FFFD", () => {
+  // ASCII alone, then text that needs two, three and four bytes of UTF-8 a
+  // unit (Persian, the euro sign, an emoji), long and at either end.
+  const wide = "\u06f1 \u20ac \ud83d\udc4b ".repeat(300);
+  for (const message of ["plain ascii", wide, `${wide}end`, `start${wide}`, "\u20ac", "\ud83d\udc4b"]) {
+    for (const input of [{ ...event, message }, JSON.stringify({ ...event, message })]) {
+      const line = barg.format(input, "json");
+      assert.equal(JSON.parse(line).message, message);
+      assert.equal(new barg.Pipeline({ format: "json" }).prepare(input).line, line);
+    }
+  }
+  // A lone surrogate in the text itself (`JSON.stringify` would escape it).
+  const lone = JSON.stringify({ ...event, message: "cut X" }).replace("X", "\ud83d");
+  assert.equal(JSON.parse(barg.format(lone, "json")).message, "cut \ufffd");
+});
+
 test("errors are exceptions with readable messages", () => {
   assert.throws(() => barg.format({ ...event, level: "LOUD" }, "simple"), (e) => {
     assert.ok(e instanceof Error);
