@@ -8,7 +8,7 @@
 
 use std::fmt::Display;
 
-use js_sys::{Array, JSON, JsString};
+use js_sys::{Array, JSON, JsString, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -132,38 +132,19 @@ extern "C" {
     type TextEncoder;
     #[wasm_bindgen(constructor)]
     fn new() -> TextEncoder;
-    /// Writes `text` as UTF-8 into `into`, a view of wasm memory.
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, text: &JsString, into: &mut [u8]) -> Encoded;
-
-    type Encoded;
-    /// How many UTF-16 units `encodeInto` read.
-    #[wasm_bindgen(method, getter)]
-    fn read(this: &Encoded) -> usize;
-    /// How many bytes it wrote.
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &Encoded) -> usize;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsString) -> Uint8Array;
 }
 
 /// A JS string's text, or none for any other value, as `as_string` gives
 /// it. wasm-bindgen's `as_string` copies a string into wasm memory one
 /// UTF-16 unit at a time in JavaScript, which takes about 6 µs for a 1 KB
-/// event in Node 20; `TextEncoder.encodeInto` writes it in native code
-/// straight into wasm memory. For event and batch texts, which may be
+/// event in Node 20; `TextEncoder` writes it in native code, and the copy
+/// into wasm memory is one `set`. For event and batch texts, which may be
 /// large; short arguments keep `as_string`.
 fn long_string(value: &JsValue) -> Option<String> {
     let text = value.dyn_ref::<JsString>()?;
-    let units = text.length() as usize;
-    let encoder = TextEncoder::new();
-    // A byte for each UTF-16 unit, which ASCII needs; when that was not
-    // enough, three for each, the most UTF-8 takes.
-    let mut bytes = vec![0; units];
-    let mut encoded = encoder.encode_into(text, &mut bytes);
-    if encoded.read() < units {
-        bytes = vec![0; units * 3];
-        encoded = encoder.encode_into(text, &mut bytes);
-    }
-    bytes.truncate(encoded.written());
+    let bytes = TextEncoder::new().encode(text).to_vec();
     // A `TextEncoder` writes UTF-8 only (a lone surrogate as U+FFFD, as
     // `as_string` reads it), so the check cannot fail.
     String::from_utf8(bytes).ok()

@@ -42,7 +42,8 @@ test("text of every width crosses into wasm whole, a lone surrogate as U+FFFD", 
   // ASCII alone, then text that needs two, three and four bytes of UTF-8 a
   // unit (Persian, the euro sign, an emoji), long and at either end.
   const wide = "\u06f1 \u20ac \ud83d\udc4b ".repeat(300);
-  for (const message of ["plain ascii", wide, `${wide}end`, `start${wide}`, "\u20ac", "\ud83d\udc4b"]) {
+  const cut = `${"x".repeat(999)}\ud83d\udc4b`; // ASCII, then a pair the first pass has no room for
+  for (const message of ["plain ascii", wide, `${wide}end`, `start${wide}`, cut, "\u20ac", "\ud83d\udc4b"]) {
     for (const input of [{ ...event, message }, JSON.stringify({ ...event, message })]) {
       const line = barg.format(input, "json");
       assert.equal(JSON.parse(line).message, message);

@@ -95,6 +95,19 @@ const FRAGMENTS: &[&str] = &[
     "proj-AbCdEf0123456789",
     "%3D",
     "\\n",
+    "%253D",
+    "%3d",
+    "\\u003d",
+    "\\x3d",
+    "%26",
+    "%2526",
+    "%3F",
+    "%23",
+    "\\t",
+    "\\",
+    "%",
+    "u003d",
+    "token%3D",
 ];
 
 fn any_text() -> impl Strategy<Value = String> {

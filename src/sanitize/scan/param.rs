@@ -160,10 +160,14 @@ impl Params {
         if !sensitive {
             return;
         }
-        // In a query string, `#` starts the fragment.
+        // In a query string, `#` starts the fragment; so it does after a
+        // percent-encoded `=`, which is in a URL's query.
+        let after_query = name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&');
         let stops = Stops {
-            fragment: written_out.is_some()
-                || name.0 > 0 && matches!(bytes[name.0 - 1], b'?' | b'&') && bytes[sep] == b'=',
+            fragment: match written_out {
+                Some((_, ends)) => after_query || !ends.is_empty(),
+                None => after_query && bytes[sep] == b'=',
+            },
             encoded: written_out.map_or(&[], |(_, ends)| ends),
         };
         let from = sep + written_out.map_or(1, |(equals, _)| equals.len());
@@ -471,6 +475,10 @@ mod tests {
             (r"C:\new\token=abc123", &["abc123"]),
             (r"cfg\refreshtoken=abc123", &["abc123"]),
             (r"\tokens=abc123", &["abc123"]),
+            // A `#` ends a value in a URL's query only.
+            (r"password\u003dp#ss", &["p#ss"]),
+            (r"x?password\u003dp#ss", &["p"]),
+            ("x%3Fpassword%3Dp#ss", &["p"]),
         ];
         for (text, expected) in cases {
             assert_eq!(check(text), *expected, "{text}");
