@@ -86,6 +86,31 @@ pub(super) const ESCAPES: [&[u8]; 7] = [
     b"%25hh", b"%hh", b"\\uhhhh", b"\\xhh", b"\\n", b"\\r", b"\\t",
 ];
 
+/// The most letters and digits an escape of [`ESCAPES`] has after its `%`
+/// or `\` (`u003d`).
+pub(super) const MAX_ESCAPE: usize = {
+    let (mut most, mut i) = (0, 0);
+    while i < ESCAPES.len() {
+        if ESCAPES[i].len() - 1 > most {
+            most = ESCAPES[i].len() - 1;
+        }
+        i += 1;
+    }
+    most
+};
+
+/// Where the text after an escape starts, when `bytes[start..end]` begins
+/// with the letters and digits of one whose `%` or `\` is right before
+/// `start` (`%3Ftoken`, `\ntoken`: `token`) and something is left.
+pub(super) fn after_escape(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let lead = bytes[start.checked_sub(1)?];
+    let escape = ESCAPES
+        .iter()
+        .find(|e| e[0] == lead && starts_with_pattern(&bytes[start..end], &e[1..]))?;
+    let after = start + escape.len() - 1;
+    (after < end).then_some(after)
+}
+
 /// Whether `bytes` starts with `pattern`, where `h` stands for a hex digit
 /// and letters match in either case.
 pub(super) fn starts_with_pattern(bytes: &[u8], pattern: &[u8]) -> bool {

@@ -28,7 +28,7 @@
 //! each value, and lists and objects are read for at most twice the text's
 //! length in all, so the work is linear.
 
-use super::{ESCAPES, Span, starts_with_pattern};
+use super::{Span, after_escape, starts_with_pattern};
 use crate::sanitize::Rule;
 
 /// Longer names are not looked for.
@@ -212,18 +212,6 @@ fn name_before(bytes: &[u8], sep: usize, max_spaces: usize) -> Option<(usize, us
         start -= 1;
     }
     (start < end).then_some((start, end))
-}
-
-/// The start of the name at `start..end` without the letters and digits of
-/// an escape before it (`%3Ftoken`, `\ntoken`), when there is one and a
-/// name is left.
-fn after_escape(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
-    let lead = bytes[start.checked_sub(1)?];
-    let escape = ESCAPES
-        .iter()
-        .find(|e| e[0] == lead && starts_with_pattern(&bytes[start..end], &e[1..]))?;
-    let after = start + escape.len() - 1;
-    (after < end).then_some(after)
 }
 
 /// The start of the word before the name at `start..end`, when one space

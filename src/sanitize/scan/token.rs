@@ -14,8 +14,8 @@
 //! an escape: a percent-escape (`%3Dghp_…` in an encoded URL, `%253Dghp_…`
 //! in one encoded twice) or a backslash escape written out (`\nghp_…`,
 //! JSON's `\u003dghp_…`, JavaScript's `\x3dghp_…`). The run of token bytes
-//! after it must be at least as long as the service's shortest: `sk-learn` and `ghp_` alone are
-//! kept. After a prefix that a name could start, the run must not look
+//! after it must be at least as long as the service's shortest: `sk-learn`
+//! and `ghp_` alone are kept. After a prefix that a name could start, the run must not look
 //! like words: after Slack's `xox?-`, `glpat-` and `pypi-` it holds a digit
 //! or an uppercase letter (`xoxb-token-not-configured` is kept); after `sk-`
 //! and `github_pat_` it looks random, with an uppercase and a lowercase
@@ -27,7 +27,7 @@
 //! the scanner looks at those and reads the few bytes before; Google's starts
 //! with the `A` that AWS key ids start with.
 
-use super::{ESCAPES, Span, is_alnum, starts_with_pattern};
+use super::{MAX_ESCAPE, Span, after_escape, is_alnum};
 use crate::sanitize::Rule;
 
 /// The bytes that may follow a prefix.
@@ -173,20 +173,16 @@ impl ServiceTokens {
             b'A' => self.prefix_at(bytes, i, i, out),
             b'_' | b'-' => {
                 // The letters and digits before it: the prefix's head (at
-                // most six, as in `github_`) is all of them, or, after the
-                // `%` or `\` of an escape, those after the escape's own
-                // one to five (`\nghp_`, `\u003dghp_`).
+                // most six, as in `github_`) is all of them, or those after
+                // an escape's own (`\nghp_`, `\u003dghp_`).
                 let before = bytes[..i].iter().rev().take(MAX_HEAD + MAX_ESCAPE + 1);
-                let run = before.take_while(|&&b| is_alnum(b)).count();
-                let escaped = i > run && matches!(bytes[i - run - 1], b'%' | b'\\');
-                let fewest = if escaped {
-                    run.saturating_sub(MAX_ESCAPE)
-                } else {
-                    run
-                };
-                for head in (fewest..=run).rev() {
-                    if (2..=MAX_HEAD).contains(&head) {
-                        self.prefix_at(bytes, i - head, i, out);
+                let word = i - before.take_while(|&&b| is_alnum(b)).count();
+                for start in [Some(word), after_escape(bytes, word, i)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if (2..=MAX_HEAD).contains(&(i - start)) {
+                        self.prefix_at(bytes, start, i, out);
                     }
                 }
             }
@@ -252,18 +248,15 @@ impl ServiceTokens {
 /// Whether a word starts at `start`: no letter, digit or `_` before it, or
 /// one that ends an escape, after which the text decoded starts a word.
 fn starts_word(bytes: &[u8], start: usize) -> bool {
-    let before = &bytes[..start];
-    match before.last() {
-        Some(&last) if is_alnum(last) || last == b'_' => ESCAPES.iter().any(|escape| {
-            before.len() >= escape.len()
-                && starts_with_pattern(&before[before.len() - escape.len()..], escape)
-        }),
+    let before = bytes[..start].iter().rev().take(MAX_ESCAPE + 1);
+    match bytes[..start].last() {
+        Some(&last) if is_alnum(last) || last == b'_' => {
+            let letters = before.take_while(|&&b| is_alnum(b)).count();
+            after_escape(bytes, start - letters, bytes.len()) == Some(start)
+        }
         _ => true,
     }
 }
-
-/// The most letters and digits that end an escape (`u003d`).
-const MAX_ESCAPE: usize = 5;
 
 /// The most letters and digits of a prefix before its first `_` or `-`.
 const MAX_HEAD: usize = 6;
